@@ -1,0 +1,48 @@
+//! Command-line flags, as clap parses them. No behaviour lives here.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mizan-generate",
+    version,
+    about = "Typed TypeScript clients and React hooks from a Mizan backend's exported schema",
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a schema document and report every problem in it.
+    Validate {
+        /// The exported OpenAPI document (JSON); `-` reads standard input.
+        schema: PathBuf,
+        /// How to print the result.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Diagnostics with code frames, and a summary line.
+    Human,
+    /// One JSON object on standard output: `{valid, summary, diagnostics: [...]}`.
+    Json,
+}

@@ -1,0 +1,666 @@
+//! Every problem the tool reports, built by one constructor per kind of error so that codes,
+//! messages and hints stay consistent, and rendered through miette.
+//!
+//! Codes are stable and grouped by area: `mizan::io::*` (reading input), `mizan::json::*`
+//! (syntax), `mizan::schema::*` (the OpenAPI document and its `x-mizan-*` extensions) and
+//! `mizan::names::*` (identifiers the generated code would get).
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+
+use crate::openapi::json::{ErrorKind, ParseError, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Label {
+    pub span: Span,
+    pub text: Option<String>,
+    pub primary: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+
+    fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    fn at(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            text: Some(text.into()),
+            primary: true,
+        });
+        self
+    }
+
+    fn also(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            text: Some(text.into()),
+            primary: false,
+        });
+        self
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The start of the primary label, for ordering diagnostics by position.
+    pub fn offset(&self) -> u32 {
+        self.labels
+            .iter()
+            .find(|l| l.primary)
+            .or(self.labels.first())
+            .map_or(0, |l| l.span.start)
+    }
+}
+
+/// The text a diagnostic points into, with the name it is shown under.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// One-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let offset = (offset as usize).min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+}
+
+/// How diagnostics are drawn: colours for a terminal, plain for logs and snapshots.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderStyle {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl RenderStyle {
+    pub const PLAIN: RenderStyle = RenderStyle {
+        color: false,
+        width: 100,
+    };
+}
+
+/// Renders one diagnostic, with a code frame when it has labels and a source.
+pub fn render(diag: &Diagnostic, source: Option<&SourceFile>, style: RenderStyle) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    let named = source.map(|s| NamedSource::new(s.name.clone(), s.text.clone()));
+    let view = Located {
+        diag,
+        source: named.as_ref(),
+    };
+    let mut out = String::new();
+    if handler.render_report(&mut out, &view).is_err() {
+        // Rendering into a String cannot fail in practice; fall back to the bare message.
+        out = format!("{}: {}\n", diag.code, diag.message);
+    }
+    out
+}
+
+struct Located<'a> {
+    diag: &'a Diagnostic,
+    source: Option<&'a NamedSource<Arc<str>>>,
+}
+
+impl fmt::Debug for Located<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.diag, f)
+    }
+}
+
+impl fmt::Display for Located<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl std::error::Error for Located<'_> {}
+
+impl miette::Diagnostic for Located<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.diag.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Error => miette::Severity::Error,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source?;
+        if self.diag.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.diag.labels.iter().map(|l| {
+            let span: miette::SourceSpan = l.span.into();
+            if l.primary {
+                LabeledSpan::new_primary_with_span(l.text.clone(), span)
+            } else {
+                LabeledSpan::new_with_span(l.text.clone(), span)
+            }
+        })))
+    }
+}
+
+/// The closest candidate within a small edit distance, for "did you mean" hints.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+fn suggestion(word: &str, candidates: &[&str], what: &str) -> String {
+    match did_you_mean(word, candidates.iter().copied()) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None if candidates.is_empty() => format!("the document declares no {what}"),
+        None => {
+            let mut shown: Vec<&str> = candidates.iter().copied().take(8).collect();
+            shown.sort_unstable();
+            let more = if candidates.len() > 8 { ", ..." } else { "" };
+            format!("known {what}: {}{more}", shown.join(", "))
+        }
+    }
+}
+
+// ---- reading input -------------------------------------------------------------------------
+
+pub fn read_failed(path: &str, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::io::read-failed",
+        format!("cannot read `{path}`: {error}"),
+    )
+    .help("check the path; relative paths are resolved from the current directory")
+}
+
+pub fn not_utf8(offset: usize) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::io::not-utf8",
+        format!("the document is not UTF-8 text (invalid byte at offset {offset})"),
+    )
+    .at(
+        Span::new(offset, offset + 1),
+        "this byte is not valid UTF-8",
+    )
+    .help("export the schema as JSON (UTF-8); this looks like a binary or differently encoded file")
+}
+
+pub fn too_large(len: usize) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::io::too-large",
+        format!("the document is {len} bytes; documents over 1 GiB are not read"),
+    )
+    .help("check that the schema source produces an OpenAPI document")
+}
+
+// ---- JSON syntax ---------------------------------------------------------------------------
+
+pub fn json_syntax(err: &ParseError) -> Diagnostic {
+    match &err.kind {
+        ErrorKind::Empty => Diagnostic::error("mizan::json::empty", "the document is empty")
+            .at(err.span, "expected a JSON object here")
+            .help("the schema export produced no output; run the export command by hand to see why"),
+        ErrorKind::TooDeep => Diagnostic::error(
+            "mizan::json::too-deep",
+            format!(
+                "the document nests deeper than {} levels",
+                crate::openapi::json::MAX_DEPTH
+            ),
+        )
+        .at(err.span, "nesting limit reached here")
+        .help("a real OpenAPI document never nests this deep; the file is likely corrupt or generated by a loop"),
+        ErrorKind::DuplicateKey { key, first } => Diagnostic::error(
+            "mizan::json::duplicate-key",
+            format!("the key `{key}` appears twice in one object"),
+        )
+        .at(err.span, "second occurrence")
+        .also(*first, "first occurrence")
+        .help("JSON readers disagree on which value wins; remove one of them"),
+        kind => {
+            let (message, label) = match kind {
+                ErrorKind::UnexpectedEnd { expected } => (
+                    "the JSON ends too early".to_owned(),
+                    format!("expected {expected} before the end"),
+                ),
+                ErrorKind::Unexpected { found, expected } => (
+                    format!("unexpected {found} in JSON"),
+                    format!("expected {expected}"),
+                ),
+                ErrorKind::InvalidEscape => (
+                    "invalid escape sequence in a JSON string".to_owned(),
+                    "JSON allows \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX".to_owned(),
+                ),
+                ErrorKind::InvalidUnicodeEscape => (
+                    "invalid \\u escape in a JSON string".to_owned(),
+                    "expected four hex digits, surrogates in pairs".to_owned(),
+                ),
+                ErrorKind::ControlCharacter => (
+                    "control character inside a JSON string".to_owned(),
+                    "write it as an escape, such as \\n or \\t".to_owned(),
+                ),
+                ErrorKind::InvalidNumber => (
+                    "invalid number".to_owned(),
+                    "not a JSON number".to_owned(),
+                ),
+                ErrorKind::TrailingContent => (
+                    "unexpected content after the JSON document".to_owned(),
+                    "the document should end here".to_owned(),
+                ),
+                ErrorKind::Empty | ErrorKind::TooDeep | ErrorKind::DuplicateKey { .. } => {
+                    unreachable!("handled above")
+                }
+            };
+            Diagnostic::error("mizan::json::syntax", message)
+                .at(err.span, label)
+                .help("the schema must be valid JSON; check the exporter's output for stray log lines")
+        }
+    }
+}
+
+pub fn yaml_document(span: Span) -> Diagnostic {
+    Diagnostic::error("mizan::json::yaml", "this looks like a YAML document; schemas are read as JSON")
+        .at(span, "not JSON")
+        .help("export the schema as JSON (Mizan's exporters do by default), or convert it: `yq -o json schema.yaml > schema.json`")
+}
+
+// ---- the OpenAPI document ------------------------------------------------------------------
+
+pub fn root_not_object(span: Span, found: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::not-an-object",
+        format!("an OpenAPI document is a JSON object, this is {found}"),
+    )
+    .at(span, "expected an object")
+    .help("export the schema with the backend's `export_mizan_schema` command")
+}
+
+pub fn swagger_2(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::unsupported-version",
+        "Swagger 2.0 documents are not supported",
+    )
+    .at(span, "Swagger 2.0")
+    .help("Mizan backends export OpenAPI 3.0 or 3.1; upgrade the backend's Mizan package, or convert with swagger2openapi")
+}
+
+pub fn missing_openapi_version(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::unsupported-version",
+        "the document has no `openapi` version field",
+    )
+    .at(span, "this document")
+    .help("add `\"openapi\": \"3.1.0\"` (or 3.0.x) at the top level")
+}
+
+pub fn unsupported_openapi_version(span: Span, version: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::unsupported-version",
+        format!("OpenAPI version `{version}` is not supported"),
+    )
+    .at(span, "unsupported version")
+    .help("mizan-generate reads OpenAPI 3.0.x and 3.1.x")
+}
+
+pub fn unsupported_mizan_version(span: Span, found: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::unsupported-version",
+        format!("`x-mizan-version` {found} is not supported"),
+    )
+    .at(span, "this version")
+    .help(
+        "this mizan-generate reads x-mizan-version 1; upgrade mizan-generate to read newer exports",
+    )
+}
+
+pub fn wrong_type(span: Span, field: &str, expected: &str, found: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::wrong-type",
+        format!("`{field}` must be {expected}, found {found}"),
+    )
+    .at(span, format!("expected {expected}"))
+    .help("this field's type is fixed by the Mizan schema format (docs/PROTOCOL.md)")
+}
+
+pub fn missing_field(span: Span, what: &str, field: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::missing-field",
+        format!("{what} has no `{field}`"),
+    )
+    .at(span, format!("`{field}` is required here"))
+    .help("re-export the schema with the backend's exporter; hand-edited documents must keep every required key")
+}
+
+pub fn unknown_field(span: Span, what: &str, field: &str, known: &[&str]) -> Diagnostic {
+    Diagnostic::warning(
+        "mizan::schema::unknown-field",
+        format!("unknown key `{field}` in {what}; it is ignored"),
+    )
+    .at(span, "not part of the Mizan schema format")
+    .help(suggestion(field, known, "keys"))
+}
+
+pub fn invalid_value(span: Span, field: &str, found: &str, allowed: &[&str]) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::invalid-value",
+        format!("`{field}` cannot be `{found}`"),
+    )
+    .at(span, "not an allowed value")
+    .help(match did_you_mean(found, allowed.iter().copied()) {
+        Some(c) => format!("did you mean `{c}`? allowed: {}", allowed.join(", ")),
+        None => format!("allowed: {}", allowed.join(", ")),
+    })
+}
+
+pub fn invalid_name(span: Span, what: &str, name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::invalid-name",
+        format!("{what} name `{name}` cannot become an identifier"),
+    )
+    .at(span, "needs at least one letter or digit")
+    .help("register the function under a name made of letters, digits, `_` and `.`")
+}
+
+pub fn duplicate_name(span: Span, first: Span, what: &str, name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::duplicate-name",
+        format!("{what} `{name}` is declared twice"),
+    )
+    .at(span, "declared again here")
+    .also(first, "first declared here")
+    .help(format!(
+        "{what} names are the wire names and must be unique; rename or remove one"
+    ))
+}
+
+pub fn unknown_context(span: Span, name: &str, known: &[&str]) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::unknown-context",
+        format!("unknown context `{name}`"),
+    )
+    .at(span, "no context of this name in `x-mizan-contexts`")
+    .help(suggestion(name, known, "contexts"))
+}
+
+pub fn unknown_function(span: Span, name: &str, role: &str, known: &[&str]) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::unknown-function",
+        format!("{role} names `{name}`, which is not a function of this document"),
+    )
+    .at(span, "no function of this name in `x-mizan-functions`")
+    .help(suggestion(name, known, "functions"))
+}
+
+pub fn context_member_mismatch(
+    span: Span,
+    function: &str,
+    context: &str,
+    declared: Option<&str>,
+) -> Diagnostic {
+    let message = match declared {
+        Some(other) => format!(
+            "context `{context}` lists `{function}`, but `{function}` belongs to context `{other}`"
+        ),
+        None => format!(
+            "context `{context}` lists `{function}`, but `{function}` is not a context function"
+        ),
+    };
+    Diagnostic::error("mizan::schema::context-member-mismatch", message)
+        .at(span, "listed here")
+        .help(format!(
+            "set `\"context\": \"{context}\"` on the function, or remove it from the context's `functions`"
+        ))
+}
+
+pub fn context_member_unlisted(span: Span, function: &str, context: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "mizan::schema::context-member-unlisted",
+        format!("`{function}` says it belongs to context `{context}`, which does not list it"),
+    )
+    .at(span, "context declared here")
+    .help(format!(
+        "it is treated as a member of `{context}`; re-export the schema so the context's `functions` list it"
+    ))
+}
+
+pub fn context_with_mutation(context_span: Span, other_span: Span, field: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::context-and-mutation",
+        format!("a context function cannot also have `{field}`"),
+    )
+    .at(other_span, format!("`{field}` makes it a mutation"))
+    .also(context_span, "`context` makes it a read function")
+    .help("a function either reads (belongs to a context) or writes (affects/merges); split it in two")
+}
+
+pub fn function_not_in_context(
+    span: Span,
+    function: &str,
+    context: &str,
+    actual: Option<&str>,
+) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::function-not-in-context",
+        format!("`{function}` is not a function of context `{context}`"),
+    )
+    .at(span, "named here")
+    .help(match actual {
+        Some(actual) => format!("`{function}` belongs to context `{actual}`"),
+        None => format!("`{function}` belongs to no context; name one of `{context}`'s functions"),
+    })
+}
+
+pub fn merge_type_mismatch(
+    span: Span,
+    mutation: &str,
+    slot: &str,
+    mutation_type: &str,
+    slot_type: &str,
+) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::merge-type-mismatch",
+        format!("`{mutation}` cannot merge into slot `{slot}`: it returns `{mutation_type}`, the slot holds `{slot_type}`"),
+    )
+    .at(span, "this merge")
+    .help("a merge replaces the slot with the mutation's result, so both must have the same output type (protocol §5); use `affects` to refetch instead")
+}
+
+pub fn global_with_params(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::global-with-params",
+        "the `global` context cannot take params",
+    )
+    .at(span, "params declared here")
+    .help("`global` is fetched once per app; move parameterised functions to a named context")
+}
+
+pub fn param_required_mismatch(
+    span: Span,
+    context: &str,
+    param: &str,
+    declared: bool,
+) -> Diagnostic {
+    let (said, is) = if declared {
+        ("required", "optional")
+    } else {
+        ("optional", "required")
+    };
+    Diagnostic::warning(
+        "mizan::schema::param-required-mismatch",
+        format!("param `{param}` of context `{context}` is declared {said} but is {is} by its `sharedBy`"),
+    )
+    .at(span, format!("declared {said}"))
+    .help("a context param is required exactly when every function of the context takes it; the `sharedBy` list wins")
+}
+
+pub fn input_not_object(span: Span, function: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::input-not-object",
+        format!("the input of `{function}` is not an object schema"),
+    )
+    .at(
+        span,
+        "expected an object schema (or a $ref to one) whose properties are the arguments",
+    )
+    .help("use `null` for a function without arguments")
+}
+
+pub fn invalid_route(span: Span, reason: &str) -> Diagnostic {
+    Diagnostic::error("mizan::schema::invalid-route", format!("invalid route: {reason}"))
+        .at(span, "this route")
+        .help("routes use Django's syntax: `/profile/<int:user_id>/`, converters str, int, slug, uuid, path")
+}
+
+pub fn dangling_ref(span: Span, target: &str, known: &[&str]) -> Diagnostic {
+    let name = target.rsplit('/').next().unwrap_or(target);
+    Diagnostic::error(
+        "mizan::schema::dangling-ref",
+        format!("`$ref` points at `{target}`, which does not exist"),
+    )
+    .at(span, "nothing at this reference")
+    .help(match did_you_mean(name, known.iter().copied()) {
+        Some(c) => format!("did you mean `#/components/schemas/{c}`?"),
+        None => "every reference must name a schema under `components.schemas`".to_owned(),
+    })
+}
+
+pub fn unsupported_ref(span: Span, target: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::unsupported-ref",
+        format!("`$ref` to `{target}` is not supported"),
+    )
+    .at(span, "only `#/components/schemas/<Name>` references are followed")
+    .help("bundle external files into one document (for example with `redocly bundle`) before generating")
+}
+
+pub fn ref_cycle(span: Span, chain: &[&str]) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::ref-cycle",
+        format!("schema `{}` is defined only in terms of itself: {}", chain[0], chain.join(" → ")),
+    )
+    .at(span, "this schema")
+    .help("a recursive type needs an object or array between the references (for example `children: [TreeNode]`)")
+}
+
+pub fn invalid_schema(span: Span, reason: impl Into<String>) -> Diagnostic {
+    Diagnostic::error("mizan::schema::invalid-schema", reason.into())
+        .at(span, "here")
+        .help("schemas follow JSON Schema as OpenAPI 3.0/3.1 allow it")
+}
+
+pub fn invalid_discriminator(span: Span, reason: impl Into<String>) -> Diagnostic {
+    Diagnostic::error("mizan::schema::invalid-discriminator", reason.into())
+        .at(span, "this discriminator")
+        .help("each mapping value must reference one of the union's members, and each member must carry the tag property")
+}
+
+pub fn name_collision(
+    span: Span,
+    other: Span,
+    ident: &str,
+    first: &str,
+    second: &str,
+) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::names::collision",
+        format!("`{first}` and `{second}` would both generate `{ident}`"),
+    )
+    .at(span, format!("generates `{ident}`"))
+    .also(other, format!("also generates `{ident}`"))
+    .help("rename one of them on the backend; generated names are part of the client's API and are never renamed silently")
+}
+
+// ---- the tool itself -----------------------------------------------------------------------
+
+pub fn internal(what: &str) -> Diagnostic {
+    Diagnostic::error("mizan::internal", format!("internal error: {what}"))
+        .help("this is a bug in mizan-generate; please report it with the schema that caused it")
+}

@@ -1,0 +1,111 @@
+//! Reading an OpenAPI 3.0/3.1 document: JSON with spans ([`json`]), the version check, and the
+//! lowering of JSON Schema into IR types ([`schema`]).
+//!
+//! The `openapiv3` crate is not used: it models 3.0 only and drops source positions, and both
+//! matter here. Instead the document stays a spanned JSON tree and [`schema::Lowerer`] accepts
+//! both dialects' spellings in one pass.
+
+pub mod json;
+pub mod schema;
+
+use crate::diagnostics::{self, Diagnostic};
+use crate::ir::OpenApiDialect;
+use json::Node;
+
+/// A parsed document whose version is supported.
+#[derive(Debug)]
+pub struct Document {
+    pub root: Node,
+    pub dialect: OpenApiDialect,
+}
+
+/// Parses the text and checks that it is an OpenAPI 3.0.x or 3.1.x document.
+pub fn parse_document(text: &str) -> Result<Document, Diagnostic> {
+    let root = json::parse(text).map_err(|e| {
+        if looks_like_yaml(text) {
+            diagnostics::yaml_document(e.span)
+        } else {
+            diagnostics::json_syntax(&e)
+        }
+    })?;
+    if root.as_object().is_none() {
+        return Err(diagnostics::root_not_object(root.span, root.kind_name()));
+    }
+    if let Some(swagger) = root.get("swagger") {
+        return Err(diagnostics::swagger_2(swagger.span));
+    }
+    let Some(version) = root.get("openapi") else {
+        // Point at the opening brace: the whole document would be an unreadable label.
+        let head = json::Span::new(root.span.start as usize, root.span.start as usize + 1);
+        return Err(diagnostics::missing_openapi_version(head));
+    };
+    let Some(text) = version.as_str() else {
+        return Err(diagnostics::wrong_type(
+            version.span,
+            "openapi",
+            "a version string such as \"3.1.0\"",
+            version.kind_name(),
+        ));
+    };
+    let dialect = if is_version(text, "3.0") {
+        OpenApiDialect::V30
+    } else if is_version(text, "3.1") {
+        OpenApiDialect::V31
+    } else if text.starts_with("2.") {
+        return Err(diagnostics::swagger_2(version.span));
+    } else {
+        return Err(diagnostics::unsupported_openapi_version(version.span, text));
+    };
+    Ok(Document { root, dialect })
+}
+
+/// A YAML OpenAPI document starts with a `openapi:`/`swagger:` key or a `---` marker.
+fn looks_like_yaml(text: &str) -> bool {
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .unwrap_or("");
+    ["openapi:", "swagger:", "---", "info:", "components:"]
+        .iter()
+        .any(|p| first.starts_with(p))
+}
+
+/// `3.1`, `3.1.0`, `3.1.1-rc1` match `3.1`; `3.10` does not.
+fn is_version(text: &str, minor: &str) -> bool {
+    text.strip_prefix(minor)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_matched_by_minor() {
+        assert!(is_version("3.1.0", "3.1"));
+        assert!(is_version("3.1", "3.1"));
+        assert!(!is_version("3.10.0", "3.1"));
+        assert!(is_version("3.0.3", "3.0"));
+    }
+
+    #[test]
+    fn reports_the_version_problem() {
+        let code = |t: &str| parse_document(t).expect_err(t).code;
+        assert_eq!(
+            code(r#"{"swagger": "2.0"}"#),
+            "mizan::schema::unsupported-version"
+        );
+        assert_eq!(
+            code(r#"{"openapi": "4.0.0"}"#),
+            "mizan::schema::unsupported-version"
+        );
+        assert_eq!(
+            code(r#"{"info": {}}"#),
+            "mizan::schema::unsupported-version"
+        );
+        assert_eq!(code(r#"{"openapi": 3.1}"#), "mizan::schema::wrong-type");
+        assert_eq!(code("[]"), "mizan::schema::not-an-object");
+        assert!(parse_document(r#"{"openapi": "3.1.0"}"#).is_ok());
+    }
+}
