@@ -8,7 +8,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
 use crate::openapi::json::{ErrorKind, ParseError, Span};
 
@@ -105,6 +105,22 @@ impl SourceFile {
         }
     }
 
+    /// Byte range of the line holding `offset`, without its line break.
+    fn line_bounds(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let end = self.text[offset..]
+            .find('\n')
+            .map_or(self.text.len(), |i| offset + i);
+        (start, end)
+    }
+
+    /// Length in bytes of the line holding `offset`.
+    fn line_len_at(&self, offset: u32) -> usize {
+        let (start, end) = self.line_bounds(offset as usize);
+        end - start
+    }
+
     /// One-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let offset = (offset as usize).min(self.text.len());
@@ -129,6 +145,12 @@ impl RenderStyle {
     };
 }
 
+/// Lines longer than this are shown as a window around the label (minified documents put
+/// megabytes on one line).
+const LONG_LINE: usize = 160;
+/// How much of a long line is shown on each side of the label.
+const WINDOW_MARGIN: usize = 60;
+
 /// Renders one diagnostic, with a code frame when it has labels and a source.
 pub fn render(diag: &Diagnostic, source: Option<&SourceFile>, style: RenderStyle) -> String {
     let theme = if style.color {
@@ -139,10 +161,21 @@ pub fn render(diag: &Diagnostic, source: Option<&SourceFile>, style: RenderStyle
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false);
-    let named = source.map(|s| NamedSource::new(s.name.clone(), s.text.clone()));
-    let view = Located {
-        diag,
-        source: named.as_ref(),
+    let windowed;
+    let view = match source {
+        Some(src)
+            if diag
+                .labels
+                .iter()
+                .any(|l| src.line_len_at(l.span.start) > LONG_LINE) =>
+        {
+            windowed = windowed_view(diag, src);
+            Located {
+                diag: &windowed,
+                source: Some(src),
+            }
+        }
+        _ => Located { diag, source },
     };
     let mut out = String::new();
     if handler.render_report(&mut out, &view).is_err() {
@@ -152,11 +185,89 @@ pub fn render(diag: &Diagnostic, source: Option<&SourceFile>, style: RenderStyle
     out
 }
 
-struct Located<'a> {
-    diag: &'a Diagnostic,
-    source: Option<&'a NamedSource<Arc<str>>>,
+/// For labels on very long lines: the primary label alone, clamped to a short span, and the
+/// other labels' positions moved into the help text.
+fn windowed_view(diag: &Diagnostic, src: &SourceFile) -> Diagnostic {
+    let mut out = diag.clone();
+    let primary = diag.labels.iter().position(|l| l.primary).unwrap_or(0);
+    out.labels = Vec::new();
+    let mut notes = Vec::new();
+    for (i, l) in diag.labels.iter().enumerate() {
+        if i == primary {
+            let mut end = (l.span.start as usize + WINDOW_MARGIN).min(l.span.end as usize);
+            while !src.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            out.labels.push(Label {
+                span: Span::new(l.span.start as usize, end),
+                ..l.clone()
+            });
+        } else {
+            let (line, col) = src.line_col(l.span.start);
+            notes.push(format!(
+                "{} at {}:{line}:{col}",
+                l.text.as_deref().unwrap_or("related"),
+                src.name
+            ));
+        }
+    }
+    if !notes.is_empty() {
+        let help = out
+            .help
+            .take()
+            .map(|h| format!("\n{h}"))
+            .unwrap_or_default();
+        out.help = Some(format!("{}{help}", notes.join("\n")));
+    }
+    out
 }
 
+struct Located<'a> {
+    diag: &'a Diagnostic,
+    source: Option<&'a SourceFile>,
+}
+
+impl miette::SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let start = span.offset();
+        if self.line_len_at(u32::try_from(start).unwrap_or(u32::MAX)) <= LONG_LINE {
+            let inner = self.text.read_span(span, before, after)?;
+            return Ok(Box::new(miette::MietteSpanContents::new_named(
+                self.name.clone(),
+                inner.data(),
+                *inner.span(),
+                inner.line(),
+                inner.column(),
+                inner.line_count(),
+            )));
+        }
+        // A window of the long line around the span; line and column stay true.
+        let text: &str = &self.text;
+        let (line_start, line_end) = self.line_bounds(start);
+        let mut from = start.saturating_sub(WINDOW_MARGIN).max(line_start);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = (start + span.len().min(WINDOW_MARGIN) + WINDOW_MARGIN).min(line_end);
+        while !text.is_char_boundary(to) {
+            to += 1;
+        }
+        let (line, column) = self.line_col(u32::try_from(start).unwrap_or(u32::MAX));
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            &text.as_bytes()[from..to],
+            miette::SourceSpan::new(from.into(), to - from),
+            line - 1,
+            column - 1,
+            1,
+        )))
+    }
+}
 impl fmt::Debug for Located<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.diag, f)
@@ -268,7 +379,8 @@ pub fn not_utf8(offset: usize) -> Diagnostic {
         format!("the document is not UTF-8 text (invalid byte at offset {offset})"),
     )
     .at(
-        Span::new(offset, offset + 1),
+        // The text shown is a lossy copy, where the bad byte became U+FFFD (three bytes).
+        Span::new(offset, offset + '\u{fffd}'.len_utf8()),
         "this byte is not valid UTF-8",
     )
     .help("export the schema as JSON (UTF-8); this looks like a binary or differently encoded file")
@@ -651,7 +763,7 @@ pub fn name_collision(
 ) -> Diagnostic {
     Diagnostic::error(
         "mizan::names::collision",
-        format!("`{first}` and `{second}` would both generate `{ident}`"),
+        format!("{first} and {second} would both generate `{ident}`"),
     )
     .at(span, format!("generates `{ident}`"))
     .also(other, format!("also generates `{ident}`"))

@@ -155,8 +155,8 @@ pub fn number_as_i64(raw: &str) -> Option<i64> {
         return Some(n);
     }
     let f: f64 = raw.parse().ok()?;
-    // 2^63 as f64: anything at or beyond it does not fit.
-    if f.fract() == 0.0 && f.abs() < 9.223_372_036_854_775_807e18 {
+    // 2^63 is exact in f64; anything at or beyond it does not fit an i64.
+    if f.fract() == 0.0 && f.abs() < 2f64.powi(63) {
         #[allow(clippy::cast_possible_truncation)]
         Some(f as i64)
     } else {

@@ -1,0 +1,158 @@
+//! The binary as users run it: exit codes, streams, formats.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mizan-generate"))
+        .args(args)
+        .current_dir(common::root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    if let Some(bytes) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(bytes)
+            .expect("write");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn valid_schema_prints_a_summary_and_exits_0() {
+    let out = run(
+        &["validate", "fixtures/good/reference-3.1/schema.json"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "fixtures/good/reference-3.1/schema.json: valid (OpenAPI 3.1): 23 functions (1 private), 3 contexts, 1 channel, 1 form, 28 types\n"
+    );
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn invalid_schema_exits_1_with_located_diagnostics() {
+    let out = run(
+        &[
+            "validate",
+            "fixtures/bad/unknown-context-in-function/schema.json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("mizan::schema::unknown-context"), "{err}");
+    assert!(
+        err.contains("[fixtures/bad/unknown-context-in-function/schema.json:"),
+        "{err}"
+    );
+    assert!(err.contains("help: did you mean `user`?"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn every_bad_fixture_exits_1_without_a_panic() {
+    for case in common::cases("bad") {
+        let out = run(
+            &["validate", &format!("fixtures/bad/{case}/schema.json")],
+            None,
+        );
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{case}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+            "{case}: {err}"
+        );
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["validate"][..],
+        &["validate", "a.json", "--format", "xml"],
+        &["frobnicate"],
+        &[],
+    ] {
+        let out = run(args, None);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn unreadable_file_exits_1_naming_the_path() {
+    let out = run(&["validate", "fixtures/does-not-exist.json"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("mizan::io::read-failed") && err.contains("fixtures/does-not-exist.json"),
+        "{err}"
+    );
+}
+
+#[test]
+fn reads_standard_input() {
+    let doc = br#"{"openapi": "3.1.0", "components": {"schemas": {"A": {"type": "string"}}}}"#;
+    let out = run(&["validate", "-"], Some(doc));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("<stdin>: valid (OpenAPI 3.1)"));
+}
+
+#[test]
+fn json_format_gives_lines_and_columns() {
+    let out = run(
+        &[
+            "validate",
+            "--format",
+            "json",
+            "fixtures/bad/malformed-json/schema.json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(report["valid"], false);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["code"], "mizan::json::syntax");
+    assert_eq!(
+        (
+            d["labels"][0]["line"].as_u64(),
+            d["labels"][0]["column"].as_u64()
+        ),
+        (Some(7), Some(3))
+    );
+
+    let ok = run(
+        &[
+            "validate",
+            "--format",
+            "json",
+            "fixtures/good/types-only/schema.json",
+        ],
+        None,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&ok.stdout).expect("JSON on stdout");
+    assert_eq!(report["valid"], true);
+    assert_eq!(report["diagnostics"], serde_json::json!([]));
+}
