@@ -132,6 +132,14 @@ struct Builder<'a> {
     diags: Vec<Diagnostic>,
 }
 
+/// An entry of an `x-mizan-*` array whose name has been checked.
+struct Named<'a> {
+    node: &'a Node,
+    name: &'a str,
+    span: Span,
+    ident: String,
+}
+
 struct RawFunction<'a> {
     name: &'a str,
     name_span: Span,
@@ -386,36 +394,54 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn read_functions(&mut self, root: &'a Node) -> Vec<RawFunction<'a>> {
-        let Some(list) = root.get("x-mizan-functions") else {
+    /// The entries of an `x-mizan-*` array of named objects: each must be an object, have a
+    /// `name` that can become an identifier, and be the only one of that name. Entries that are
+    /// not are reported and skipped.
+    fn named_entries(
+        &mut self,
+        root: &'a Node,
+        key: &str,
+        what: &'static str,
+        known: &[&str],
+    ) -> Vec<Named<'a>> {
+        let Some(list) = root.get(key) else {
             return Vec::new();
         };
         let mut seen: IndexMap<&str, Span> = IndexMap::new();
         let mut out = Vec::new();
-        for node in self.array(list, "x-mizan-functions") {
-            if self.object(node, "a function", FUNCTION_KEYS).is_none() {
+        for node in self.array(list, key) {
+            if self.object(node, &format!("a {what}"), known).is_none() {
                 continue;
             }
-            let Some((name, name_span)) = self.required_string(node, "name", "a function") else {
+            let Some((name, span)) = self.required_string(node, "name", &format!("a {what}"))
+            else {
                 continue;
             };
-            if names::stem(name).is_none() {
-                self.diags
-                    .push(diagnostics::invalid_name(name_span, "function", name));
+            let Some(ident) = names::stem(name) else {
+                self.diags.push(diagnostics::invalid_name(span, what, name));
                 continue;
-            }
+            };
             if let Some(first) = seen.get(name) {
-                self.diags.push(diagnostics::duplicate_name(
-                    name_span, *first, "function", name,
-                ));
+                self.diags
+                    .push(diagnostics::duplicate_name(span, *first, what, name));
                 continue;
             }
-            seen.insert(name, name_span);
-            if let Some(f) = self.read_function(node, name, name_span) {
-                out.push(f);
-            }
+            seen.insert(name, span);
+            out.push(Named {
+                node,
+                name,
+                span,
+                ident,
+            });
         }
         out
+    }
+
+    fn read_functions(&mut self, root: &'a Node) -> Vec<RawFunction<'a>> {
+        self.named_entries(root, "x-mizan-functions", "function", FUNCTION_KEYS)
+            .into_iter()
+            .filter_map(|e| self.read_function(e.node, e.name, e.span))
+            .collect()
     }
 
     fn read_function(
@@ -610,28 +636,14 @@ impl<'a> Builder<'a> {
     }
 
     fn read_channels(&mut self, root: &'a Node) -> Vec<Channel> {
-        let Some(list) = root.get("x-mizan-channels") else {
-            return Vec::new();
-        };
-        let mut seen: IndexMap<&str, Span> = IndexMap::new();
         let mut out = Vec::new();
-        for node in self.array(list, "x-mizan-channels") {
-            if self.object(node, "a channel", CHANNEL_KEYS).is_none() {
-                continue;
-            }
-            let Some((name, span)) = self.required_string(node, "name", "a channel") else {
-                continue;
-            };
-            let Some(ident) = names::stem(name) else {
-                self.diags
-                    .push(diagnostics::invalid_name(span, "channel", name));
-                continue;
-            };
-            if let Some(first) = seen.insert(name, span) {
-                self.diags
-                    .push(diagnostics::duplicate_name(span, first, "channel", name));
-                continue;
-            }
+        for Named {
+            node,
+            name,
+            span,
+            ident,
+        } in self.named_entries(root, "x-mizan-channels", "channel", CHANNEL_KEYS)
+        {
             let server_message = self
                 .schema(node, "serverMessage")
                 .map(|(t, _)| t)
@@ -659,29 +671,15 @@ impl<'a> Builder<'a> {
     }
 
     fn read_forms(&mut self, root: &'a Node, functions: &[RawFunction<'a>]) -> Vec<Form> {
-        let Some(list) = root.get("x-mizan-forms") else {
-            return Vec::new();
-        };
         let fn_names: Vec<&str> = functions.iter().map(|f| f.name).collect();
-        let mut seen: IndexMap<&str, Span> = IndexMap::new();
         let mut out = Vec::new();
-        for node in self.array(list, "x-mizan-forms") {
-            if self.object(node, "a form", FORM_KEYS).is_none() {
-                continue;
-            }
-            let Some((name, span)) = self.required_string(node, "name", "a form") else {
-                continue;
-            };
-            let Some(ident) = names::stem(name) else {
-                self.diags
-                    .push(diagnostics::invalid_name(span, "form", name));
-                continue;
-            };
-            if let Some(first) = seen.insert(name, span) {
-                self.diags
-                    .push(diagnostics::duplicate_name(span, first, "form", name));
-                continue;
-            }
+        for Named {
+            node,
+            name,
+            span,
+            ident,
+        } in self.named_entries(root, "x-mizan-forms", "form", FORM_KEYS)
+        {
             let mut fns = [None, None, None];
             if let Some(f) = node.get("functions").filter(|f| !f.is_null()) {
                 if self
