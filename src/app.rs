@@ -15,8 +15,71 @@ use crate::Analysis;
 pub const EXIT_INVALID: u8 = 1;
 
 pub fn run(cli: &Cli) -> ExitCode {
-    match &cli.command {
-        Command::Validate { schema, format } => validate(schema, *format, cli.color),
+    match (&cli.command, &cli.schema, &cli.out) {
+        (Some(Command::Validate { schema, format }), _, _) => validate(schema, *format, cli.color),
+        (None, Some(schema), Some(out)) => generate(schema, out, &cli.kernel, cli.color),
+        _ => {
+            use clap::CommandFactory;
+            Cli::command()
+                .error(
+                    clap::error::ErrorKind::MissingRequiredArgument,
+                    "nothing to do: pass `--schema <FILE> --out <DIR>`, or a subcommand",
+                )
+                .exit()
+        }
+    }
+}
+
+fn generate(schema: &Path, out: &Path, kernel: &str, color: ColorChoice) -> ExitCode {
+    let started = std::time::Instant::now();
+    let style = render_style(color);
+    let analysis = match read_input(schema) {
+        Ok((name, bytes)) => crate::analyze(&name, &bytes),
+        Err(diag) => {
+            eprint!("{}", diagnostics::render(&diag, None, style));
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let source = (!analysis.source.text.is_empty()).then_some(&analysis.source);
+    for d in &analysis.diagnostics {
+        eprint!("{}", diagnostics::render(d, source, style));
+    }
+    let Some(ir) = &analysis.ir else {
+        let n = analysis.errors();
+        eprintln!(
+            "{}: {n} {} found; nothing was written",
+            analysis.source.name,
+            if n == 1 { "error" } else { "errors" }
+        );
+        return ExitCode::from(EXIT_INVALID);
+    };
+    let options = crate::emit::Options {
+        kernel: if kernel == "bundled" {
+            crate::emit::KernelSource::Bundled
+        } else {
+            crate::emit::KernelSource::Package(kernel.to_owned())
+        },
+    };
+    let files = crate::emit::generate(ir, &options);
+    match crate::output::write_files(out, &files) {
+        Ok(report) => {
+            println!(
+                "{}: {} files ({} written, {} unchanged) in {} ms",
+                out.display(),
+                files.len(),
+                report.written.len(),
+                report.unchanged.len(),
+                started.elapsed().as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprint!(
+                "{}",
+                diagnostics::render(&diagnostics::write_failed(&e), None, style)
+            );
+            ExitCode::from(EXIT_INVALID)
+        }
     }
 }
 

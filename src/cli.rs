@@ -9,15 +9,29 @@ use clap::{Parser, Subcommand, ValueEnum};
     name = "mizan-generate",
     version,
     about = "Typed TypeScript clients and React hooks from a Mizan backend's exported schema",
-    arg_required_else_help = true
+    arg_required_else_help = true,
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
+    /// The exported OpenAPI document (JSON) to generate from; `-` reads standard input.
+    #[arg(long, value_name = "FILE", requires = "out")]
+    pub schema: Option<PathBuf>,
+
+    /// The directory to write the generated client into.
+    #[arg(long, value_name = "DIR", requires = "schema")]
+    pub out: Option<PathBuf>,
+
+    /// Where generated code imports the runtime kernel from: `bundled` writes `kernel.ts` into
+    /// the output; any other value is the name of an installed package such as `@mizan/base`.
+    #[arg(long, value_name = "bundled|PACKAGE", default_value = "bundled")]
+    pub kernel: String,
+
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]

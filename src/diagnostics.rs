@@ -394,6 +394,11 @@ pub fn too_large(len: usize) -> Diagnostic {
     .help("check that the schema source produces an OpenAPI document")
 }
 
+pub fn write_failed(error: &crate::output::WriteError) -> Diagnostic {
+    Diagnostic::error("mizan::io::write-failed", error.to_string())
+        .help("check that the output directory is writable; files already written are complete, none is half-written")
+}
+
 // ---- JSON syntax ---------------------------------------------------------------------------
 
 pub fn json_syntax(err: &ParseError) -> Diagnostic {

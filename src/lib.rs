@@ -4,8 +4,10 @@
 pub mod app;
 pub mod cli;
 pub mod diagnostics;
+pub mod emit;
 pub mod ir;
 pub mod openapi;
+pub mod output;
 
 use diagnostics::{Diagnostic, SourceFile};
 

@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::openapi::json::Span;
 
 pub use build::build;
+pub use validate::refs_in;
 
 /// Index into [`Ir::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

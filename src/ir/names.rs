@@ -9,7 +9,7 @@
 //! - Schemas keep their component name when it is a valid identifier and not taken; otherwise
 //!   dashes, dots and other separators are removed with the next letter upper-cased
 //!   (`TreeNode-Input` → `TreeNodeInput`). Names that are already identifiers are claimed first,
-//!   then the rest in document order; a name that is a reserved word, one of the generated API
+//!   then the rest in name order (never document order: output must not depend on key order); a name that is a reserved word, one of the generated API
 //!   names, a kernel export, or already claimed gets the lowest free numeric suffix (`Record2`
 //!   is never produced for `Record`: TypeScript globals are handled by the emitter, see
 //!   ARCHITECTURE.md).
@@ -163,9 +163,15 @@ pub fn assign_type_idents(wire_names: &[&str], taken: &BTreeSet<String>) -> Vec<
             *slot = Some((*name).to_owned());
         }
     }
-    // Second pass: everything else, in document order.
-    for (slot, name) in out.iter_mut().zip(wire_names) {
-        if slot.is_none() {
+    // Second pass: everything else, in name order, so that the result does not depend on the
+    // order of the document's keys.
+    let mut rest: Vec<usize> = (0..wire_names.len())
+        .filter(|&i| out[i].is_none())
+        .collect();
+    rest.sort_by_key(|&i| wire_names[i]);
+    for i in rest {
+        let (slot, name) = (&mut out[i], wire_names[i]);
+        {
             let base = type_ident_base(name);
             let mut candidate = base.clone();
             let mut n = 2;

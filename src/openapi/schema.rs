@@ -418,12 +418,14 @@ impl<'a> Lowerer<'a> {
         variant_nodes: &[&Node],
     ) -> Option<Discriminator> {
         let first = self.variant_object(variant_nodes.first()?)?;
-        let candidates: Vec<&str> = first
+        // Candidates in name order: the choice must not depend on the document's key order.
+        let mut candidates: Vec<&str> = first
             .get("properties")
             .and_then(Node::as_object)?
             .iter()
             .map(|m| &*m.key)
             .collect();
+        candidates.sort_unstable();
         'candidates: for property in candidates {
             let mut mapping: Vec<(String, u32)> = Vec::with_capacity(variants.len());
             for (i, n) in variant_nodes.iter().enumerate() {

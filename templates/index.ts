@@ -1,0 +1,39 @@
+{{ header }}
+{%- if !kernel_imports.is_empty() %}
+import { {{ kernel_imports }} } from {{ kernel }};
+{%- endif %}
+{%- if uses_types %}
+import type * as T from "./types";
+{%- endif %}
+
+export type * from "./types";
+{%- for c in context_files %}
+export * from "./contexts/{{ c }}";
+{%- endfor %}
+export {
+  configure,
+  hydrate,
+  initSession,
+  invalidate,
+  MizanError,
+  mizanCall,
+  mizanFetch,
+  registerContext,
+  spliceSlot,
+  subscribeChannel,
+} from {{ kernel }};
+export type {
+  CallOptions,
+  ChannelSubscription,
+  ContextHandle,
+  ContextState,
+  ContextStatus,
+  MizanConfig,
+  MizanTransport,
+} from {{ kernel }};
+{%- for f in functions %}
+
+{{ f.doc }}export function {{ f.name }}({{ f.params }}): {{ f.returns }} {
+  return {{ f.body }};
+}
+{%- endfor %}
