@@ -18,3 +18,14 @@ echo "== cargo clippy (warnings are errors)"
 cargo clippy --locked --all-targets -- -D warnings
 echo "== cargo test"
 cargo test --locked --all-targets
+
+# The TypeScript side: tsc over every generated client, type-level tests, kernel unit tests.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "== installing Node.js (Debian packages)"
+    apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+fi
+echo "== npm ci (e2e)"
+(cd e2e && npm ci --no-audit --no-fund --loglevel=error)
+echo "== e2e: generated clients (tsc --strict) and kernel tests (node --test)"
+cargo build --locked --quiet
+node e2e/run.mjs

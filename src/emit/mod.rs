@@ -335,17 +335,6 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
     let (name, params, returns, body) = match &f.kind {
         FunctionKind::ContextRead { .. } => return None,
         FunctionKind::ViewPath { route } => {
-            let args: Vec<String> = f
-                .args
-                .iter()
-                .map(|a| {
-                    format!(
-                        "{}: {}",
-                        property_name(&a.wire_name),
-                        printer.ty(&a.ty, Mode::Input)
-                    )
-                })
-                .collect();
             let mut parts: Vec<String> = Vec::new();
             for seg in &route.segments {
                 parts.push(match seg {
@@ -364,10 +353,10 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
                 "The URL of the `{}` page (`{}`).",
                 f.wire_name, route.path
             ));
-            let params = if args.is_empty() {
+            let params = if f.args.is_empty() {
                 String::new()
             } else {
-                format!("args: {{ {} }}", args.join("; "))
+                format!("args: {}", inline_args(printer, f))
             };
             let body = if parts.is_empty() {
                 "\"\"".to_owned()
@@ -412,19 +401,7 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
                     Some(printer.ty(t, Mode::Input))
                 }
                 _ if f.args.is_empty() => None,
-                _ => Some(format!(
-                    "{{ {} }}",
-                    f.args
-                        .iter()
-                        .map(|a| format!(
-                            "{}{}: {}",
-                            property_name(&a.wire_name),
-                            if a.required { "" } else { "?" },
-                            printer.ty(&a.ty, Mode::Input)
-                        ))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                )),
+                _ => Some(inline_args(printer, f)),
             };
             let all_optional = f.args.iter().all(|a| !a.required);
             let params = match &input {
@@ -476,6 +453,24 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
         returns,
         body,
     })
+}
+
+/// `{ a: A; b?: B }` from a function's arguments, sorted by name.
+fn inline_args(printer: &Printer<'_>, f: &Function) -> String {
+    let mut args: Vec<&crate::ir::Arg> = f.args.iter().collect();
+    args.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
+    let members: Vec<String> = args
+        .iter()
+        .map(|a| {
+            format!(
+                "{}{}: {}",
+                property_name(&a.wire_name),
+                if a.required { "" } else { "?" },
+                printer.ty(&a.ty, Mode::Input)
+            )
+        })
+        .collect();
+    format!("{{ {} }}", members.join("; "))
 }
 
 fn lower_first(s: &str) -> String {

@@ -1309,12 +1309,17 @@ impl<'a> Builder<'a> {
             );
         }
         for ch in &ir.channels {
-            claim(
-                &mut self.diags,
+            for ident in [
                 format!("use{}Channel", ch.ident),
-                format!("channel `{}`", ch.wire_name),
-                ch.span,
-            );
+                format!("subscribe{}Channel", ch.ident),
+            ] {
+                claim(
+                    &mut self.diags,
+                    ident,
+                    format!("channel `{}`", ch.wire_name),
+                    ch.span,
+                );
+            }
         }
         let taken: BTreeSet<String> = api.into_keys().collect();
         let wire: Vec<&str> = components.iter().map(|m| &*m.key).collect();

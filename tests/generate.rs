@@ -1,0 +1,269 @@
+//! Generation: snapshots of every generated file, determinism, and the CLI's file handling.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use common::{analyze_case, cases, snapshot_settings};
+use mizan_generate::emit::{self, GeneratedFile, KernelSource, Options};
+use serde_json::Value;
+
+fn generate_case(case: &str) -> Vec<GeneratedFile> {
+    let ir = analyze_case("good", case).ir.expect("valid fixture");
+    emit::generate(&ir, &Options::default())
+}
+
+#[test]
+fn every_generated_file_matches_its_snapshot() {
+    for case in cases("good") {
+        let files = generate_case(&case);
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert!(
+            paths.contains(&"index.ts")
+                && paths.contains(&"types.ts")
+                && paths.contains(&"kernel.ts"),
+            "{case}: {paths:?}"
+        );
+        for f in &files {
+            assert!(
+                f.contents.starts_with(emit::HEADER),
+                "{case}/{}: no header",
+                f.path
+            );
+            assert!(
+                f.contents.ends_with('\n') && !f.contents.ends_with("\n\n"),
+                "{case}/{}: not one final newline",
+                f.path
+            );
+            assert!(!f.contents.contains('\r'), "{case}/{}: CR", f.path);
+            if f.path == "kernel.ts" {
+                assert_eq!(
+                    f.contents,
+                    format!("{}\n{}", emit::HEADER, emit::KERNEL_SOURCE)
+                );
+                continue;
+            }
+            let name = format!("gen-{case}-{}", f.path.replace('/', "-"));
+            snapshot_settings().bind(|| insta::assert_snapshot!(name, f.contents));
+        }
+    }
+}
+
+#[test]
+fn private_functions_and_unreachable_types_generate_nothing() {
+    let files = generate_case("reference-3.1");
+    let all: String = files
+        .iter()
+        .filter(|f| f.path != "kernel.ts")
+        .map(|f| f.contents.as_str())
+        .collect();
+    assert!(!all.contains("internal_stats") && !all.contains("InternalStats"));
+    let types = generate_case("types-3.1");
+    let types_ts = &types
+        .iter()
+        .find(|f| f.path == "types.ts")
+        .expect("types.ts")
+        .contents;
+    assert!(!types_ts.contains("Unused") && !types_ts.contains("Secret"));
+}
+
+#[test]
+fn a_package_kernel_is_imported_instead_of_written() {
+    let ir = analyze_case("good", "reference-3.1").ir.expect("valid");
+    let files = emit::generate(
+        &ir,
+        &Options {
+            kernel: KernelSource::Package("@mizan/base".into()),
+        },
+    );
+    assert!(files.iter().all(|f| f.path != "kernel.ts"));
+    let index = &files
+        .iter()
+        .find(|f| f.path == "index.ts")
+        .expect("index")
+        .contents;
+    assert!(index.contains("from \"@mizan/base\";") && !index.contains("./kernel"));
+    let user = &files
+        .iter()
+        .find(|f| f.path == "contexts/user.ts")
+        .expect("user")
+        .contents;
+    assert!(user.contains("import { mizanFetch } from \"@mizan/base\";"));
+}
+
+/// xorshift64*, for a reproducible permutation.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+/// Reorders the members of every object (arrays keep their order: it means something there).
+fn permute(v: &mut Value, rng: &mut Rng) {
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
+            for i in (1..entries.len()).rev() {
+                entries.swap(i, (rng.next() % (i as u64 + 1)) as usize);
+            }
+            for (k, mut v) in entries {
+                permute(&mut v, rng);
+                map.insert(k, v);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| permute(i, rng)),
+        _ => {}
+    }
+}
+
+fn as_map(files: Vec<GeneratedFile>) -> BTreeMap<String, String> {
+    files.into_iter().map(|f| (f.path, f.contents)).collect()
+}
+
+#[test]
+fn output_is_deterministic_and_independent_of_key_order() {
+    for case in cases("good") {
+        let first = as_map(generate_case(&case));
+        assert_eq!(
+            first,
+            as_map(generate_case(&case)),
+            "{case}: two runs differ"
+        );
+        let text = std::fs::read(common::fixture_path(&format!(
+            "fixtures/good/{case}/schema.json"
+        )))
+        .expect("fixture");
+        let doc: Value = serde_json::from_slice(&text).expect("json");
+        for seed in 1..=5u64 {
+            let mut shuffled = doc.clone();
+            permute(
+                &mut shuffled,
+                &mut Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+            );
+            assert_ne!(
+                shuffled.to_string(),
+                doc.to_string(),
+                "{case}: permutation {seed} changed nothing"
+            );
+            let bytes = serde_json::to_vec_pretty(&shuffled).expect("serialise");
+            let analysis = mizan_generate::analyze("permuted.json", &bytes);
+            let ir = analysis.ir.unwrap_or_else(|| {
+                panic!(
+                    "{case}: permuted copy {seed} rejected: {:?}",
+                    analysis.diagnostics
+                )
+            });
+            assert_eq!(
+                first,
+                as_map(emit::generate(&ir, &Options::default())),
+                "{case}: key order {seed} changed the output"
+            );
+        }
+    }
+}
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_mizan-generate"))
+        .args(args)
+        .current_dir(common::root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run")
+}
+
+fn snapshot_dir(dir: &Path) -> BTreeMap<String, (Vec<u8>, std::time::SystemTime)> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)
+            .expect("read_dir")
+            .map(|e| e.expect("entry"))
+        {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let meta = e.metadata().expect("meta");
+                let rel = path
+                    .strip_prefix(dir)
+                    .expect("prefix")
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(
+                    rel,
+                    (
+                        std::fs::read(&path).expect("read"),
+                        meta.modified().expect("mtime"),
+                    ),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
+    let dir = std::env::temp_dir().join(format!("mizan-cli-generate-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("notes.md"), "mine").expect("write");
+    let out = dir.to_string_lossy().into_owned();
+
+    let first = run(&[
+        "--schema",
+        "fixtures/good/reference-3.1/schema.json",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("6 files (6 written, 0 unchanged)"));
+    let before = snapshot_dir(&dir);
+    assert_eq!(before.len(), 7);
+
+    let second = run(&[
+        "--schema",
+        "fixtures/good/reference-3.1/schema.json",
+        "--out",
+        &out,
+    ]);
+    assert!(String::from_utf8_lossy(&second.stdout).contains("6 files (0 written, 6 unchanged)"));
+    assert_eq!(snapshot_dir(&dir), before, "no file rewritten");
+
+    for bad in [
+        "fixtures/bad/many-problems/schema.json",
+        "fixtures/bad/binary-garbage/schema.json",
+        "fixtures/does-not-exist.json",
+    ] {
+        let r = run(&["--schema", bad, "--out", &out]);
+        assert_eq!(r.status.code(), Some(1), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&r.stderr).contains("mizan::"),
+            "{bad}"
+        );
+        assert_eq!(
+            snapshot_dir(&dir),
+            before,
+            "{bad}: the output directory changed"
+        );
+    }
+    assert_eq!(
+        run(&["--schema", "fixtures/good/reference-3.1/schema.json"])
+            .status
+            .code(),
+        Some(2),
+        "--out is required"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
