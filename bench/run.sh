@@ -1,33 +1,66 @@
 #!/usr/bin/env bash
 # Reproduces the numbers in BENCHMARKS.md:   bash bench/run.sh
-# Builds the release binary, installs the inputs and peers from bench/package-lock.json, then
-# times each tool on the same input in the same run (hyperfine) and records peak memory.
+# Builds the release binary, installs inputs and peers from bench/package-lock.json, then times
+# every tool on the same input in the same run (hyperfine) and records peak memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build --release --locked --quiet
-(cd bench && npm ci --no-audit --no-fund --silent)
+(cd bench && npm ci --no-audit --no-fund --loglevel=error)
 if ! command -v hyperfine >/dev/null; then
     apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null
 fi
 
 BIN=./target/release/mizan-generate
 GITHUB=bench/node_modules/@octokit/openapi/generated/api.github.com.json
-mkdir -p bench/results
+RESULTS=bench/results
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$RESULTS"
+node bench/synthetic.mjs > "$WORK/synthetic.json"
+
+peak() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }
+mb() { echo "$(( $1 / 1024 )) MB"; }
 
 echo "## Parse + validate GitHub's OpenAPI description ($(du -h "$GITHUB" | cut -f1), types only)"
-hyperfine --style basic --warmup 2 --runs "${RUNS:-10}" \
-    --export-markdown bench/results/validate-github.md \
+hyperfine --style none --warmup 2 --runs "${RUNS:-10}" \
+    --export-markdown "$RESULTS/validate-github.md" \
     -n "mizan-generate validate" "$BIN validate $GITHUB" \
     -n "swagger-parser validate (orval's loader)" "node bench/peers/swagger-parser-validate.mjs $GITHUB" \
-    -n "node: JSON.parse only, no validation" "node bench/peers/json-parse.mjs $GITHUB" \
-    >/dev/null
-cat bench/results/validate-github.md
+    -n "node: JSON.parse only, no validation" "node bench/peers/json-parse.mjs $GITHUB"
+cat "$RESULTS/validate-github.md"
+
+echo
+echo "## Generate TypeScript types from GitHub's description"
+hyperfine --style none --warmup 1 --runs "${RUNS_SLOW:-5}" \
+    --prepare "rm -rf $WORK/gh-mizan $WORK/gh-ots.ts" \
+    --export-markdown "$RESULTS/generate-github.md" \
+    -n "mizan-generate --schema … --out …" "$BIN --schema $GITHUB --out $WORK/gh-mizan" \
+    -n "openapi-typescript" "node bench/node_modules/openapi-typescript/bin/cli.js $GITHUB -o $WORK/gh-ots.ts --silent"
+cat "$RESULTS/generate-github.md"
+
+echo
+echo "## Full Stage 1 generation, synthetic schema: 5,000 functions in 200 contexts ($(du -h "$WORK/synthetic.json" | cut -f1))"
+hyperfine --style none --warmup 2 --runs "${RUNS:-10}" \
+    --prepare "rm -rf $WORK/synthetic-out" \
+    --export-markdown "$RESULTS/generate-synthetic.md" \
+    -n "mizan-generate, empty output directory" "$BIN --schema $WORK/synthetic.json --out $WORK/synthetic-out"
+hyperfine --style none --warmup 2 --runs "${RUNS:-10}" \
+    --export-markdown "$RESULTS/regenerate-synthetic.md" \
+    -n "mizan-generate, output up to date (nothing written)" "$BIN --schema $WORK/synthetic.json --out $WORK/synthetic-out"
+cat "$RESULTS/generate-synthetic.md" "$RESULTS/regenerate-synthetic.md"
 
 echo
 echo "## Peak memory (max RSS)"
-peak() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }
 printf '| command | max RSS |\n|:---|---:|\n'
-printf '| mizan-generate validate | %s MB |\n' $(( $(peak $BIN validate $GITHUB) / 1024 ))
-printf '| swagger-parser validate | %s MB |\n' $(( $(peak node bench/peers/swagger-parser-validate.mjs $GITHUB) / 1024 ))
-printf '| node JSON.parse only | %s MB |\n' $(( $(peak node bench/peers/json-parse.mjs $GITHUB) / 1024 ))
+printf '| mizan-generate validate, GitHub | %s |\n' "$(mb "$(peak $BIN validate $GITHUB)")"
+printf '| swagger-parser validate, GitHub | %s |\n' "$(mb "$(peak node bench/peers/swagger-parser-validate.mjs $GITHUB)")"
+printf '| node JSON.parse only, GitHub | %s |\n' "$(mb "$(peak node bench/peers/json-parse.mjs $GITHUB)")"
+rm -rf "$WORK/gh-mizan" "$WORK/synthetic-out"
+printf '| mizan-generate, GitHub types | %s |\n' "$(mb "$(peak $BIN --schema $GITHUB --out $WORK/gh-mizan)")"
+printf '| openapi-typescript, GitHub types | %s |\n' "$(mb "$(peak node bench/node_modules/openapi-typescript/bin/cli.js $GITHUB -o $WORK/gh-ots.ts --silent)")"
+printf '| mizan-generate, synthetic 5,000 functions | %s |\n' "$(mb "$(peak $BIN --schema $WORK/synthetic.json --out $WORK/synthetic-out)")"
+
+echo
+echo "## Runtime kernel size"
+node bench/kernel-size.mjs

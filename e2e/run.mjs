@@ -1,6 +1,6 @@
 // The TypeScript side of the test suite:
-//   1. generate a client from every good fixture with the built binary (and one importing the
-//      kernel from a package instead of kernel.ts);
+//   1. generate a client from every good fixture with the built binary, from GitHub's API
+//      description, and one importing the kernel from a package instead of kernel.ts;
 //   2. type-check all of it, with the type-level tests in types/, under the strictest settings;
 //   3. type-check and run the kernel unit tests in kernel/ with Node's test runner.
 import { spawnSync } from "node:child_process";
@@ -26,6 +26,11 @@ rmSync(generated, { recursive: true, force: true });
 for (const c of readdirSync(join(root, "fixtures", "good")).sort()) {
   run(bin, ["--schema", join(root, "fixtures", "good", c, "schema.json"), "--out", join(generated, c)]);
 }
+// A large real-world document: GitHub's API description (types only).
+run(bin, [
+  "--schema", join(here, "node_modules", "@octokit", "openapi", "generated", "api.github.com.json"),
+  "--out", join(generated, "github"),
+]);
 run(bin, [
   "--schema", join(root, "fixtures", "good", "reference-3.1", "schema.json"),
   "--out", join(generated, "package-kernel"),

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Runs mizan-generate on the bundled example: the reference backend's exported schema.
+# Runs mizan-generate on the bundled example: the reference backend's exported schema becomes a
+# typed client in example-client/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked --quiet
 ./target/release/mizan-generate validate fixtures/good/reference-3.1/schema.json
+./target/release/mizan-generate --schema fixtures/good/reference-3.1/schema.json --out example-client
+echo "open example-client/index.ts to see the client"

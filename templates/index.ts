@@ -1,5 +1,5 @@
 {{ header }}
-{%- if !kernel_imports.is_empty() %}
+{%- if has_kernel_imports %}
 import { {{ kernel_imports }} } from {{ kernel }};
 {%- endif %}
 {%- if uses_types %}

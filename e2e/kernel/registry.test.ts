@@ -242,3 +242,4 @@ test("calls are never retried", async () => {
   await assert.rejects(k.mizanCall("buggy_fn"), { code: "INTERNAL_ERROR", status: 500 });
   assert.equal(t.calls.length, 1);
 });
+

@@ -252,6 +252,7 @@ fn output_type(printer: &Printer<'_>, f: &Function) -> String {
 struct IndexTs {
     header: &'static str,
     kernel: String,
+    has_kernel_imports: bool,
     kernel_imports: String,
     uses_types: bool,
     context_files: Vec<String>,
@@ -317,6 +318,7 @@ fn index_ts(ir: &Ir, kernel: &str, context_files: Vec<String>) -> IndexTs {
     IndexTs {
         header: HEADER,
         kernel: string_literal(kernel),
+        has_kernel_imports: !imports.is_empty(),
         kernel_imports: imports.join(", "),
         uses_types,
         context_files,

@@ -132,6 +132,28 @@ struct Builder<'a> {
     diags: Vec<Diagnostic>,
 }
 
+/// Names in document order (for "did you mean" suggestions) with a lookup index. The index is
+/// only ever queried, never iterated, so hash order cannot reach any output.
+struct NameIndex<'a> {
+    names: Vec<&'a str>,
+    index: std::collections::HashMap<&'a str, u32>,
+}
+
+impl<'a> NameIndex<'a> {
+    fn new(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let names: Vec<&'a str> = names.into_iter().collect();
+        let mut index = std::collections::HashMap::with_capacity(names.len());
+        for (i, n) in names.iter().enumerate() {
+            index.entry(*n).or_insert(index_u32(i));
+        }
+        NameIndex { names, index }
+    }
+
+    fn get(&self, name: &str) -> Option<u32> {
+        self.index.get(name).copied()
+    }
+}
+
 /// An entry of an `x-mizan-*` array whose name has been checked.
 struct Named<'a> {
     node: &'a Node,
@@ -671,7 +693,7 @@ impl<'a> Builder<'a> {
     }
 
     fn read_forms(&mut self, root: &'a Node, functions: &[RawFunction<'a>]) -> Vec<Form> {
-        let fn_names: Vec<&str> = functions.iter().map(|f| f.name).collect();
+        let fn_names = NameIndex::new(functions.iter().map(|f| f.name));
         let mut out = Vec::new();
         for Named {
             node,
@@ -688,13 +710,13 @@ impl<'a> Builder<'a> {
                 {
                     for (slot, key) in fns.iter_mut().zip(FORM_FUNCTION_KEYS) {
                         if let Some((fn_name, fn_span)) = self.string(f, key) {
-                            match fn_names.iter().position(|n| *n == fn_name) {
-                                Some(i) => *slot = Some(FunctionId(index_u32(i))),
+                            match fn_names.get(fn_name) {
+                                Some(i) => *slot = Some(FunctionId(i)),
                                 None => self.diags.push(diagnostics::unknown_function(
                                     fn_span,
                                     fn_name,
                                     &format!("form `{name}`'s `{key}`"),
-                                    &fn_names,
+                                    &fn_names.names,
                                 )),
                             }
                         }
@@ -820,20 +842,10 @@ impl<'a> Builder<'a> {
         raw: Vec<RawFunction<'a>>,
         raw_contexts: Vec<RawContext<'a>>,
     ) -> Ir {
-        let fn_names: Vec<&str> = raw.iter().map(|f| f.name).collect();
-        let ctx_names: Vec<&str> = raw_contexts.iter().map(|c| c.name).collect();
-        let ctx_id = |name: &str| {
-            ctx_names
-                .iter()
-                .position(|n| *n == name)
-                .map(|i| ContextId(index_u32(i)))
-        };
-        let fn_id = |name: &str| {
-            fn_names
-                .iter()
-                .position(|n| *n == name)
-                .map(|i| FunctionId(index_u32(i)))
-        };
+        let fn_names = NameIndex::new(raw.iter().map(|f| f.name));
+        let ctx_names = NameIndex::new(raw_contexts.iter().map(|c| c.name));
+        let ctx_id = |name: &str| ctx_names.get(name).map(ContextId);
+        let fn_id = |name: &str| fn_names.get(name).map(FunctionId);
 
         let type_defs: Vec<TypeDef> = components
             .iter()
@@ -854,7 +866,7 @@ impl<'a> Builder<'a> {
                 let id = ctx_id(name);
                 if id.is_none() {
                     self.diags
-                        .push(diagnostics::unknown_context(span, name, &ctx_names));
+                        .push(diagnostics::unknown_context(span, name, &ctx_names.names));
                 }
                 id
             });
@@ -881,7 +893,7 @@ impl<'a> Builder<'a> {
                         span,
                         name,
                         &format!("context `{}`", c.name),
-                        &fn_names,
+                        &fn_names.names,
                     )),
                     Some(id) => {
                         let declared = raw[id.0 as usize].context.map(|(n, _)| n);
@@ -1050,8 +1062,8 @@ impl<'a> Builder<'a> {
         c: &RawContext<'a>,
         members: &[FunctionId],
         functions: &[Function],
-        fn_names: &[&str],
-        ctx_names: &[&str],
+        fn_names: &NameIndex<'_>,
+        ctx_names: &NameIndex<'_>,
     ) -> Vec<ContextParam> {
         // Derived: the union of the members' arguments.
         let mut derived: IndexMap<&str, (Type, Vec<FunctionId>)> = IndexMap::new();
@@ -1095,16 +1107,13 @@ impl<'a> Builder<'a> {
                 Some(list) => list
                     .iter()
                     .filter_map(|&(name, span)| {
-                        let id = fn_names
-                            .iter()
-                            .position(|n| *n == name)
-                            .map(|i| FunctionId(index_u32(i)));
+                        let id = fn_names.get(name).map(FunctionId);
                         match id {
                             Some(id) if members.contains(&id) => Some(id),
                             Some(other) => {
                                 let actual = match functions[other.0 as usize].kind {
                                     FunctionKind::ContextRead { context } => {
-                                        ctx_names.get(context.0 as usize).copied()
+                                        ctx_names.names.get(context.0 as usize).copied()
                                     }
                                     _ => None,
                                 };
@@ -1118,7 +1127,7 @@ impl<'a> Builder<'a> {
                                     span,
                                     name,
                                     &format!("param `{}`'s `sharedBy`", p.name),
-                                    fn_names,
+                                    &fn_names.names,
                                 ));
                                 None
                             }
@@ -1157,16 +1166,19 @@ impl<'a> Builder<'a> {
         &mut self,
         t: &RawTarget<'a>,
         ir: &Ir,
-        ctx_names: &[&str],
-        fn_names: &[&str],
+        ctx_names: &NameIndex<'_>,
+        fn_names: &NameIndex<'_>,
     ) -> Option<AffectTarget> {
         let (ctx_name, ctx_span) = t.context;
-        let Some(ci) = ctx_names.iter().position(|n| *n == ctx_name) else {
-            self.diags
-                .push(diagnostics::unknown_context(ctx_span, ctx_name, ctx_names));
+        let Some(ci) = ctx_names.get(ctx_name) else {
+            self.diags.push(diagnostics::unknown_context(
+                ctx_span,
+                ctx_name,
+                &ctx_names.names,
+            ));
             return None;
         };
-        let context = ContextId(index_u32(ci));
+        let context = ContextId(ci);
         let Some((fn_name, fn_span)) = t.function else {
             return Some(AffectTarget::Context { context });
         };
@@ -1182,20 +1194,24 @@ impl<'a> Builder<'a> {
         span: Span,
         context: ContextId,
         ir: &Ir,
-        fn_names: &[&str],
+        fn_names: &NameIndex<'_>,
         role: &str,
     ) -> Option<FunctionId> {
-        let Some(fi) = fn_names.iter().position(|n| *n == name) else {
-            self.diags
-                .push(diagnostics::unknown_function(span, name, role, fn_names));
+        let Some(fi) = fn_names.get(name) else {
+            self.diags.push(diagnostics::unknown_function(
+                span,
+                name,
+                role,
+                &fn_names.names,
+            ));
             return None;
         };
-        let id = FunctionId(index_u32(fi));
+        let id = FunctionId(fi);
         let ctx = ir.context(context);
         if ctx.functions.contains(&id) {
             return Some(id);
         }
-        let actual = match ir.functions[fi].kind {
+        let actual = match ir.function(id).kind {
             FunctionKind::ContextRead { context } => Some(ir.context(context).wire_name.as_str()),
             _ => None,
         };
@@ -1213,16 +1229,19 @@ impl<'a> Builder<'a> {
         m: &RawMerge<'a>,
         mutation: FunctionId,
         ir: &Ir,
-        ctx_names: &[&str],
-        fn_names: &[&str],
+        ctx_names: &NameIndex<'_>,
+        fn_names: &NameIndex<'_>,
     ) -> Option<MergeTarget> {
         let (ctx_name, ctx_span) = m.context;
-        let Some(ci) = ctx_names.iter().position(|n| *n == ctx_name) else {
-            self.diags
-                .push(diagnostics::unknown_context(ctx_span, ctx_name, ctx_names));
+        let Some(ci) = ctx_names.get(ctx_name) else {
+            self.diags.push(diagnostics::unknown_context(
+                ctx_span,
+                ctx_name,
+                &ctx_names.names,
+            ));
             return None;
         };
-        let context = ContextId(index_u32(ci));
+        let context = ContextId(ci);
         let (slot_name, slot_span) = m.slot;
         let slot =
             self.context_function(slot_name, slot_span, context, ir, fn_names, "a merge slot")?;
