@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use common::{analyze_case, cases, snapshot_settings};
+use common::{analyze_case, cases, snapshot_settings, Rng};
 use mizan_generate::emit::{self, GeneratedFile, KernelSource, Options};
 use serde_json::Value;
 
@@ -91,17 +91,6 @@ fn a_package_kernel_is_imported_instead_of_written() {
         .expect("user")
         .contents;
     assert!(user.contains("import { mizanFetch } from \"@mizan/base\";"));
-}
-
-/// xorshift64*, for a reproducible permutation.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
 }
 
 /// Reorders the members of every object (arrays keep their order: it means something there).

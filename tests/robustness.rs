@@ -4,24 +4,8 @@
 
 mod common;
 
-use common::assert_well_formed;
+use common::{assert_well_formed, Rng};
 use serde_json::Value;
-
-/// xorshift64*: small, deterministic, good enough to pick offsets.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 fn fixture(case: &str) -> Vec<u8> {
     std::fs::read(common::fixture_path(&format!(

@@ -193,19 +193,11 @@ fn context_ts(ir: &Ir, c: &Context, kernel: &str) -> ContextTs {
             ),
         })
         .collect();
-    let mut params: Vec<&crate::ir::ContextParam> = c.params.iter().collect();
-    params.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
-    let params: Vec<String> = params
-        .iter()
-        .map(|p| {
-            format!(
-                "{}{}: {}",
-                property_name(&p.wire_name),
-                if p.required { "" } else { "?" },
-                printer.ty(&p.ty, Mode::Input)
-            )
-        })
-        .collect();
+    let params = printer.input_fields(
+        c.params
+            .iter()
+            .map(|p| (p.wire_name.as_str(), &p.ty, p.required)),
+    );
     let uses_types =
         slots.iter().any(|s| s.text.contains("T.")) || params.iter().any(|p| p.contains("T."));
     let has_required = c.params.iter().any(|p| p.required);
@@ -366,7 +358,7 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
                 parts.join(" + ")
             };
             (
-                format!("{}Url", lower_first(&f.ident)),
+                format!("{}Url", crate::ir::names::lower_first(&f.ident)),
                 params,
                 "string".to_owned(),
                 body,
@@ -459,27 +451,10 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
 
 /// `{ a: A; b?: B }` from a function's arguments, sorted by name.
 fn inline_args(printer: &Printer<'_>, f: &Function) -> String {
-    let mut args: Vec<&crate::ir::Arg> = f.args.iter().collect();
-    args.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
-    let members: Vec<String> = args
-        .iter()
-        .map(|a| {
-            format!(
-                "{}{}: {}",
-                property_name(&a.wire_name),
-                if a.required { "" } else { "?" },
-                printer.ty(&a.ty, Mode::Input)
-            )
-        })
-        .collect();
+    let members = printer.input_fields(
+        f.args
+            .iter()
+            .map(|a| (a.wire_name.as_str(), &a.ty, a.required)),
+    );
     format!("{{ {} }}", members.join("; "))
-}
-
-fn lower_first(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some('_') => s.to_owned(),
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }

@@ -313,6 +313,27 @@ impl<'a> Printer<'a> {
         out
     }
 
+    /// `name?: Type` members for values the client sends (arguments, context params), sorted by
+    /// name: `(wire name, type, required)`.
+    pub fn input_fields<'t>(
+        &self,
+        fields: impl IntoIterator<Item = (&'t str, &'t Type, bool)>,
+    ) -> Vec<String> {
+        let mut fields: Vec<(&str, &Type, bool)> = fields.into_iter().collect();
+        fields.sort_by(|a, b| a.0.cmp(b.0));
+        fields
+            .into_iter()
+            .map(|(name, ty, required)| {
+                format!(
+                    "{}{}: {}",
+                    property_name(name),
+                    if required { "" } else { "?" },
+                    self.ty(ty, Mode::Input)
+                )
+            })
+            .collect()
+    }
+
     /// `interface` body members for a named object type, or `None` when the type is not an
     /// object (it becomes a `type` alias).
     pub fn interface_members(&self, def: &TypeDef, mode: Mode) -> Option<Vec<Member>> {

@@ -1311,7 +1311,9 @@ impl<'a> Builder<'a> {
         for f in ir.functions.iter().filter(|f| !f.private) {
             let owner = format!("function `{}`", f.wire_name);
             let idents = match f.kind {
-                FunctionKind::ViewPath { .. } => vec![format!("{}Url", lower_first(&f.ident))],
+                FunctionKind::ViewPath { .. } => {
+                    vec![format!("{}Url", names::lower_first(&f.ident))]
+                }
                 FunctionKind::ContextRead { .. } => vec![format!("use{}", f.ident)],
                 _ => vec![format!("use{}", f.ident), format!("call{}", f.ident)],
             };
@@ -1357,15 +1359,6 @@ fn empty_object() -> Type {
         properties: Vec::new(),
         additional: super::Additional::Unspecified,
     }))
-}
-
-fn lower_first(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some('_') => s.to_owned(),
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 fn index_u32(i: usize) -> u32 {

@@ -124,6 +124,16 @@ pub fn stem(wire_name: &str) -> Option<String> {
     }
 }
 
+/// The camelCase form of a stem (`ProfilePage` → `profilePage`), for value names built from it.
+pub fn lower_first(stem: &str) -> String {
+    let mut chars = stem.chars();
+    match chars.next() {
+        Some('_') => stem.to_owned(),
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// A schema name made into an identifier, before collisions are considered.
 pub fn type_ident_base(wire_name: &str) -> String {
     if is_identifier(wire_name) {

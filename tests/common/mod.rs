@@ -74,3 +74,19 @@ pub fn assert_well_formed(analysis: &Analysis, what: &str) {
 pub fn fixture_path(rel: &str) -> PathBuf {
     root().join(Path::new(rel))
 }
+
+/// xorshift64*: small and deterministic, so a failing mutation or permutation reproduces.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
