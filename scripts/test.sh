@@ -15,9 +15,9 @@ export CARGO_TERM_COLOR=never
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy (warnings are errors)"
-cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked --workspace --all-targets -- -D warnings
 echo "== cargo test"
-cargo test --locked --all-targets
+cargo test --locked --workspace --all-targets
 
 # The TypeScript side: tsc over every generated client, type-level tests, kernel unit tests.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

@@ -1,0 +1,722 @@
+//! The reference fixture (docs/PROTOCOL.md, the functions every backend and the end-to-end
+//! suite share): its models, its in-memory data, and its functions.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::registry::{Api, Auth, Cache, Registry};
+
+/// The signed-in user.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    #[schemars(email)]
+    pub email: String,
+    pub is_staff: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct SiteSettings {
+    pub site_name: String,
+    #[serde(default)]
+    pub maintenance: bool,
+    pub features: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct ProfileOutput {
+    pub user_id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "lowercase")]
+#[schemars(inline)]
+pub enum OrderStatus {
+    Pending,
+    Paid,
+    Shipped,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Order {
+    pub id: i64,
+    /// Decimal amount, as a string to keep precision.
+    #[schemars(extend("format" = "decimal"))]
+    pub total: String,
+    pub status: OrderStatus,
+    #[schemars(extend("format" = "date-time"))]
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ItemOutput {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct UserProfileInput {
+    pub user_id: i64,
+}
+
+fn ten() -> i64 {
+    10
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct UserOrdersInput {
+    pub user_id: i64,
+    #[serde(default = "ten")]
+    pub limit: i64,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct EchoInput {
+    pub text: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct EchoOutput {
+    pub message: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct AddInput {
+    pub a: i64,
+    pub b: i64,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SumOutput {
+    pub total: i64,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct FindUserInput {
+    pub user_id: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct StatusOutput {
+    pub ok: bool,
+}
+
+const OK: StatusOutput = StatusOutput { ok: true };
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct UpdateProfileInput {
+    pub user_id: i64,
+    #[schemars(length(max = 100))]
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct RenameUserInput {
+    pub user_id: i64,
+    #[schemars(length(max = 100))]
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SetItemNameInput {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct UpdateEmailInput {
+    #[schemars(email)]
+    pub email: String,
+}
+
+/// A file part of a multipart call, as the server received it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Upload {
+    pub filename: String,
+    pub content_type: String,
+    pub size: usize,
+    pub sha256: String,
+}
+
+impl JsonSchema for Upload {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Upload".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "binary" })
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct UploadAvatarInput {
+    pub user_id: i64,
+    pub file: Upload,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Default)]
+#[serde(rename_all = "lowercase")]
+#[schemars(inline)]
+pub enum Topic {
+    #[default]
+    General,
+    Support,
+    Sales,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ContactData {
+    #[schemars(length(max = 100))]
+    pub name: String,
+    #[schemars(email, length(max = 254))]
+    pub email: String,
+    #[schemars(length(min = 10))]
+    pub message: String,
+    #[serde(default)]
+    pub topic: Topic,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ContactFormInput {
+    // Read as raw JSON so that the form's own validation reports every field error at once.
+    #[schemars(with = "ContactData")]
+    pub data: Value,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct FieldError {
+    pub message: String,
+    pub code: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct FormValidation {
+    pub errors: BTreeMap<String, Vec<FieldError>>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct FormFieldSpec {
+    pub name: String,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub field_type: String,
+    pub required: bool,
+    #[serde(default)]
+    pub choices: Option<Vec<(String, String)>>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct FormSchema {
+    pub name: String,
+    pub title: String,
+    pub submit_label: String,
+    pub fields: Vec<FormFieldSpec>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ChatParams {
+    pub room: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ChatMessage {
+    pub text: String,
+    pub user: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ChatClientMessage {
+    #[schemars(length(min = 1))]
+    pub text: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct InternalStats {
+    pub rows: i64,
+}
+
+/// A user account of the reference backend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    pub is_staff: bool,
+    pub is_superuser: bool,
+}
+
+/// The backend's data, in memory.
+#[derive(Debug)]
+pub struct Store {
+    pub users: BTreeMap<i64, User>,
+    pub names: BTreeMap<i64, String>,
+    pub items: BTreeMap<i64, String>,
+    pub avatars: BTreeMap<i64, Upload>,
+    pub contact_messages: Vec<ContactData>,
+}
+
+/// Ids that have a profile: the accounts, and every id up to this one.
+pub const PROFILE_IDS: i64 = 10_000;
+
+impl Default for Store {
+    fn default() -> Self {
+        let user = |id: i64, username: &str, is_staff: bool, is_superuser: bool| {
+            (
+                id,
+                User {
+                    id,
+                    username: username.to_owned(),
+                    email: format!("{username}@example.com"),
+                    is_staff,
+                    is_superuser,
+                },
+            )
+        };
+        Store {
+            users: [
+                user(1, "ada", false, false),
+                user(2, "grace", true, false),
+                user(3, "root", true, true),
+            ]
+            .into_iter()
+            .collect(),
+            names: BTreeMap::new(),
+            items: [(1, "Lamp"), (2, "Desk"), (3, "Chair")]
+                .into_iter()
+                .map(|(id, n)| (id, n.to_owned()))
+                .collect(),
+            avatars: BTreeMap::new(),
+            contact_messages: Vec::new(),
+        }
+    }
+}
+
+impl Store {
+    fn profile(&self, user_id: i64) -> Option<ProfileOutput> {
+        if !(1..=PROFILE_IDS).contains(&user_id) {
+            return None;
+        }
+        let name =
+            self.names
+                .get(&user_id)
+                .cloned()
+                .unwrap_or_else(|| match self.users.get(&user_id) {
+                    Some(u) => u.username.clone(),
+                    None => format!("User {user_id}"),
+                });
+        Some(ProfileOutput { user_id, name })
+    }
+}
+
+fn current(user: &User) -> CurrentUser {
+    CurrentUser {
+        id: user.id,
+        username: user.username.clone(),
+        email: user.email.clone(),
+        is_staff: user.is_staff,
+    }
+}
+
+/// The contact form's fields, as `x-mizan-forms` declares them.
+fn contact_form() -> Value {
+    let field = |name: &str,
+                 label: &str,
+                 ty: &str,
+                 widget: &str,
+                 required: bool,
+                 help: &str,
+                 max: Value,
+                 min: Value| {
+        json!({ "name": name, "label": label, "type": ty, "widget": widget, "required": required, "disabled": false,
+                "helpText": help, "initial": null, "maxLength": max, "minLength": min, "choices": null })
+    };
+    let mut topic = field(
+        "topic",
+        "Topic",
+        "choice",
+        "select",
+        false,
+        "",
+        Value::Null,
+        Value::Null,
+    );
+    topic["initial"] = json!("general");
+    topic["choices"] = json!([
+        ["general", "General"],
+        ["support", "Support"],
+        ["sales", "Sales"]
+    ]);
+    json!({
+        "name": "contact", "title": "Contact Us", "submitLabel": "Send",
+        "fields": [
+            field("name", "Name", "text", "input", true, "", json!(100), Value::Null),
+            field("email", "Email", "email", "input", true, "We reply to this address.", json!(254), Value::Null),
+            field("message", "Message", "textarea", "textarea", true, "", Value::Null, json!(10)),
+            topic,
+        ],
+        "functions": { "schema": "contact.schema", "validate": "contact.validate", "submit": "contact.submit" },
+    })
+}
+
+fn is_email(s: &str) -> bool {
+    let mut parts = s.split('@');
+    matches!((parts.next(), parts.next(), parts.next()), (Some(local), Some(domain), None)
+        if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace))
+}
+
+/// Field errors of contact form data (empty when valid).
+fn validate_contact(data: &Value) -> (BTreeMap<String, Vec<FieldError>>, Option<ContactData>) {
+    let mut errors: BTreeMap<String, Vec<FieldError>> = BTreeMap::new();
+    let mut add = |field: &str, code: &str, message: &str| {
+        errors
+            .entry(field.to_owned())
+            .or_default()
+            .push(FieldError {
+                message: message.to_owned(),
+                code: code.to_owned(),
+            });
+    };
+    let text = |key: &str| {
+        data.get(key)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .unwrap_or("")
+    };
+    let (name, email, message) = (text("name"), text("email"), text("message"));
+    if name.is_empty() {
+        add("name", "required", "This field is required.");
+    } else if name.chars().count() > 100 {
+        add(
+            "name",
+            "max_length",
+            "Ensure this value has at most 100 characters.",
+        );
+    }
+    if email.is_empty() {
+        add("email", "required", "This field is required.");
+    } else if !is_email(email) || email.len() > 254 {
+        add("email", "invalid", "Enter a valid email address.");
+    }
+    if message.is_empty() {
+        add("message", "required", "This field is required.");
+    } else if message.chars().count() < 10 {
+        add(
+            "message",
+            "min_length",
+            "Ensure this value has at least 10 characters.",
+        );
+    }
+    let topic = match data
+        .get("topic")
+        .and_then(Value::as_str)
+        .unwrap_or("general")
+    {
+        "general" => Topic::General,
+        "support" => Topic::Support,
+        "sales" => Topic::Sales,
+        _ => {
+            add("topic", "invalid_choice", "Select a valid choice.");
+            Topic::General
+        }
+    };
+    let valid = errors.is_empty().then(|| ContactData {
+        name: name.to_owned(),
+        email: email.to_owned(),
+        message: message.to_owned(),
+        topic,
+    });
+    (errors, valid)
+}
+
+/// Every function, channel and form of the reference fixture, in the fixture's order.
+pub fn registry() -> Api {
+    let mut r = Registry::new();
+    r.function0(
+        "current_user",
+        "The signed-in user, or null for anonymous visitors.",
+        |cx| Ok(cx.user().map(current)),
+    )
+    .context("global");
+    r.function0("site_settings", "Site-wide settings.", |_| {
+        Ok(SiteSettings {
+            site_name: "Mizan".into(),
+            maintenance: false,
+            features: vec!["chat".into(), "uploads".into()],
+        })
+    })
+    .context("global")
+    .cache(Cache::Seconds(300));
+    r.function(
+        "user_profile",
+        "A user's public profile.",
+        |cx, i: UserProfileInput| {
+            cx.store()
+                .profile(i.user_id)
+                .ok_or_else(|| ApiError::not_found("no such user"))
+        },
+    )
+    .context("user")
+    .cache(Cache::Seconds(60));
+    r.function(
+        "user_orders",
+        "A user's most recent orders.",
+        |cx, i: UserOrdersInput| {
+            cx.store()
+                .profile(i.user_id)
+                .ok_or_else(|| ApiError::not_found("no such user"))?;
+            let statuses = [
+                OrderStatus::Pending,
+                OrderStatus::Paid,
+                OrderStatus::Shipped,
+            ];
+            let count = (i.user_id % 4 + 1).min(i.limit.max(0));
+            Ok((0..count)
+                .map(|n| Order {
+                    id: i.user_id * 100 + n,
+                    total: format!("{}.{:02}", 10 + n * 7, (i.user_id * 13 + n) % 100),
+                    status: statuses[(n % 3) as usize],
+                    created_at: format!("2026-11-{:02}T10:00:00Z", n + 1),
+                })
+                .collect::<Vec<_>>())
+        },
+    )
+    .context("user")
+    .cache(Cache::Seconds(60));
+    r.function0("list_items", "Every item.", |cx| {
+        Ok(cx
+            .store()
+            .items
+            .iter()
+            .map(|(id, name)| ItemOutput {
+                id: *id,
+                name: name.clone(),
+            })
+            .collect::<Vec<_>>())
+    })
+    .context("items")
+    .rev(2)
+    .cache(Cache::Seconds(30));
+    r.public_context("items");
+    r.function(
+        "echo",
+        "Returns the text it is given.",
+        |_, i: EchoInput| Ok(EchoOutput { message: i.text }),
+    );
+    r.function("add", "Adds two integers.", |_, i: AddInput| {
+        i.a.checked_add(i.b)
+            .map(|total| SumOutput { total })
+            .ok_or_else(|| ApiError::field("b", "the sum overflows"))
+    });
+    r.function(
+        "find_user",
+        "The profile of a user, or null when there is none.",
+        |cx, i: FindUserInput| Ok(cx.store().profile(i.user_id)),
+    );
+    r.function0("whoami", "The authenticated caller.", |cx| {
+        cx.user()
+            .map(current)
+            .ok_or_else(|| ApiError::unauthorized("sign in"))
+    })
+    .auth(Auth::Authenticated);
+    r.function0("staff_only", "Only staff may call this.", |_| Ok(OK))
+        .auth(Auth::Staff);
+    r.function0(
+        "not_implemented_fn",
+        "Always answers NOT_IMPLEMENTED.",
+        |_| Err::<StatusOutput, _>(ApiError::not_implemented()),
+    );
+    r.function0("buggy_fn", "Always fails with INTERNAL_ERROR.", |cx| {
+        // A genuine bug: the panic is caught and answered as INTERNAL_ERROR, with no detail.
+        let ledger: Vec<i64> = cx.store().items.keys().map(|_| 0).collect();
+        let per_item =
+            ledger.iter().sum::<i64>() / ledger.iter().filter(|x| **x > 0).count() as i64;
+        Ok(StatusOutput { ok: per_item > 0 })
+    });
+    r.function0("ws_whoami", "The caller, over the WebSocket.", |cx| {
+        Ok(cx.user().map(current))
+    })
+    .websocket();
+    r.function(
+        "update_profile",
+        "Changes a user's name; refetches their context.",
+        |cx, i: UpdateProfileInput| {
+            let mut store = cx.store();
+            store
+                .profile(i.user_id)
+                .ok_or_else(|| ApiError::not_found("no such user"))?;
+            store.names.insert(i.user_id, i.name);
+            Ok(OK)
+        },
+    )
+    .affects("user");
+    r.function(
+        "rename_user",
+        "Changes a user's name; the new profile is merged without a refetch.",
+        |cx, i: RenameUserInput| {
+            let mut store = cx.store();
+            store
+                .profile(i.user_id)
+                .ok_or_else(|| ApiError::not_found("no such user"))?;
+            store.names.insert(i.user_id, i.name.clone());
+            Ok(ProfileOutput {
+                user_id: i.user_id,
+                name: i.name,
+            })
+        },
+    )
+    .merge("user");
+    r.function(
+        "set_item_name",
+        "Renames an item.",
+        |cx, i: SetItemNameInput| {
+            let mut store = cx.store();
+            let name = store
+                .items
+                .get_mut(&i.id)
+                .ok_or_else(|| ApiError::not_found("no such item"))?;
+            name.clone_from(&i.name);
+            Ok(ItemOutput {
+                id: i.id,
+                name: i.name,
+            })
+        },
+    )
+    .affects("items");
+    r.function(
+        "update_email",
+        "Changes the caller's email.",
+        |cx, i: UpdateEmailInput| {
+            let id = cx
+                .user()
+                .ok_or_else(|| ApiError::unauthorized("sign in"))?
+                .id;
+            if !is_email(&i.email) {
+                return Err(ApiError::field("email", "Enter a valid email address."));
+            }
+            if let Some(u) = cx.store().users.get_mut(&id) {
+                u.email = i.email;
+            }
+            Ok(OK)
+        },
+    )
+    .auth(Auth::Authenticated)
+    .affects_function("current_user", "global");
+    r.function(
+        "upload_avatar",
+        "Stores a new avatar image.",
+        |cx, i: UploadAvatarInput| {
+            let mut store = cx.store();
+            store
+                .profile(i.user_id)
+                .ok_or_else(|| ApiError::not_found("no such user"))?;
+            store.avatars.insert(i.user_id, i.file);
+            Ok(OK)
+        },
+    )
+    .upload();
+    r.view(
+        "profile_page",
+        "The HTML profile page.",
+        "/profile/<int:user_id>/",
+        |cx, args| {
+            let id: i64 = args
+                .get("user_id")
+                .and_then(Value::as_str)
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| ApiError::not_found("no such page"))?;
+            let p = cx
+                .store()
+                .profile(id)
+                .ok_or_else(|| ApiError::not_found("no such user"))?;
+            let name = p
+                .name
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            Ok(format!(
+                "<!doctype html><title>{name}</title><h1>{name}</h1>"
+            ))
+        },
+    );
+    r.function0("contact.schema", "The contact form's fields.", |_| {
+        let form = contact_form();
+        let fields = form["fields"].as_array().cloned().unwrap_or_default();
+        Ok(FormSchema {
+            name: "contact".into(),
+            title: "Contact Us".into(),
+            submit_label: "Send".into(),
+            fields: fields
+                .iter()
+                .map(|f| FormFieldSpec {
+                    name: f["name"].as_str().unwrap_or_default().into(),
+                    label: f["label"].as_str().unwrap_or_default().into(),
+                    field_type: f["type"].as_str().unwrap_or_default().into(),
+                    required: f["required"].as_bool().unwrap_or(false),
+                    choices: serde_json::from_value(f["choices"].clone()).ok().flatten(),
+                })
+                .collect(),
+        })
+    });
+    r.function(
+        "contact.validate",
+        "Validates contact form data without submitting it.",
+        |_, i: ContactFormInput| {
+            Ok(FormValidation {
+                errors: validate_contact(&i.data).0,
+            })
+        },
+    );
+    r.function(
+        "contact.submit",
+        "Submits the contact form.",
+        |cx, i: ContactFormInput| match validate_contact(&i.data) {
+            (_, Some(data)) => {
+                cx.store().contact_messages.push(data);
+                Ok(OK)
+            }
+            (errors, None) => {
+                let details: BTreeMap<String, Vec<String>> = errors
+                    .into_iter()
+                    .map(|(k, v)| (k, v.into_iter().map(|e| e.message).collect()))
+                    .collect();
+                Err(ApiError::validation(json!(details)))
+            }
+        },
+    );
+    r.function0("internal_stats", "Server-side only.", |cx| {
+        Ok(InternalStats {
+            rows: cx.store().items.len() as i64,
+        })
+    })
+    .private()
+    .auth(Auth::Superuser);
+    r.channel::<ChatParams, ChatMessage, ChatClientMessage>("chat");
+    r.form(contact_form());
+    r.finish()
+}
+
+/// The outcome of sending a chat message: what subscribers receive.
+pub fn chat_message(user: Option<&User>, message: &Value) -> Result<Value, ApiError> {
+    let text = message
+        .get("text")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .unwrap_or("");
+    if text.is_empty() {
+        return Err(ApiError::field("text", "This field is required."));
+    }
+    let user = user.map_or_else(|| "anonymous".to_owned(), |u| u.username.clone());
+    serde_json::to_value(ChatMessage {
+        text: text.to_owned(),
+        user,
+    })
+    .map_err(|_| ApiError::internal())
+}

@@ -1,0 +1,122 @@
+//! `mizan-reference-backend export-schema | serve [--addr ADDR] | token <username>`
+
+use std::process::ExitCode;
+
+use mizan_reference_backend::{auth, fixture, server};
+
+const USAGE: &str = "usage: mizan-reference-backend export-schema
+       mizan-reference-backend serve [--addr 127.0.0.1:8000]
+       mizan-reference-backend token <username>   (prints an MWT for X-Mizan-Token)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["export-schema"] => {
+            let doc = fixture::registry().document();
+            match serde_json::to_string_pretty(&doc) {
+                Ok(text) => {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        ["serve"] => serve("127.0.0.1:8000"),
+        ["serve", "--addr", addr] => serve(addr),
+        ["token", username] => {
+            let secrets = auth::Secrets::from_env();
+            let store = fixture::Store::default();
+            match store.users.values().find(|u| u.username == *username) {
+                Some(user) => {
+                    println!(
+                        "{}",
+                        auth::mwt_for(&secrets.mwt, user, auth::now(), auth::MWT_LIFETIME)
+                    );
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    eprintln!("error: no user `{username}` (known: ada, grace, root)");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn serve(addr: &str) -> ExitCode {
+    // A panicking handler is answered with INTERNAL_ERROR; the log gets one line, not a trace.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "error: a handler panicked{at}: {}",
+            info.payload()
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("(no message)")
+        );
+    }));
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let listener = match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: cannot listen on {addr}: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match listener.local_addr() {
+            Ok(local) => println!("listening on http://{local}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+        let state = server::AppState::new(auth::Secrets::from_env());
+        let shutdown = async {
+            let ctrl_c = tokio::signal::ctrl_c();
+            #[cfg(unix)]
+            {
+                let mut term =
+                    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    {
+                        Ok(t) => t,
+                        Err(_) => return,
+                    };
+                tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+            }
+            #[cfg(not(unix))]
+            {
+                let _ = ctrl_c.await;
+            }
+        };
+        match server::serve(listener, state, shutdown).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}
