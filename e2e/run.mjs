@@ -2,9 +2,11 @@
 //   1. generate a client from every good fixture with the built binary, from GitHub's API
 //      description, and one importing the kernel from a package instead of kernel.ts;
 //   2. type-check all of it, with the type-level tests in types/, under the strictest settings;
-//   3. type-check and run the kernel unit tests in kernel/ with Node's test runner.
-import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+//   3. type-check and run the kernel unit tests in kernel/, and the client of the reference
+//      backend (backend/) against a freshly started mizan-reference-backend, with Node's test
+//      runner; the server is stopped at the end whatever happens.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -12,6 +14,7 @@ import { build } from "esbuild";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
 const bin = process.env.MIZAN_GENERATE ?? join(root, "target", "debug", "mizan-generate");
+const backend = process.env.MIZAN_REFERENCE_BACKEND ?? join(root, "target", "debug", "mizan-reference-backend");
 
 function run(command, args, options = {}) {
   const r = spawnSync(command, args, { stdio: "inherit", ...options });
@@ -31,6 +34,15 @@ run(bin, [
   "--schema", join(here, "node_modules", "@octokit", "openapi", "generated", "api.github.com.json"),
   "--out", join(generated, "github"),
 ]);
+// The client of the reference backend, from the schema it exports.
+const exported = spawnSync(backend, ["export-schema"], { encoding: "utf8" });
+if (exported.status !== 0) {
+  console.error(exported.stderr);
+  process.exit(1);
+}
+mkdirSync(generated, { recursive: true });
+writeFileSync(join(generated, "backend-schema.json"), exported.stdout);
+run(bin, ["--schema", join(generated, "backend-schema.json"), "--out", join(generated, "backend")]);
 run(bin, [
   "--schema", join(root, "fixtures", "good", "reference-3.1", "schema.json"),
   "--out", join(generated, "package-kernel"),
@@ -46,10 +58,13 @@ run(process.execPath, [tsc, "-p", join(here, "tsconfig.kernel.json")]);
 const out = join(here, ".build");
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out);
-const tests = readdirSync(join(here, "kernel")).filter((f) => f.endsWith(".test.ts")).sort();
+const suites = ["kernel", "backend"].flatMap((dir) =>
+  readdirSync(join(here, dir)).filter((f) => f.endsWith(".test.ts")).sort().map((f) => join(here, dir, f)),
+);
 await build({
-  entryPoints: tests.map((f) => join(here, "kernel", f)),
+  entryPoints: suites,
   outdir: out,
+  outbase: here,
   outExtension: { ".js": ".mjs" },
   bundle: true,
   platform: "node",
@@ -57,4 +72,35 @@ await build({
   target: "node20",
   logLevel: "warning",
 });
-run(process.execPath, ["--test", "--test-reporter=spec", ...tests.map((f) => join(out, f.replace(/\.ts$/, ".mjs")))]);
+
+// A fresh reference backend on an ephemeral port, stopped whatever happens.
+const secret = "e2e-mwt-secret";
+const server = spawn(backend, ["serve", "--addr", "127.0.0.1:0"], {
+  env: { ...process.env, MIZAN_MWT_SECRET: secret },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const stop = () => {
+  if (server.exitCode === null) server.kill("SIGTERM");
+};
+process.on("exit", stop);
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
+const serverUrl = await new Promise((resolve, reject) => {
+  let seen = "";
+  server.stdout.on("data", (chunk) => {
+    seen += chunk;
+    const m = /listening on (http:\/\/\S+)/.exec(seen);
+    if (m) resolve(m[1]);
+  });
+  server.on("exit", (code) => reject(new Error(`the reference backend exited (${code}) before listening`)));
+  setTimeout(() => reject(new Error("the reference backend did not start in 30 s")), 30000);
+});
+console.log(`reference backend: ${serverUrl}`);
+
+const tests = spawnSync(
+  process.execPath,
+  ["--experimental-websocket", "--no-warnings", "--test", "--test-reporter=spec", ...suites.map((f) => join(out, f.slice(here.length + 1).replace(/\.ts$/, ".mjs")))],
+  { stdio: "inherit", env: { ...process.env, MIZAN_URL: serverUrl, MIZAN_MWT_SECRET: secret } },
+);
+stop();
+await new Promise((resolve) => (server.exitCode === null ? server.on("exit", resolve) : resolve()));
+process.exit(tests.status ?? 1);

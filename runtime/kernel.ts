@@ -466,3 +466,10 @@ export function subscribeChannel<M = unknown, C = unknown>(
     },
   };
 }
+
+/** Closes the app's WebSocket and ends every channel subscription (for example on sign-out, so
+ * that the next socket carries the new credentials). Calls reconnect on demand. */
+export function disconnect(): void {
+  channels.clear();
+  void socket?.then((ws) => ws.close());
+}

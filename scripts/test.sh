@@ -27,5 +27,5 @@ fi
 echo "== npm ci (e2e)"
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 echo "== e2e: generated clients (tsc --strict) and kernel tests (node --test)"
-cargo build --locked --quiet
+cargo build --locked --workspace --quiet
 node e2e/run.mjs

@@ -12,6 +12,7 @@ export * from "./contexts/{{ c }}";
 {%- endfor %}
 export {
   configure,
+  disconnect,
   hydrate,
   initSession,
   invalidate,

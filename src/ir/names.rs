@@ -90,18 +90,24 @@ pub const RESERVED: &[&str] = &[
 
 /// Names the generated files export from the kernel; a schema may not take them.
 pub const KERNEL_EXPORTS: &[&str] = &[
-    "MizanError",
-    "MizanConfig",
-    "MizanTransport",
+    "CallOptions",
+    "ChannelSubscription",
+    "ContextHandle",
     "ContextState",
     "ContextStatus",
-    "ContextHandle",
+    "MizanConfig",
+    "MizanError",
+    "MizanTransport",
     "configure",
-    "initSession",
+    "disconnect",
     "hydrate",
+    "initSession",
+    "invalidate",
     "mizanCall",
     "mizanFetch",
     "registerContext",
+    "spliceSlot",
+    "subscribeChannel",
 ];
 
 pub fn is_identifier(s: &str) -> bool {
