@@ -86,6 +86,9 @@ test("errors arrive as MizanError with code and status", async () => {
   await expect(as(mwt(1), () => api.callStaffOnly()), "FORBIDDEN", 403);
   await expect(api.callNotImplementedFn(), "NOT_IMPLEMENTED", 501);
   await expect(api.callBuggyFn(), "INTERNAL_ERROR", 500);
+  // Private functions get no caller; asked for by name, the server refuses them.
+  assert.equal("callInternalStats" in api, false);
+  await expect(api.mizanCall("internal_stats"), "FORBIDDEN", 403);
   await expect(api.callSetItemName({ id: 404, name: "x" }), "NOT_FOUND", 404);
   await expect(api.fetchUserContext({ user_id: 999_999 }), "NOT_FOUND", 404);
   await assert.rejects(api.mizanCall("add", { a: "two", b: 2 }), (e: unknown) => {
