@@ -8,7 +8,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -58,11 +58,13 @@ run(process.execPath, [tsc, "-p", join(here, "tsconfig.kernel.json")]);
 const out = join(here, ".build");
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out);
-const suites = ["kernel", "backend"].flatMap((dir) =>
-  readdirSync(join(here, dir)).filter((f) => f.endsWith(".test.ts")).sort().map((f) => join(here, dir, f)),
-);
+const testsIn = (dir) => readdirSync(join(here, dir)).filter((f) => /\.test\.tsx?$/.test(f)).sort().map((f) => join(here, dir, f));
+const built = (f) => join(out, f.slice(here.length + 1).replace(/\.tsx?$/, ".mjs"));
+const plain = [...testsIn("kernel"), ...testsIn("backend")];
+const react = testsIn("react");
+const dom = join(here, "react", "dom.ts");
 await build({
-  entryPoints: suites,
+  entryPoints: [...plain, ...react, dom],
   outdir: out,
   outbase: here,
   outExtension: { ".js": ".mjs" },
@@ -70,6 +72,9 @@ await build({
   platform: "node",
   format: "esm",
   target: "node20",
+  jsx: "automatic",
+  // npm packages load from e2e/node_modules at run time (one React for the app and the tests).
+  packages: "external",
   logLevel: "warning",
 });
 
@@ -96,11 +101,12 @@ const serverUrl = await new Promise((resolve, reject) => {
 });
 console.log(`reference backend: ${serverUrl}`);
 
-const tests = spawnSync(
-  process.execPath,
-  ["--experimental-websocket", "--no-warnings", "--test", "--test-reporter=spec", ...suites.map((f) => join(out, f.slice(here.length + 1).replace(/\.ts$/, ".mjs")))],
-  { stdio: "inherit", env: { ...process.env, MIZAN_URL: serverUrl, MIZAN_MWT_SECRET: secret } },
-);
+const env = { ...process.env, MIZAN_URL: serverUrl, MIZAN_MWT_SECRET: secret };
+const node = (args) => spawnSync(process.execPath, ["--experimental-websocket", "--no-warnings", ...args], { stdio: "inherit", env }).status ?? 1;
+const status =
+  node(["--test", "--test-reporter=spec", ...plain.map(built)]) ||
+  // The React tests get a DOM before anything loads.
+  node(["--import", pathToFileURL(built(dom)).href, "--test", "--test-reporter=spec", ...react.map(built)]);
 stop();
 await new Promise((resolve) => (server.exitCode === null ? server.on("exit", resolve) : resolve()));
-process.exit(tests.status ?? 1);
+process.exit(status);

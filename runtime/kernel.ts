@@ -45,9 +45,11 @@ export interface ContextState<D = unknown> {
   status: ContextStatus;
   error: MizanError | null;
 }
-export interface ContextHandle<D = unknown> {
+export interface ContextObserver<D = unknown> {
   getState(): ContextState<D>;
   subscribe(listener: () => void): () => void;
+}
+export interface ContextHandle<D = unknown> extends ContextObserver<D> {
   refetch(): Promise<void>;
   unregister(): void;
 }
@@ -250,9 +252,7 @@ export function hydrate(data: { contexts?: Record<string, Record<string, unknown
   for (const [context, bundles] of Object.entries(data.contexts ?? {})) ssr[context] = { ...ssr[context], ...bundles };
 }
 
-/** Registers a mounted user of a context bundle; the first registration fetches it. Entries are
- * shared by context and params, and counted: unregister() when unmounting. */
-export function registerContext<D>(context: string, params: object = {}): ContextHandle<D> {
+function entryFor(context: string, params: object): Entry {
   const key = context + stableKey(params);
   let entry = entries.get(key);
   if (!entry) {
@@ -273,16 +273,34 @@ export function registerContext<D>(context: string, params: object = {}): Contex
     };
     entries.set(key, entry);
   }
-  const e = entry;
-  e.mounts++;
-  if (e.state.status == "idle") void load(e);
-  let mounted = true;
+  return entry;
+}
+
+function observe<D>(e: Entry): ContextObserver<D> {
   return {
     getState: () => e.state as ContextState<D>,
     subscribe(listener) {
       e.listeners.add(listener);
       return () => e.listeners.delete(listener);
     },
+  };
+}
+
+/** Reads a context bundle without mounting it: no request, no reference count. Renders use it
+ * (server rendering included); mounting is registerContext()'s job. */
+export function observeContext<D>(context: string, params: object = {}): ContextObserver<D> {
+  return observe(entryFor(context, params));
+}
+
+/** Registers a mounted user of a context bundle; the first registration fetches it. Entries are
+ * shared by context and params, and counted: unregister() when unmounting. */
+export function registerContext<D>(context: string, params: object = {}): ContextHandle<D> {
+  const e = entryFor(context, params);
+  e.mounts++;
+  if (e.state.status == "idle") void load(e);
+  let mounted = true;
+  return {
+    ...observe<D>(e),
     refetch: () => load(e),
     unregister() {
       if (mounted) {
@@ -428,6 +446,8 @@ function resubscribe(ch: Channel): Promise<void> {
 }
 
 export interface ChannelSubscription<C = unknown> {
+  /** Settles once the server has answered the subscribe request. */
+  ready: Promise<void>;
   /** Sends a client message on the subscription (channels that declare one). */
   send(message: C): Promise<void>;
   /** Stops listening; the server subscription ends with its last listener. */
@@ -452,6 +472,7 @@ export function subscribeChannel<M = unknown, C = unknown>(
   const c = ch;
   c.listeners.add(l);
   return {
+    ready: c.ready ?? Promise.resolve(),
     async send(message) {
       await c.ready;
       if (c.sub === undefined) throw new MizanError("NOT_SUBSCRIBED", "the channel subscription is not active");

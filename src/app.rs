@@ -17,7 +17,19 @@ pub const EXIT_INVALID: u8 = 1;
 pub fn run(cli: &Cli) -> ExitCode {
     match (&cli.command, &cli.schema, &cli.out) {
         (Some(Command::Validate { schema, format }), _, _) => validate(schema, *format, cli.color),
-        (None, Some(schema), Some(out)) => generate(schema, out, &cli.kernel, cli.color),
+        (None, Some(schema), Some(out)) => {
+            let options = crate::emit::Options {
+                kernel: if cli.kernel == "bundled" {
+                    crate::emit::KernelSource::Bundled
+                } else {
+                    crate::emit::KernelSource::Package(cli.kernel.clone())
+                },
+                react: !cli.no_react,
+                forms: !cli.no_forms,
+                channels: !cli.no_channels,
+            };
+            generate(schema, out, &options, cli.color)
+        }
         _ => {
             use clap::CommandFactory;
             Cli::command()
@@ -30,7 +42,12 @@ pub fn run(cli: &Cli) -> ExitCode {
     }
 }
 
-fn generate(schema: &Path, out: &Path, kernel: &str, color: ColorChoice) -> ExitCode {
+fn generate(
+    schema: &Path,
+    out: &Path,
+    options: &crate::emit::Options,
+    color: ColorChoice,
+) -> ExitCode {
     let started = std::time::Instant::now();
     let style = render_style(color);
     let analysis = match read_input(schema) {
@@ -53,14 +70,7 @@ fn generate(schema: &Path, out: &Path, kernel: &str, color: ColorChoice) -> Exit
         );
         return ExitCode::from(EXIT_INVALID);
     };
-    let options = crate::emit::Options {
-        kernel: if kernel == "bundled" {
-            crate::emit::KernelSource::Bundled
-        } else {
-            crate::emit::KernelSource::Package(kernel.to_owned())
-        },
-    };
-    let files = crate::emit::generate(ir, &options);
+    let files = crate::emit::generate(ir, options);
     match crate::output::write_files(out, &files) {
         Ok(report) => {
             println!(

@@ -26,6 +26,18 @@ pub struct Cli {
     #[arg(long, value_name = "bundled|PACKAGE", default_value = "bundled")]
     pub kernel: String,
 
+    /// Leave out the React layer (react.tsx, and with it forms.ts and channels.ts).
+    #[arg(long)]
+    pub no_react: bool,
+
+    /// Leave out forms.ts (form hooks with Zod).
+    #[arg(long)]
+    pub no_forms: bool,
+
+    /// Leave out channels.ts (channel hooks).
+    #[arg(long)]
+    pub no_channels: bool,
+
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,

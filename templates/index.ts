@@ -19,14 +19,17 @@ export {
   MizanError,
   mizanCall,
   mizanFetch,
+  observeContext,
   registerContext,
   spliceSlot,
+  stableKey,
   subscribeChannel,
 } from {{ kernel }};
 export type {
   CallOptions,
   ChannelSubscription,
   ContextHandle,
+  ContextObserver,
   ContextState,
   ContextStatus,
   MizanConfig,
@@ -37,4 +40,9 @@ export type {
 {{ f.doc }}export function {{ f.name }}({{ f.params }}): {{ f.returns }} {
   return {{ f.body }};
 }
+{%- endfor %}
+{%- for m in stage2 %}
+{%- if loop.first %}
+{% endif %}
+export * from "{{ m }}";
 {%- endfor %}

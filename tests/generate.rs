@@ -52,6 +52,63 @@ fn every_generated_file_matches_its_snapshot() {
 }
 
 #[test]
+fn stage_two_can_be_left_out() {
+    let ir = analyze_case("good", "reference-3.1").ir.expect("valid");
+    let paths = |options: &Options| {
+        emit::generate(&ir, options)
+            .into_iter()
+            .map(|f| f.path)
+            .collect::<Vec<_>>()
+    };
+    let all = paths(&Options::default());
+    assert!(
+        ["react.tsx", "forms.ts", "channels.ts"]
+            .iter()
+            .all(|p| all.iter().any(|a| a == p)),
+        "{all:?}"
+    );
+    let stage1 = emit::generate(
+        &ir,
+        &Options {
+            react: false,
+            ..Options::default()
+        },
+    );
+    assert!(
+        stage1
+            .iter()
+            .all(|f| !f.contents.contains("from \"react\"")),
+        "no React import anywhere"
+    );
+    assert!(stage1
+        .iter()
+        .all(|f| !["react.tsx", "forms.ts", "channels.ts"].contains(&f.path.as_str())));
+    let index = &stage1
+        .iter()
+        .find(|f| f.path == "index.ts")
+        .expect("index")
+        .contents;
+    assert!(!index.contains("./react"));
+    let no_forms = paths(&Options {
+        forms: false,
+        channels: false,
+        ..Options::default()
+    });
+    assert!(
+        no_forms.contains(&"react.tsx".to_owned())
+            && !no_forms.contains(&"forms.ts".to_owned())
+            && !no_forms.contains(&"channels.ts".to_owned())
+    );
+    // A schema without forms or channels never needs Zod or channel code.
+    let types = analyze_case("good", "types-3.1").ir.expect("valid");
+    let files: Vec<String> = emit::generate(&types, &Options::default())
+        .into_iter()
+        .map(|f| f.path)
+        .collect();
+    assert!(!files.contains(&"forms.ts".to_owned()) && !files.contains(&"channels.ts".to_owned()));
+}
+
+#[test]
 fn private_functions_and_unreachable_types_generate_nothing() {
     let files = generate_case("reference-3.1");
     let all: String = files
@@ -76,9 +133,19 @@ fn a_package_kernel_is_imported_instead_of_written() {
         &ir,
         &Options {
             kernel: KernelSource::Package("@mizan/base".into()),
+            ..Options::default()
         },
     );
     assert!(files.iter().all(|f| f.path != "kernel.ts"));
+    let react = &files
+        .iter()
+        .find(|f| f.path == "react.tsx")
+        .expect("react")
+        .contents;
+    assert!(
+        react.contains("} from \"@mizan/base\";"),
+        "the React layer imports the package too"
+    );
     let index = &files
         .iter()
         .find(|f| f.path == "index.ts")
@@ -217,9 +284,9 @@ fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(String::from_utf8_lossy(&first.stdout).contains("6 files (6 written, 0 unchanged)"));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("9 files (9 written, 0 unchanged)"));
     let before = snapshot_dir(&dir);
-    assert_eq!(before.len(), 7);
+    assert_eq!(before.len(), 10);
 
     let second = run(&[
         "--schema",
@@ -227,7 +294,7 @@ fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
         "--out",
         &out,
     ]);
-    assert!(String::from_utf8_lossy(&second.stdout).contains("6 files (0 written, 6 unchanged)"));
+    assert!(String::from_utf8_lossy(&second.stdout).contains("9 files (0 written, 9 unchanged)"));
     assert_eq!(snapshot_dir(&dir), before, "no file rewritten");
 
     for bad in [

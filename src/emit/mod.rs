@@ -4,6 +4,7 @@
 //! Output never depends on the order of the input document's keys: types, properties, params,
 //! functions and files are ordered by name.
 
+mod react;
 mod ts;
 
 use askama::Template;
@@ -31,12 +32,21 @@ pub enum KernelSource {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub kernel: KernelSource,
+    /// Stage 2: `react.tsx`. Forms and channels are React hooks too, so they need it.
+    pub react: bool,
+    /// `forms.ts` (when the schema has forms).
+    pub forms: bool,
+    /// `channels.ts` (when the schema has channels).
+    pub channels: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             kernel: KernelSource::Bundled,
+            react: true,
+            forms: true,
+            channels: true,
         }
     }
 }
@@ -74,13 +84,29 @@ pub fn generate(ir: &Ir, options: &Options) -> Vec<GeneratedFile> {
         ));
         context_files.push(name);
     }
-    files.push(file("index.ts", &index_ts(ir, &kernel_root, context_files)));
+    let mut stage2 = Vec::new();
+    if options.react {
+        files.push(file("react.tsx", &react::react_tsx(ir, &kernel_root)));
+        stage2.push("./react".to_owned());
+        if options.forms && !ir.forms.is_empty() {
+            files.push(file("forms.ts", &react::forms_ts(ir, &kernel_root)));
+            stage2.push("./forms".to_owned());
+        }
+        if options.channels && !ir.channels.is_empty() {
+            files.push(file("channels.ts", &react::channels_ts(ir, &kernel_root)));
+            stage2.push("./channels".to_owned());
+        }
+    }
+    files.push(file(
+        "index.ts",
+        &index_ts(ir, &kernel_root, context_files, stage2),
+    ));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
 
 /// The file a context's declarations go to: `contexts/<snake_case>.ts`.
-pub fn context_file_name(c: &Context) -> String {
+pub(crate) fn context_file_name(c: &Context) -> String {
     c.ident.trim_start_matches('_').to_snake_case()
 }
 
@@ -223,7 +249,7 @@ fn context_ts(ir: &Ir, c: &Context, kernel: &str) -> ContextTs {
 }
 
 /// A function's result type: its output, `| null` when the result may be null.
-fn output_type(printer: &Printer<'_>, f: &Function) -> String {
+pub(crate) fn output_type(printer: &Printer<'_>, f: &Function) -> String {
     let text = printer.ty(&f.output, Mode::Output);
     let nullable = f.output.nullable || f.output.kind == TypeKind::Null;
     if f.output_nullable && !nullable {
@@ -249,6 +275,8 @@ struct IndexTs {
     uses_types: bool,
     context_files: Vec<String>,
     functions: Vec<FunctionView>,
+    /// Stage 2 modules re-exported at the end (`./react`, `./forms`, `./channels`).
+    stage2: Vec<String>,
 }
 
 struct FunctionView {
@@ -259,7 +287,7 @@ struct FunctionView {
     body: String,
 }
 
-fn index_ts(ir: &Ir, kernel: &str, context_files: Vec<String>) -> IndexTs {
+fn index_ts(ir: &Ir, kernel: &str, context_files: Vec<String>, stage2: Vec<String>) -> IndexTs {
     let printer = Printer::new(ir, "T.");
     let mut fns: Vec<&Function> = ir.public_functions().collect();
     fns.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
@@ -315,6 +343,7 @@ fn index_ts(ir: &Ir, kernel: &str, context_files: Vec<String>) -> IndexTs {
         uses_types,
         context_files,
         functions,
+        stage2,
     }
 }
 

@@ -1304,6 +1304,7 @@ impl<'a> Builder<'a> {
                 format!("fetch{}Context", c.ident),
                 format!("{}ContextData", c.ident),
                 format!("{}ContextParams", c.ident),
+                format!("{}ContextProps", c.ident),
             ] {
                 claim(&mut self.diags, ident, owner.clone(), c.span);
             }
@@ -1322,12 +1323,19 @@ impl<'a> Builder<'a> {
             }
         }
         for form in &ir.forms {
-            claim(
-                &mut self.diags,
+            let camel = names::lower_first(&form.ident);
+            for ident in [
                 format!("use{}Form", form.ident),
-                format!("form `{}`", form.wire_name),
-                form.span,
-            );
+                format!("{}FormData", form.ident),
+                format!("{camel}FormSchema"),
+            ] {
+                claim(
+                    &mut self.diags,
+                    ident,
+                    format!("form `{}`", form.wire_name),
+                    form.span,
+                );
+            }
         }
         for ch in &ir.channels {
             for ident in [

@@ -88,6 +88,21 @@ pub const RESERVED: &[&str] = &[
     "yield",
 ];
 
+/// Names the React layer exports (re-exported by `index.ts`); a schema may not take them.
+pub const STAGE2_EXPORTS: &[&str] = &[
+    "ChannelState",
+    "ChannelStatus",
+    "ContextValue",
+    "FormField",
+    "FormFieldError",
+    "FormState",
+    "MizanContext",
+    "MizanContextProps",
+    "MutateOptions",
+    "MutationState",
+    "useMizan",
+];
+
 /// Names the generated files export from the kernel; a schema may not take them.
 pub const KERNEL_EXPORTS: &[&str] = &[
     "CallOptions",
@@ -172,6 +187,7 @@ pub fn assign_type_idents(wire_names: &[&str], taken: &BTreeSet<String>) -> Vec<
     let mut used: BTreeSet<String> = taken.clone();
     used.extend(RESERVED.iter().map(|s| (*s).to_owned()));
     used.extend(KERNEL_EXPORTS.iter().map(|s| (*s).to_owned()));
+    used.extend(STAGE2_EXPORTS.iter().map(|s| (*s).to_owned()));
     let mut out: Vec<Option<String>> = vec![None; wire_names.len()];
     // First pass: names that are already identifiers keep them when free.
     for (slot, name) in out.iter_mut().zip(wire_names) {
