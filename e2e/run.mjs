@@ -6,7 +6,7 @@
 //      backend (backend/) against a freshly started mizan-reference-backend, with Node's test
 //      runner; the server is stopped at the end whatever happens.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -61,10 +61,11 @@ mkdirSync(out);
 const testsIn = (dir) => readdirSync(join(here, dir)).filter((f) => /\.test\.tsx?$/.test(f)).sort().map((f) => join(here, dir, f));
 const built = (f) => join(out, f.slice(here.length + 1).replace(/\.tsx?$/, ".mjs"));
 const plain = [...testsIn("kernel"), ...testsIn("backend")];
+const browserTests = testsIn("browser");
 const react = testsIn("react");
 const dom = join(here, "react", "dom.ts");
 await build({
-  entryPoints: [...plain, ...react, dom],
+  entryPoints: [...plain, ...react, ...browserTests, dom],
   outdir: out,
   outbase: here,
   outExtension: { ".js": ".mjs" },
@@ -78,9 +79,24 @@ await build({
   logLevel: "warning",
 });
 
+// The browser app: bundled for the browser, served by the reference backend (same origin).
+const site = join(out, "site");
+mkdirSync(site, { recursive: true });
+await build({
+  entryPoints: [join(here, "browser", "app.tsx")],
+  outfile: join(site, "app.js"),
+  bundle: true,
+  format: "esm",
+  target: "es2020",
+  jsx: "automatic",
+  define: { "process.env.NODE_ENV": '"development"' },
+  logLevel: "warning",
+});
+writeFileSync(join(site, "index.html"), readFileSync(join(here, "browser", "index.html")));
+
 // A fresh reference backend on an ephemeral port, stopped whatever happens.
 const secret = "e2e-mwt-secret";
-const server = spawn(backend, ["serve", "--addr", "127.0.0.1:0"], {
+const server = spawn(backend, ["serve", "--addr", "127.0.0.1:0", "--static", site], {
   env: { ...process.env, MIZAN_MWT_SECRET: secret },
   stdio: ["ignore", "pipe", "inherit"],
 });
@@ -101,12 +117,23 @@ const serverUrl = await new Promise((resolve, reject) => {
 });
 console.log(`reference backend: ${serverUrl}`);
 
-const env = { ...process.env, MIZAN_URL: serverUrl, MIZAN_MWT_SECRET: secret };
+const chromium = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const env = {
+  ...process.env,
+  MIZAN_URL: serverUrl,
+  MIZAN_BROWSER_URL: serverUrl,
+  MIZAN_MWT_SECRET: secret,
+  MIZAN_ARTIFACTS: join(here, "artifacts"),
+  CHROMIUM: chromium,
+};
 const node = (args) => spawnSync(process.execPath, ["--experimental-websocket", "--no-warnings", ...args], { stdio: "inherit", env }).status ?? 1;
 const status =
   node(["--test", "--test-reporter=spec", ...plain.map(built)]) ||
   // The React tests get a DOM before anything loads.
-  node(["--import", pathToFileURL(built(dom)).href, "--test", "--test-reporter=spec", ...react.map(built)]);
+  node(["--import", pathToFileURL(built(dom)).href, "--test", "--test-reporter=spec", ...react.map(built)]) ||
+  (existsSync(chromium)
+    ? node(["--test", "--test-reporter=spec", ...browserTests.map(built)])
+    : (console.error(`no browser at ${chromium}: the test command installs Debian's chromium`), 1));
 stop();
 await new Promise((resolve) => (server.exitCode === null ? server.on("exit", resolve) : resolve()));
 process.exit(status);

@@ -24,8 +24,12 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     echo "== installing Node.js (Debian packages)"
     apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
 fi
+if [ ! -x /usr/bin/chromium ]; then
+    echo "== installing Chromium (Debian packages) for the browser tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 echo "== npm ci (e2e)"
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
-echo "== e2e: generated clients (tsc --strict) and kernel tests (node --test)"
+echo "== e2e: tsc --strict over generated clients; kernel, backend, React and browser tests"
 cargo build --locked --workspace --quiet
 node e2e/run.mjs

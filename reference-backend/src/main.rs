@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use mizan_reference_backend::{auth, fixture, server};
 
 const USAGE: &str = "usage: mizan-reference-backend export-schema
-       mizan-reference-backend serve [--addr 127.0.0.1:8000]
+       mizan-reference-backend serve [--addr 127.0.0.1:8000] [--static DIR]
        mizan-reference-backend token <username>   (prints an MWT for X-Mizan-Token)";
 
 fn main() -> ExitCode {
@@ -29,8 +29,22 @@ fn main() -> ExitCode {
                 }
             }
         }
-        ["serve"] => serve("127.0.0.1:8000"),
-        ["serve", "--addr", addr] => serve(addr),
+        ["serve", rest @ ..] => {
+            let mut addr = "127.0.0.1:8000";
+            let mut dir = None;
+            let mut rest = rest.iter();
+            while let Some(flag) = rest.next() {
+                match (*flag, rest.next()) {
+                    ("--addr", Some(a)) => addr = a,
+                    ("--static", Some(d)) => dir = Some(std::path::PathBuf::from(d)),
+                    _ => {
+                        eprintln!("{USAGE}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            serve(addr, dir)
+        }
         ["token", username] => {
             let secrets = auth::Secrets::from_env();
             let store = fixture::Store::default();
@@ -55,7 +69,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve(addr: &str) -> ExitCode {
+fn serve(addr: &str, dir: Option<std::path::PathBuf>) -> ExitCode {
     // A panicking handler is answered with INTERNAL_ERROR; the log gets one line, not a trace.
     std::panic::set_hook(Box::new(|info| {
         let at = info
@@ -111,7 +125,7 @@ fn serve(addr: &str) -> ExitCode {
                 let _ = ctrl_c.await;
             }
         };
-        match server::serve(listener, state, shutdown).await {
+        match server::serve_with_static(listener, state, dir, shutdown).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");

@@ -827,8 +827,41 @@ async fn not_found() -> ApiError {
     ApiError::not_found("no such endpoint")
 }
 
+/// Serves a file of the static directory (`serve --static DIR`): `/` is `index.html`.
+async fn static_file(State(dir): State<Arc<std::path::PathBuf>>, request: Request) -> Response {
+    let path = request.uri().path().trim_start_matches('/');
+    let path = if path.is_empty() { "index.html" } else { path };
+    // Only plain relative paths: no `..`, no absolute or hidden components.
+    if path.split('/').any(|c| c.is_empty() || c.starts_with('.')) {
+        return ApiError::not_found("no such file").into_response();
+    }
+    let content_type = match path.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("png") => "image/png",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    };
+    match tokio::fs::read(dir.join(path)).await {
+        Ok(bytes) => {
+            let mut r = Response::new(Body::from(bytes));
+            r.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            r
+        }
+        Err(_) => ApiError::not_found("no such file").into_response(),
+    }
+}
+
 /// The whole application: the protocol under [`MOUNT`], view paths at their routes.
 pub fn router(state: Arc<AppState>) -> Router {
+    router_with_static(state, None)
+}
+
+/// [`router`], also serving the files of `dir` at `/` (a development front end on the same
+/// origin as the API, as the browser end-to-end tests need).
+pub fn router_with_static(state: Arc<AppState>, dir: Option<std::path::PathBuf>) -> Router {
     let mut app = Router::new()
         .route(&format!("{MOUNT}/call/"), post(call))
         .route(&format!("{MOUNT}/ctx/{{context}}/"), get(context))
@@ -839,8 +872,15 @@ pub fn router(state: Arc<AppState>) -> Router {
             app = app.route(&axum_path(route), get(view));
         }
     }
-    app.fallback(not_found)
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BODY))
+    let app = match dir {
+        Some(dir) => app.fallback_service(
+            Router::new()
+                .fallback(static_file)
+                .with_state(Arc::new(dir)),
+        ),
+        None => app.fallback(not_found),
+    };
+    app.layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BODY))
         .layer(axum::middleware::map_response(
             |mut r: Response| async move {
                 r.headers_mut()
@@ -857,7 +897,17 @@ pub async fn serve(
     state: Arc<AppState>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    serve_with_static(listener, state, None, shutdown).await
+}
+
+/// [`serve`], also serving static files from `dir` at `/`.
+pub async fn serve_with_static(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    dir: Option<std::path::PathBuf>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router_with_static(state, dir))
         .with_graceful_shutdown(shutdown)
         .await
 }
