@@ -52,6 +52,8 @@ run(bin, [
 const tsc = join(here, "node_modules", "typescript", "bin", "tsc");
 console.log("tsc: generated clients and type-level tests");
 run(process.execPath, [tsc, "-p", join(here, "tsconfig.generated.json")]);
+console.log("tsc: generated React code against React 18's types");
+run(process.execPath, [tsc, "-p", join(here, "tsconfig.react18.json")]);
 console.log("tsc: kernel tests");
 run(process.execPath, [tsc, "-p", join(here, "tsconfig.kernel.json")]);
 
@@ -78,6 +80,31 @@ await build({
   packages: "external",
   logLevel: "warning",
 });
+
+// The React tests once more, built where Node resolves React 18 (react18/node_modules).
+const react18 = join(here, "react18", ".build");
+rmSync(react18, { recursive: true, force: true });
+await build({
+  entryPoints: [...react, dom],
+  outdir: react18,
+  outbase: here,
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  jsx: "automatic",
+  packages: "external",
+  logLevel: "warning",
+});
+const built18 = (f) => join(react18, f.slice(here.length + 1).replace(/\.tsx?$/, ".mjs"));
+// Make sure those bundles really get React 18, not the React 19 one level up.
+writeFileSync(join(react18, "version.mjs"), 'import { version } from "react"; process.stdout.write(version);');
+const version18 = spawnSync(process.execPath, [join(react18, "version.mjs")], { encoding: "utf8" }).stdout;
+if (!version18.startsWith("18.")) {
+  console.error(`the React 18 run would use React ${version18}: run npm ci in e2e/react18`);
+  process.exit(1);
+}
 
 // The browser app: bundled for the browser, served by the reference backend (same origin).
 const site = join(out, "site");
@@ -131,6 +158,7 @@ const status =
   node(["--test", "--test-reporter=spec", ...plain.map(built)]) ||
   // The React tests get a DOM before anything loads.
   node(["--import", pathToFileURL(built(dom)).href, "--test", "--test-reporter=spec", ...react.map(built)]) ||
+  node(["--import", pathToFileURL(built18(dom)).href, "--test", "--test-reporter=spec", ...react.map(built18)]) ||
   (existsSync(chromium)
     ? node(["--test", "--test-reporter=spec", ...browserTests.map(built)])
     : (console.error(`no browser at ${chromium}: the test command installs Debian's chromium`), 1));

@@ -30,6 +30,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 echo "== npm ci (e2e)"
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
+(cd e2e/react18 && npm ci --no-audit --no-fund --loglevel=error)
 echo "== e2e: tsc --strict over generated clients; kernel, backend, React and browser tests"
 cargo build --locked --workspace --quiet
 node e2e/run.mjs
