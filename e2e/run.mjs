@@ -66,37 +66,28 @@ const plain = [...testsIn("kernel"), ...testsIn("backend")];
 const browserTests = testsIn("browser");
 const react = testsIn("react");
 const dom = join(here, "react", "dom.ts");
-await build({
-  entryPoints: [...plain, ...react, ...browserTests, dom],
-  outdir: out,
-  outbase: here,
-  outExtension: { ".js": ".mjs" },
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  jsx: "automatic",
-  // npm packages load from e2e/node_modules at run time (one React for the app and the tests).
-  packages: "external",
-  logLevel: "warning",
-});
+/** Bundles test files for Node. npm packages stay external and load at run time from the
+ * node_modules nearest to `outdir`: one React for the app code and the tests. */
+const bundleTests = (entryPoints, outdir) =>
+  build({
+    entryPoints,
+    outdir,
+    outbase: here,
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    jsx: "automatic",
+    packages: "external",
+    logLevel: "warning",
+  });
+await bundleTests([...plain, ...react, ...browserTests, dom], out);
 
 // The React tests once more, built where Node resolves React 18 (react18/node_modules).
 const react18 = join(here, "react18", ".build");
 rmSync(react18, { recursive: true, force: true });
-await build({
-  entryPoints: [...react, dom],
-  outdir: react18,
-  outbase: here,
-  outExtension: { ".js": ".mjs" },
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  jsx: "automatic",
-  packages: "external",
-  logLevel: "warning",
-});
+await bundleTests([...react, dom], react18);
 const built18 = (f) => join(react18, f.slice(here.length + 1).replace(/\.tsx?$/, ".mjs"));
 // Make sure those bundles really get React 18, not the React 19 one level up.
 writeFileSync(join(react18, "version.mjs"), 'import { version } from "react"; process.stdout.write(version);');
