@@ -9,11 +9,35 @@ use clap::{Parser, Subcommand, ValueEnum};
     name = "mizan-generate",
     version,
     about = "Typed TypeScript clients and React hooks from a Mizan backend's exported schema",
-    arg_required_else_help = true,
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// The exported OpenAPI document (JSON) to generate from; `-` reads standard input.
+    /// The config file. Default: `mizan.toml` in the current directory or the nearest parent.
+    #[arg(long, value_name = "FILE", conflicts_with = "schema")]
+    pub config: Option<PathBuf>,
+
+    /// Compare the output directory with what would be generated; write nothing. Exits 0 when
+    /// up to date, 1 on drift, 2 on an input or config error.
+    #[arg(long, conflicts_with = "watch")]
+    pub check: bool,
+
+    /// With --check: how much of each changed file to show.
+    #[arg(long, value_enum, default_value_t = DiffMode::Full, requires = "check")]
+    pub diff: DiffMode,
+
+    /// With --check: `json` prints one JSON report on standard output, for bots.
+    #[arg(long = "format", value_enum, default_value_t = Format::Human, requires = "check")]
+    pub check_format: Format,
+
+    /// Regenerate whenever the schema (or what produces it) changes.
+    #[arg(long)]
+    pub watch: bool,
+
+    /// Replace files in the output directory that the generator did not write.
+    #[arg(long)]
+    pub force: bool,
+
+    /// The exported OpenAPI document (JSON) to generate from, without a config file.
     #[arg(long, value_name = "FILE", requires = "out")]
     pub schema: Option<PathBuf>,
 
@@ -48,6 +72,16 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a commented starter mizan.toml for the project found here (Django, FastAPI, or a
+    /// schema file).
+    Init {
+        /// Where to write it. Default: the current directory.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print the JSON Schema of mizan.toml (for editors; the npm package ships it).
+    #[command(hide = true)]
+    ConfigSchema,
     /// Check a schema document and report every problem in it.
     Validate {
         /// The exported OpenAPI document (JSON); `-` reads standard input.
@@ -63,6 +97,16 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffMode {
+    /// A unified diff of every changed file.
+    Full,
+    /// Lines added and removed per file.
+    Stat,
+    /// Only the names of the files.
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -399,6 +399,104 @@ pub fn write_failed(error: &crate::output::WriteError) -> Diagnostic {
         .help("check that the output directory is writable; files already written are complete, none is half-written")
 }
 
+// ---- configuration and schema sources ----------------------------------------------------
+
+pub fn no_config(start: &std::path::Path) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::config::not-found",
+        format!("no `mizan.toml` in {} or any directory above it", start.display()),
+    )
+    .help("create one with `mizan-generate init`, pass `--config <file>`, or generate without one: `mizan-generate --schema <file> --out <dir>`")
+}
+
+pub fn config_unknown_key(span: Span, key: &str, expected: &[&str]) -> Diagnostic {
+    Diagnostic::error("mizan::config::unknown-key", format!("unknown key `{key}`"))
+        .at(span, "not a mizan.toml setting")
+        .help(suggestion(key, expected, "keys"))
+}
+
+pub fn config_invalid(span: Span, message: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::config::invalid",
+        format!("invalid configuration: {message}"),
+    )
+    .at(span, "here")
+    .help("the settings and their types are listed in the README and in mizan.schema.json")
+}
+
+pub fn config_sources(span: Span, found: &[&str]) -> Diagnostic {
+    let message = if found.is_empty() {
+        "`[source]` names no schema source".to_owned()
+    } else {
+        format!(
+            "`[source]` names {} sources ({}); exactly one is allowed",
+            found.len(),
+            found.join(", ")
+        )
+    };
+    Diagnostic::error("mizan::config::sources", message)
+        .at(span, "the source table")
+        .help("keep one of [source.file], [source.url], [source.command], [source.django], [source.fastapi]")
+}
+
+pub fn command_not_started(command: &str, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::error("mizan::source::command-not-found", format!("cannot run `{command}`: {error}"))
+        .help("check that the program is installed and on PATH (for example `uv` or the virtualenv's `python`)")
+}
+
+pub fn command_failed(command: &str, code: Option<i32>, stderr: &str) -> Diagnostic {
+    let tail: Vec<&str> = stderr
+        .lines()
+        .rev()
+        .take(20)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let status = code.map_or_else(
+        || "was stopped by a signal".to_owned(),
+        |c| format!("exited with status {c}"),
+    );
+    Diagnostic::error(
+        "mizan::source::command-failed",
+        format!("the schema export `{command}` {status}"),
+    )
+    .help(if tail.is_empty() {
+        "it printed nothing on standard error; run it by hand to see what happens".to_owned()
+    } else {
+        format!("its standard error ended with:\n{}", tail.join("\n"))
+    })
+}
+
+pub fn url_unreachable(url: &str, error: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::source::unreachable",
+        format!("cannot fetch the schema from {url}: {error}"),
+    )
+    .help("is the backend running? start it, or point [source.url] at where it listens")
+}
+
+pub fn url_status(url: &str, status: u16) -> Diagnostic {
+    Diagnostic::error("mizan::source::http-status", format!("{url} answered HTTP {status}"))
+        .help("the URL should answer 200 with the exported OpenAPI document; check the path and any headers it needs")
+}
+
+pub fn not_owned(dir: &std::path::Path, paths: &[String]) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::output::not-owned",
+        format!("{} already holds files the generator did not write: {}", dir.display(), paths.join(", ")),
+    )
+    .help("nothing was written; move those files away, choose another output directory, or pass --force to replace them")
+}
+
+pub fn init_exists(path: &std::path::Path) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::init::exists",
+        format!("{} already exists", path.display()),
+    )
+    .help("it was left as it is; edit it, or delete it and run `mizan-generate init` again")
+}
+
 // ---- JSON syntax ---------------------------------------------------------------------------
 
 pub fn json_syntax(err: &ParseError) -> Diagnostic {

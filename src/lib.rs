@@ -3,11 +3,14 @@
 
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod diagnostics;
 pub mod emit;
 pub mod ir;
 pub mod openapi;
 pub mod output;
+pub mod source;
+pub mod watch;
 
 use diagnostics::{Diagnostic, SourceFile};
 

@@ -286,7 +286,12 @@ fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
     );
     assert!(String::from_utf8_lossy(&first.stdout).contains("9 files (9 written, 0 unchanged)"));
     let before = snapshot_dir(&dir);
-    assert_eq!(before.len(), 10);
+    assert_eq!(
+        before.len(),
+        11,
+        "9 generated files, the manifest, and notes.md"
+    );
+    assert!(before.contains_key(".mizan-generate.json"));
 
     let second = run(&[
         "--schema",

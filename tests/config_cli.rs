@@ -1,0 +1,384 @@
+//! The CLI users live in: mizan.toml, every schema source, --check, output ownership and init.
+//! Snapshots of what users see, with temporary paths filtered out.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Project {
+    dir: PathBuf,
+}
+
+impl Project {
+    fn new(name: &str) -> Project {
+        let dir = std::env::temp_dir().join(format!("mizan-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("project dir");
+        Project { dir }
+    }
+
+    fn write(&self, rel: &str, text: &str) -> &Self {
+        let path = self.dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+        self
+    }
+
+    fn schema(&self, rel: &str) -> &Self {
+        let text = std::fs::read_to_string(common::fixture_path(
+            "fixtures/good/reference-3.1/schema.json",
+        ))
+        .expect("fixture");
+        self.write(rel, &text)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_mizan-generate"))
+            .args(args)
+            .current_dir(&self.dir)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run")
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn shown(out: &Output, dir: &Path) -> String {
+    let text = format!(
+        "exit: {:?}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text.replace(&dir.display().to_string(), "[PROJECT]")
+}
+
+fn snapshot(name: &str, out: &Output, dir: &Path) {
+    let mut settings = common::snapshot_settings();
+    settings.add_filter(r"in \d+ ms", "in [T] ms");
+    settings.bind(|| insta::assert_snapshot!(name, shown(out, dir)));
+}
+
+const CONFIG: &str = "[source.file]\npath = \"schema.json\"\n\n[output]\ndir = \"web/src/api\"\n";
+
+#[test]
+fn file_source_generates_from_a_parent_directory_and_checks_clean() {
+    let p = Project::new("file");
+    p.schema("schema.json")
+        .write("mizan.toml", CONFIG)
+        .write("web/keep.txt", "");
+    let sub = p.path("web");
+    let out = Command::new(env!("CARGO_BIN_EXE_mizan-generate"))
+        .current_dir(&sub)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run");
+    snapshot("cli-file-source", &out, &p.dir);
+    assert!(
+        p.path("web/src/api/react.tsx").is_file(),
+        "paths resolve against the config file"
+    );
+    let check = p.run(&["--check"]);
+    assert_eq!(check.status.code(), Some(0));
+    snapshot("cli-check-clean", &check, &p.dir);
+}
+
+#[test]
+fn check_reports_changed_missing_and_extra_files_and_the_fix() {
+    let p = Project::new("check");
+    p.schema("schema.json").write("mizan.toml", CONFIG);
+    assert_eq!(p.run(&[]).status.code(), Some(0));
+    // Changed: the schema changes. Missing: a generated file deleted. Extra: channels.ts is no
+    // longer generated once the schema has no channel.
+    let mut schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p.path("schema.json")).expect("read"))
+            .expect("json");
+    schema["x-mizan-channels"] = serde_json::json!([]);
+    for f in schema["x-mizan-functions"]
+        .as_array_mut()
+        .expect("functions")
+    {
+        if f["name"] == "add" {
+            f["description"] = "Adds two integers, exactly.".into();
+        }
+    }
+    p.write(
+        "schema.json",
+        &serde_json::to_string_pretty(&schema).expect("json"),
+    );
+    std::fs::remove_file(p.path("web/src/api/contexts/items.ts")).expect("rm");
+    let before = std::fs::read(p.path("web/src/api/index.ts")).expect("index");
+
+    let check = p.run(&["--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    snapshot("cli-check-drift", &check, &p.dir);
+    assert_eq!(
+        std::fs::read(p.path("web/src/api/index.ts")).expect("index"),
+        before,
+        "--check writes nothing"
+    );
+    snapshot(
+        "cli-check-drift-stat",
+        &p.run(&["--check", "--diff", "stat"]),
+        &p.dir,
+    );
+
+    let json = p.run(&["--check", "--format", "json", "--diff", "none"]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json report");
+    assert_eq!(report["clean"], false);
+    assert_eq!(report["missing"], serde_json::json!(["contexts/items.ts"]));
+    assert_eq!(report["extra"], serde_json::json!(["channels.ts"]));
+    assert_eq!(report["changed"][0]["path"], "index.ts");
+    assert!(report["fix"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("mizan-generate --config "));
+
+    let fixed = p.run(&[]);
+    assert!(
+        String::from_utf8_lossy(&fixed.stdout).contains("1 removed"),
+        "the stale owned file goes"
+    );
+    assert!(!p.path("web/src/api/channels.ts").exists());
+    assert_eq!(p.run(&["--check"]).status.code(), Some(0));
+}
+
+#[test]
+fn files_the_generator_does_not_own_are_never_replaced_without_force() {
+    let p = Project::new("own");
+    p.schema("schema.json")
+        .write("mizan.toml", CONFIG)
+        .write("web/src/api/types.ts", "// mine\n")
+        .write("web/src/api/notes.md", "mine");
+    let refused = p.run(&[]);
+    assert_eq!(refused.status.code(), Some(1));
+    snapshot("cli-not-owned", &refused, &p.dir);
+    assert_eq!(
+        std::fs::read_to_string(p.path("web/src/api/types.ts")).expect("read"),
+        "// mine\n"
+    );
+    assert!(
+        !p.path("web/src/api/index.ts").exists(),
+        "nothing was written"
+    );
+    assert_eq!(p.run(&["--force"]).status.code(), Some(0));
+    assert!(std::fs::read_to_string(p.path("web/src/api/types.ts"))
+        .expect("read")
+        .starts_with("// Generated"));
+    assert_eq!(
+        std::fs::read_to_string(p.path("web/src/api/notes.md")).expect("read"),
+        "mine"
+    );
+}
+
+#[test]
+fn config_errors_are_located_and_exit_2() {
+    let p = Project::new("config-errors");
+    for (name, text) in [
+        (
+            "unknown-key",
+            "[source.file]\npath = \"schema.json\"\n\n[output]\ndirr = \"src/api\"\n",
+        ),
+        (
+            "two-sources",
+            "[source.file]\npath = \"a.json\"\n\n[source.url]\nurl = \"http://127.0.0.1:1/\"\n",
+        ),
+        (
+            "wrong-type",
+            "[source.file]\npath = \"schema.json\"\n\n[output]\nreact = \"yes\"\n",
+        ),
+        ("syntax", "[source.file\npath = \"schema.json\"\n"),
+    ] {
+        p.write("mizan.toml", text);
+        let out = p.run(&[]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        snapshot(&format!("cli-config-{name}"), &out, &p.dir);
+    }
+    std::fs::remove_file(p.path("mizan.toml")).expect("rm");
+    let none = Project::new("no-config");
+    let out = none.run(&["--check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mizan::config::not-found"));
+    let bad_schema = Project::new("bad-schema");
+    bad_schema
+        .write("schema.json", "{\"openapi\": 3}")
+        .write("mizan.toml", CONFIG);
+    assert_eq!(
+        bad_schema.run(&["--check"]).status.code(),
+        Some(2),
+        "--check: input errors exit 2"
+    );
+    assert_eq!(
+        bad_schema.run(&[]).status.code(),
+        Some(1),
+        "generation: invalid input exits 1"
+    );
+}
+
+fn python() -> Option<&'static str> {
+    ["python3", "python"].into_iter().find(|p| {
+        Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+#[test]
+fn command_django_and_fastapi_sources_run_the_export() {
+    let Some(py) = python() else {
+        panic!("these tests need python3 (the machine's CPython)");
+    };
+    let p = Project::new("commands");
+    p.schema("backend/schema.json");
+    let print = "import pathlib, sys\nsys.stdout.write(pathlib.Path(__file__).resolve().parent.joinpath('schema.json').read_text())\n";
+    p.write("backend/export.py", print);
+    p.write("backend/manage.py", &format!("import sys\nif sys.argv[1:] != ['export_mizan_schema']:\n    sys.exit('unexpected arguments: %r' % sys.argv[1:])\n{print}"));
+    p.write("backend/mizan_fastapi/__init__.py", "");
+    p.write(
+        "backend/mizan_fastapi/cli.py",
+        "import pathlib, sys\nassert sys.argv[1:] == ['app.main'], sys.argv\nsys.stdout.write(pathlib.Path('schema.json').read_text())\n",
+    );
+    for (kind, table) in [
+        ("command", format!("[source.command]\ncommand = [\"{py}\", \"backend/export.py\"]\n")),
+        ("django", format!("[source.django]\nmanage_path = \"backend/manage.py\"\ncommand = [\"{py}\"]\nenv = {{ DJANGO_SETTINGS_MODULE = \"x\" }}\n")),
+        ("fastapi", format!("[source.fastapi]\nmodule = \"app.main\"\ncwd = \"backend\"\ncommand = [\"{py}\"]\n")),
+    ] {
+        p.write("mizan.toml", &format!("{table}\n[output]\ndir = \"out-{kind}\"\n"));
+        let out = p.run(&[]);
+        assert_eq!(out.status.code(), Some(0), "{kind}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(p.path(&format!("out-{kind}/index.ts")).is_file(), "{kind}");
+    }
+    p.write("backend/fail.py", "import sys\nprint('Traceback (most recent call last):', file=sys.stderr)\nprint('ImportError: No module named django', file=sys.stderr)\nsys.exit(3)\n");
+    p.write(
+        "mizan.toml",
+        &format!("[source.command]\ncommand = [\"{py}\", \"backend/fail.py\"]\n"),
+    );
+    let failed = p.run(&[]);
+    assert_eq!(failed.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&failed.stderr).replace(py, "PYTHON");
+    assert!(
+        stderr.contains("mizan::source::command-failed") && stderr.contains("exited with status 3"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ImportError: No module named django"),
+        "the export's stderr is shown: {stderr}"
+    );
+    p.write(
+        "mizan.toml",
+        "[source.command]\ncommand = [\"no-such-program-xyz\"]\n",
+    );
+    assert!(
+        String::from_utf8_lossy(&p.run(&[]).stderr).contains("mizan::source::command-not-found")
+    );
+}
+
+#[test]
+fn url_sources_fetch_with_headers_and_report_an_unreachable_backend() {
+    let body = std::fs::read(common::fixture_path(
+        "fixtures/good/reference-3.1/schema.json",
+    ))
+    .expect("fixture");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let server = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (mut stream, _) = listener.accept().expect("accept");
+        let mut request = vec![0u8; 8192];
+        let n = stream.read(&mut request).expect("read");
+        let request = String::from_utf8_lossy(&request[..n]).to_lowercase();
+        let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nETag: \"v1\"\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+        stream.write_all(head.as_bytes()).expect("write");
+        stream.write_all(&body).expect("write");
+        request
+    });
+    let p = Project::new("url");
+    p.write("mizan.toml", &format!("[source.url]\nurl = \"http://127.0.0.1:{port}/api/mizan/schema/\"\nheaders = {{ Authorization = \"Bearer dev\" }}\ntimeout = 5\n"));
+    let out = p.run(&[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let request = server.join().expect("server");
+    assert!(request.starts_with("get /api/mizan/schema/ "), "{request}");
+    assert!(
+        request.contains("authorization: bearer dev"),
+        "configured headers are sent: {request}"
+    );
+    assert!(p.path("src/api/index.ts").is_file());
+
+    p.write(
+        "mizan.toml",
+        "[source.url]\nurl = \"http://127.0.0.1:1/schema/\"\ntimeout = 2\n",
+    );
+    let down = p.run(&[]);
+    assert_eq!(down.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&down.stderr);
+    assert!(
+        stderr.contains("mizan::source::unreachable") && stderr.contains("is the backend running?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn init_detects_the_project_and_never_overwrites() {
+    let django = Project::new("init-django");
+    django.write("backend/manage.py", "");
+    let out = django.run(&["init"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(django.path("mizan.toml")).expect("written");
+    common::snapshot_settings().bind(|| insta::assert_snapshot!("init-django", text));
+    let again = django.run(&["init"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(django.path("mizan.toml")).expect("kept"),
+        text,
+        "refuses to overwrite"
+    );
+
+    let fastapi = Project::new("init-fastapi");
+    fastapi.write(
+        "app/main.py",
+        "from fastapi import FastAPI\napp = FastAPI()\n",
+    );
+    assert_eq!(fastapi.run(&["init"]).status.code(), Some(0));
+    let text = std::fs::read_to_string(fastapi.path("mizan.toml")).expect("written");
+    common::snapshot_settings().bind(|| insta::assert_snapshot!("init-fastapi", text));
+
+    let plain = Project::new("init-file");
+    assert_eq!(plain.run(&["init"]).status.code(), Some(0));
+    let text = std::fs::read_to_string(plain.path("mizan.toml")).expect("written");
+    common::snapshot_settings().bind(|| insta::assert_snapshot!("init-file", text));
+
+    // Every starter parses.
+    for p in [&django, &fastapi, &plain] {
+        let text = std::fs::read_to_string(p.path("mizan.toml")).expect("read");
+        assert!(
+            mizan_generate::config::parse(&p.path("mizan.toml"), &text).is_ok(),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn the_committed_json_schema_of_mizan_toml_is_current() {
+    let committed =
+        std::fs::read_to_string(common::fixture_path("mizan.schema.json")).unwrap_or_default();
+    assert!(
+        committed == mizan_generate::config::json_schema(),
+        "mizan.schema.json is stale: regenerate it with `cargo run -- config-schema > mizan.schema.json`"
+    );
+}
