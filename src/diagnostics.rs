@@ -439,6 +439,16 @@ pub fn config_sources(span: Span, found: &[&str]) -> Diagnostic {
         .help("keep one of [source.file], [source.url], [source.command], [source.django], [source.fastapi]")
 }
 
+pub fn legacy_config(name: &str, reason: &str) -> Diagnostic {
+    Diagnostic::error("mizan::config::legacy", format!("cannot read the JavaScript config {name}: {reason}"))
+        .help("its default export should be an object like `{ source: { django: { managePath, command, env } }, output }`")
+}
+
+pub fn legacy_config_used(name: &str) -> Diagnostic {
+    Diagnostic::warning("mizan::config::legacy", format!("{name} is a JavaScript config; it still works, by way of node"))
+        .help("move to mizan.toml: `mizan-generate init` writes a starter, and the same settings have the same names in snake_case")
+}
+
 pub fn command_not_started(command: &str, error: &std::io::Error) -> Diagnostic {
     Diagnostic::error("mizan::source::command-not-found", format!("cannot run `{command}`: {error}"))
         .help("check that the program is installed and on PATH (for example `uv` or the virtualenv's `python`)")

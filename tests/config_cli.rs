@@ -374,6 +374,45 @@ fn init_detects_the_project_and_never_overwrites() {
 }
 
 #[test]
+fn the_legacy_javascript_config_is_read_through_node() {
+    let p = Project::new("legacy");
+    p.schema("backend/schema.json");
+    p.write("django.config.mjs", "export default {\n  source: { file: { path: 'backend/schema.json' } },\n  output: 'frontend/api',\n};\n");
+    let out = p.run(&["--config", "django.config.mjs"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(p.path("frontend/api/index.ts").is_file());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("mizan::config::legacy") && stderr.contains("mizan-generate init"),
+        "a hint to migrate: {stderr}"
+    );
+
+    let Some(py) = python() else {
+        panic!("python3 is needed")
+    };
+    p.write("backend/manage.py", "import pathlib, sys\nassert sys.argv[1:] == ['export_mizan_schema']\nsys.stdout.write(pathlib.Path(__file__).resolve().parent.joinpath('schema.json').read_text())\n");
+    p.write("legacy.config.mjs", &format!("export default {{ source: {{ django: {{ managePath: 'backend/manage.py', command: ['{py}'], env: {{ DJANGO_SETTINGS_MODULE: 'x' }} }} }}, output: {{ dir: 'django-api' }} }};\n"));
+    let out = p.run(&["--config", "legacy.config.mjs"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(p.path("django-api/react.tsx").is_file());
+    p.write("broken.config.mjs", "export default {\n");
+    assert_eq!(
+        p.run(&["--config", "broken.config.mjs"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
 fn the_committed_json_schema_of_mizan_toml_is_current() {
     let committed =
         std::fs::read_to_string(common::fixture_path("mizan.schema.json")).unwrap_or_default();
