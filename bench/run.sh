@@ -51,6 +51,23 @@ hyperfine --style none --warmup 2 --runs "${RUNS:-10}" \
 cat "$RESULTS/generate-synthetic.md" "$RESULTS/regenerate-synthetic.md"
 
 echo
+echo "## --check on the synthetic schema (output up to date, and with drift)"
+"$BIN" --schema "$WORK/synthetic.json" --out "$WORK/check-out" >/dev/null
+cp -r "$WORK/check-out" "$WORK/check-drift"
+sed -i 's/Reads part 0/Changed part 0/' "$WORK/check-drift/react.tsx"
+hyperfine --style none --warmup 2 --runs "${RUNS:-10}" -i \
+    --export-markdown "$RESULTS/check-synthetic.md" \
+    -n "mizan-generate --check, up to date" "$BIN --check --schema $WORK/synthetic.json --out $WORK/check-out" \
+    -n "mizan-generate --check, one file drifted (full diff)" "$BIN --check --schema $WORK/synthetic.json --out $WORK/check-drift"
+cat "$RESULTS/check-synthetic.md"
+
+echo
+echo "## Watch latency: saving a schema change → the regenerated file on disk (debounce 75 ms)"
+printf '| schema | median | p90 | median less the debounce |\n|:---|---:|---:|---:|\n'
+node bench/watch-latency.mjs "$BIN" fixtures/good/reference-3.1/schema.json 15 "reference fixture (23 functions)"
+node bench/watch-latency.mjs "$BIN" "$WORK/synthetic.json" 10 "synthetic (5,000 functions, 4.6 MB)"
+
+echo
 echo "## Peak memory (max RSS)"
 printf '| command | max RSS |\n|:---|---:|\n'
 printf '| mizan-generate validate, GitHub | %s |\n' "$(mb "$(peak $BIN validate $GITHUB)")"
@@ -60,6 +77,7 @@ rm -rf "$WORK/gh-mizan" "$WORK/synthetic-out"
 printf '| mizan-generate, GitHub types | %s |\n' "$(mb "$(peak $BIN --schema $GITHUB --out $WORK/gh-mizan)")"
 printf '| openapi-typescript, GitHub types | %s |\n' "$(mb "$(peak node bench/node_modules/openapi-typescript/bin/cli.js $GITHUB -o $WORK/gh-ots.ts --silent)")"
 printf '| mizan-generate, synthetic 5,000 functions | %s |\n' "$(mb "$(peak $BIN --schema $WORK/synthetic.json --out $WORK/synthetic-out)")"
+printf '| mizan-generate --check, synthetic | %s |\n' "$(mb "$(peak $BIN --check --schema $WORK/synthetic.json --out $WORK/synthetic-out)")"
 
 echo
 echo "## Runtime kernel size"

@@ -134,6 +134,7 @@ fn check_reports_changed_missing_and_extra_files_and_the_fix() {
     );
 
     let json = p.run(&["--check", "--format", "json", "--diff", "none"]);
+    snapshot("cli-check-json", &json, &p.dir);
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json report");
     assert_eq!(report["clean"], false);
     assert_eq!(report["missing"], serde_json::json!(["contexts/items.ts"]));
@@ -258,6 +259,7 @@ fn command_django_and_fastapi_sources_run_the_export() {
         let out = p.run(&[]);
         assert_eq!(out.status.code(), Some(0), "{kind}: {}", String::from_utf8_lossy(&out.stderr));
         assert!(p.path(&format!("out-{kind}/index.ts")).is_file(), "{kind}");
+        snapshot(&format!("cli-source-{kind}"), &out, &p.dir);
     }
     p.write("backend/fail.py", "import sys\nprint('Traceback (most recent call last):', file=sys.stderr)\nprint('ImportError: No module named django', file=sys.stderr)\nsys.exit(3)\n");
     p.write(
@@ -267,6 +269,9 @@ fn command_django_and_fastapi_sources_run_the_export() {
     let failed = p.run(&[]);
     assert_eq!(failed.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&failed.stderr).replace(py, "PYTHON");
+    let shown = stderr.replace(&p.dir.display().to_string(), "[PROJECT]");
+    common::snapshot_settings()
+        .bind(|| insta::assert_snapshot!("cli-source-command-failed", shown));
     assert!(
         stderr.contains("mizan::source::command-failed") && stderr.contains("exited with status 3"),
         "{stderr}"
