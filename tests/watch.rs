@@ -171,3 +171,125 @@ fn watch_regenerates_on_change_keeps_output_on_errors_and_stops_cleanly() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A URL source: polled with If-None-Match; 304s cause no run; a new ETag regenerates; a backend
+/// that goes away is one message and the watcher keeps going until it is back.
+#[test]
+fn watch_polls_a_url_with_etags_and_outlives_the_backend() {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    let fixture = std::fs::read_to_string(common::fixture_path(
+        "fixtures/good/reference-3.1/schema.json",
+    ))
+    .expect("fixture");
+    let version = Arc::new(AtomicUsize::new(1));
+    let up = Arc::new(AtomicBool::new(true));
+    let not_modified = Arc::new(AtomicUsize::new(0));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    {
+        let (version, up, not_modified) = (
+            Arc::clone(&version),
+            Arc::clone(&up),
+            Arc::clone(&not_modified),
+        );
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut buf = vec![0u8; 8192];
+                let n = stream.read(&mut buf).unwrap_or(0);
+                if !up.load(Ordering::SeqCst) {
+                    // "Down": drop the connection without an answer.
+                    continue;
+                }
+                let request = String::from_utf8_lossy(&buf[..n]).to_lowercase();
+                let v = version.load(Ordering::SeqCst);
+                let etag = format!("\"v{v}\"");
+                if request.contains(&format!("if-none-match: {etag}")) {
+                    not_modified.fetch_add(1, Ordering::SeqCst);
+                    let _ =
+                        stream.write_all(b"HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n");
+                    continue;
+                }
+                let body =
+                    fixture.replace("Adds two integers.", &format!("Adds two integers (v{v})."));
+                let head = format!("HTTP/1.1 200 OK\r\nETag: {etag}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(body.as_bytes());
+            }
+        });
+    }
+    let dir = std::env::temp_dir().join(format!("mizan-watch-url-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("mizan.toml"), format!("[source.url]\nurl = \"http://127.0.0.1:{port}/schema/\"\ntimeout = 2\n[output]\ndir = \"api\"\n")).expect("config");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mizan-generate"))
+        .arg("--watch")
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let log = Arc::new(Mutex::new(String::new()));
+    {
+        let log = Arc::clone(&log);
+        let stderr = child.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                log.lock().expect("log").push_str(&(line + "\n"));
+            }
+        });
+    }
+    let index = dir.join("api/index.ts");
+    let read = || std::fs::read_to_string(&index).unwrap_or_default();
+    wait_for("the first generation", Duration::from_secs(20), || {
+        read().contains("(v1)")
+    });
+    wait_for(
+        "a conditional poll answered 304",
+        Duration::from_secs(10),
+        || not_modified.load(Ordering::SeqCst) >= 2,
+    );
+    let mtime = std::fs::metadata(&index)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    assert!(read().contains("(v1)"));
+    assert_eq!(
+        std::fs::metadata(&index)
+            .and_then(|m| m.modified())
+            .expect("mtime"),
+        mtime,
+        "304: nothing rewritten"
+    );
+
+    version.store(2, Ordering::SeqCst);
+    wait_for(
+        "regeneration on a new ETag",
+        Duration::from_secs(10),
+        || read().contains("(v2)"),
+    );
+
+    up.store(false, Ordering::SeqCst);
+    wait_for("the backend-down message", Duration::from_secs(10), || {
+        log.lock().expect("log").contains("still watching")
+    });
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "a backend that is down is not an exit"
+    );
+    version.store(3, Ordering::SeqCst);
+    up.store(true, Ordering::SeqCst);
+    wait_for(
+        "regeneration once the backend is back",
+        Duration::from_secs(10),
+        || read().contains("(v3)"),
+    );
+    assert!(log.lock().expect("log").contains("the backend is back"));
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+}
