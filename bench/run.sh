@@ -68,6 +68,24 @@ node bench/watch-latency.mjs "$BIN" fixtures/good/reference-3.1/schema.json 15 "
 node bench/watch-latency.mjs "$BIN" "$WORK/synthetic.json" 10 "synthetic (5,000 functions, 4.6 MB)"
 
 echo
+echo "## Start-up through the npm package: \`mizan-generate --version\`"
+node npm/pack.mjs --binary "$BIN" --out "$WORK/npm" | tail -1 > "$WORK/packed.json"
+MAIN_TGZ=$(node -p "require('$WORK/packed.json').main")
+PLAT_TGZ=$(node -p "require('$WORK/packed.json').platform")
+for mode in linked launcher; do
+    mkdir -p "$WORK/app-$mode" && echo '{"name":"app","private":true}' > "$WORK/app-$mode/package.json"
+    extra=""; [ "$mode" = launcher ] && extra="--ignore-scripts"
+    (cd "$WORK/app-$mode" && npm install --no-audit --no-fund --loglevel=error $extra "$MAIN_TGZ" "$PLAT_TGZ" >/dev/null)
+done
+hyperfine --style none -N --warmup 3 --runs "${RUNS:-10}" \
+    --export-markdown "$RESULTS/startup.md" \
+    -n "the binary itself" "$BIN --version" \
+    -n "node_modules/.bin/mizan-generate (postinstall linked the binary)" "$WORK/app-linked/node_modules/.bin/mizan-generate --version" \
+    -n "node_modules/.bin/mizan-generate (--ignore-scripts: the JS launcher)" "$WORK/app-launcher/node_modules/.bin/mizan-generate --version" \
+    -n "npx mizan-generate (linked)" "npx --prefix $WORK/app-linked --no-install mizan-generate --version"
+cat "$RESULTS/startup.md"
+
+echo
 echo "## Peak memory (max RSS)"
 printf '| command | max RSS |\n|:---|---:|\n'
 printf '| mizan-generate validate, GitHub | %s |\n' "$(mb "$(peak $BIN validate $GITHUB)")"

@@ -34,3 +34,5 @@ echo "== npm ci (e2e)"
 echo "== e2e: tsc --strict over generated clients; kernel, backend, React and browser tests"
 cargo build --locked --workspace --quiet
 node e2e/run.mjs
+echo "== npm package: packed, installed into a fresh project, run through npx"
+node --test --test-reporter=spec npm/test.mjs
