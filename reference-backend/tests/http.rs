@@ -558,6 +558,21 @@ async fn session_posts_need_the_csrf_header() {
     s.stop().await;
 }
 
+async fn post_multipart(
+    s: &TestServer,
+    form: reqwest::multipart::Form,
+) -> (StatusCode, Value, reqwest::header::HeaderMap) {
+    read(
+        client()
+            .post(s.api("/call/"))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload"),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn uploads_arrive_as_files_and_view_paths_render() {
     let s = TestServer::start().await;
@@ -572,15 +587,7 @@ async fn uploads_arrive_as_files_and_view_paths_render() {
                 .mime_str("image/png")
                 .expect("mime"),
         );
-    let (status, body, _) = read(
-        client()
-            .post(s.api("/call/"))
-            .multipart(form)
-            .send()
-            .await
-            .expect("upload"),
-    )
-    .await;
+    let (status, body, _) = post_multipart(&s, form).await;
     assert_eq!(
         (status.as_u16(), &body),
         (200, &json!({"result": {"ok": true}}))
@@ -598,15 +605,7 @@ async fn uploads_arrive_as_files_and_view_paths_render() {
     let form = reqwest::multipart::Form::new()
         .text("fn", "upload_avatar")
         .text("args", "{\"user_id\": 4}");
-    let (status, body, _) = read(
-        client()
-            .post(s.api("/call/"))
-            .multipart(form)
-            .send()
-            .await
-            .expect("upload"),
-    )
-    .await;
+    let (status, body, _) = post_multipart(&s, form).await;
     assert_eq!(
         (status.as_u16(), body["error"]["details"]["file"].is_array()),
         (422, true),

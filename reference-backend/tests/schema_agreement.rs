@@ -52,20 +52,12 @@ fn metadata(doc: &Value) -> Value {
         .expect("functions")
         .iter()
         .map(|f| {
-            let keep = [
-                "context",
-                "affects",
-                "merge",
-                "transport",
-                "auth",
-                "rev",
-                "cache",
-                "private",
-                "route",
-                "upload",
-                "outputNullable",
-                "description",
-            ];
+            // Every key the generator reads, but those compared through the generated client.
+            let keep: Vec<&str> = mizan_generate::ir::build::FUNCTION_KEYS
+                .iter()
+                .copied()
+                .filter(|k| !["name", "input", "output"].contains(k))
+                .collect();
             let meta: BTreeMap<&str, Value> = keep
                 .iter()
                 .map(|k| (*k, f.get(*k).cloned().unwrap_or(Value::Null)))

@@ -18,7 +18,8 @@ use crate::openapi::json::{Member, Node, Span, Value};
 use crate::openapi::schema::Lowerer;
 use crate::openapi::Document;
 
-const FUNCTION_KEYS: &[&str] = &[
+/// The keys of an `x-mizan-functions` entry.
+pub const FUNCTION_KEYS: &[&str] = &[
     "name",
     "input",
     "output",
