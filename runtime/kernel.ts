@@ -2,7 +2,8 @@
 // Generated code calls into it; apps use configure(), hydrate(), initSession() and MizanError.
 
 export type Params = Record<string, unknown>;
-export type Invalidation = string | { context: string; params?: Params; function?: string };
+export type Invalidation =
+  string | { context: string; params?: Params; function?: string };
 export interface MergeEntry {
   context: string;
   slot: string;
@@ -58,7 +59,12 @@ export class MizanError extends Error {
   readonly code: string;
   readonly status: number;
   readonly details: unknown;
-  constructor(code: string, message: string, status = 0, details: unknown = null) {
+  constructor(
+    code: string,
+    message: string,
+    status = 0,
+    details: unknown = null,
+  ) {
     super(message);
     this.name = "MizanError";
     this.code = code;
@@ -75,12 +81,17 @@ export function configure(options: MizanConfig): void {
 }
 
 const base = (): string => (config.baseUrl ?? "/api/mizan").replace(/\/$/, "");
-const isObject = (v: unknown): v is Params => !!v && typeof v === "object" && !Array.isArray(v);
+const isObject = (v: unknown): v is Params =>
+  !!v && typeof v === "object" && !Array.isArray(v);
 
 /** Key-sorted compact JSON: the same params in any order give the same key. */
 export function stableKey(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) =>
-    isObject(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : +(a > b)))) : v,
+    isObject(v)
+      ? Object.fromEntries(
+          Object.entries(v).sort(([a], [b]) => (a < b ? -1 : +(a > b))),
+        )
+      : v,
   );
 }
 
@@ -90,7 +101,8 @@ function cookie(name: string): string | undefined {
   if (typeof document == "undefined") return undefined;
   for (const part of document.cookie.split("; ")) {
     const at = part.indexOf("=");
-    if (part.slice(0, at) == name) return decodeURIComponent(part.slice(at + 1));
+    if (part.slice(0, at) == name)
+      return decodeURIComponent(part.slice(at + 1));
   }
   return undefined;
 }
@@ -101,23 +113,43 @@ async function toError(res: Response): Promise<MizanError> {
   // {"error": {...}} or Django's {"error": true, "code", ...}
   const env = (isObject(e) ? e : e === true ? body : null) as Params | null;
   return typeof env?.["code"] == "string"
-    ? new MizanError(env["code"], String(env["message"] ?? ""), res.status, env["details"] ?? null)
-    : new MizanError("HTTP_" + res.status, res.statusText || "HTTP " + res.status, res.status);
+    ? new MizanError(
+        env["code"],
+        String(env["message"] ?? ""),
+        res.status,
+        env["details"] ?? null,
+      )
+    : new MizanError(
+        "HTTP_" + res.status,
+        res.statusText || "HTTP " + res.status,
+        res.status,
+      );
 }
 
 async function request(path: string, init: RequestInit): Promise<unknown> {
-  const headers = { ...(await config.getHeaders?.()), ...(init.headers as Record<string, string>) };
+  const headers = {
+    ...(await config.getHeaders?.()),
+    ...(init.headers as Record<string, string>),
+  };
   let res: Response;
   try {
-    res = await (config.fetch ?? fetch).call(globalThis, base() + path, { credentials: "same-origin", ...init, headers });
+    res = await (config.fetch ?? fetch).call(globalThis, base() + path, {
+      credentials: "same-origin",
+      ...init,
+      headers,
+    });
   } catch (e) {
-    throw new MizanError("NETWORK_ERROR", e instanceof Error ? e.message : String(e));
+    throw new MizanError(
+      "NETWORK_ERROR",
+      e instanceof Error ? e.message : String(e),
+    );
   }
   if (!res.ok) throw await toError(res);
   return res.json();
 }
 
-const isBlob = (v: unknown): v is Blob => typeof Blob != "undefined" && v instanceof Blob;
+const isBlob = (v: unknown): v is Blob =>
+  typeof Blob != "undefined" && v instanceof Blob;
 
 /** Query string of context params: strings as they are, numbers and booleans in decimal,
  * anything else as compact JSON; keys sorted. */
@@ -127,7 +159,12 @@ export function queryString(params: Params): string {
     .filter((k) => params[k] !== undefined)
     .map((k) => {
       const v = params[k];
-      const text = typeof v == "string" ? v : typeof v == "number" || typeof v == "boolean" ? String(v) : JSON.stringify(v);
+      const text =
+        typeof v == "string"
+          ? v
+          : typeof v == "number" || typeof v == "boolean"
+            ? String(v)
+            : JSON.stringify(v);
       return encodeURIComponent(k) + "=" + encodeURIComponent(text);
     })
     .join("&");
@@ -137,7 +174,8 @@ export function queryString(params: Params): string {
 export const httpTransport: MizanTransport = {
   call(fn, args, options) {
     const headers: Record<string, string> = {};
-    const { cookieName = "csrftoken", headerName = "X-CSRFToken" } = config.csrf ?? {};
+    const { cookieName = "csrftoken", headerName = "X-CSRFToken" } =
+      config.csrf ?? {};
     const token = cookie(cookieName);
     if (token) headers[headerName] = token;
     let body: BodyInit;
@@ -146,7 +184,12 @@ export const httpTransport: MizanTransport = {
       const rest: Params = {};
       const files: [string, Blob][] = [];
       for (const [k, v] of Object.entries(args)) {
-        const list = Array.isArray(v) && v.length && v.every(isBlob) ? v : isBlob(v) ? [v] : null;
+        const list =
+          Array.isArray(v) && v.length && v.every(isBlob)
+            ? v
+            : isBlob(v)
+              ? [v]
+              : null;
         if (list) for (const f of list) files.push([k, f]);
         else rest[k] = v;
       }
@@ -158,9 +201,17 @@ export const httpTransport: MizanTransport = {
       headers["Content-Type"] = "application/json";
       body = JSON.stringify({ fn, args });
     }
-    return request("/call/", { method: "POST", headers, body }) as Promise<CallEnvelope>;
+    return request("/call/", {
+      method: "POST",
+      headers,
+      body,
+    }) as Promise<CallEnvelope>;
   },
-  fetch: (context, params) => request("/ctx/" + encodeURIComponent(context) + "/" + queryString(params), {}),
+  fetch: (context, params) =>
+    request(
+      "/ctx/" + encodeURIComponent(context) + "/" + queryString(params),
+      {},
+    ),
 };
 
 /** Sets the CSRF cookie (GET /session/); call once before the first mutation of a
@@ -175,10 +226,18 @@ const transport = (): MizanTransport => config.transport ?? httpTransport;
 
 /** Calls a server function, then applies the merges and invalidations it announces. Never
  * retried: a mutation must not run twice. */
-export async function mizanCall<R>(fn: string, args: object = {}, options: CallOptions = {}): Promise<R> {
+export async function mizanCall<R>(
+  fn: string,
+  args: object = {},
+  options: CallOptions = {},
+): Promise<R> {
   const a = args as Params;
-  const envelope = await (options.websocket ? wsCall(fn, a) : transport().call(fn, a, options));
-  if (envelope.merge) for (const m of envelope.merge) spliceSlot(m.context, m.slot, m.value, m.params);
+  const envelope = await (options.websocket
+    ? wsCall(fn, a)
+    : transport().call(fn, a, options));
+  if (envelope.merge)
+    for (const m of envelope.merge)
+      spliceSlot(m.context, m.slot, m.value, m.params);
   if (envelope.invalidate) invalidate(envelope.invalidate);
   return envelope.result as R;
 }
@@ -189,7 +248,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Fetches one context bundle. Identical concurrent fetches share one request (`fresh` starts
  * a new one, which later fetches share instead); network errors and 5xx answers are retried
  * twice (after about 200 ms, then 400 ms). */
-export function mizanFetch<D>(context: string, params: object = {}, fresh = false): Promise<D> {
+export function mizanFetch<D>(
+  context: string,
+  params: object = {},
+  fresh = false,
+): Promise<D> {
   const key = context + stableKey(params);
   let p = fresh ? undefined : inflight.get(key);
   if (!p) {
@@ -198,7 +261,12 @@ export function mizanFetch<D>(context: string, params: object = {}, fresh = fals
         try {
           return await transport().fetch(context, params as Params);
         } catch (e) {
-          if (attempt > 1 || !(e instanceof MizanError) || (e.status && e.status < 500)) throw e;
+          if (
+            attempt > 1 ||
+            !(e instanceof MizanError) ||
+            (e.status && e.status < 500)
+          )
+            throw e;
           await sleep(200 << attempt);
         }
       }
@@ -238,25 +306,33 @@ async function load(entry: Entry): Promise<void> {
   setState(entry, { ...entry.state, status: "loading" });
   try {
     const data = await mizanFetch(entry.context, entry.params, seq > 1);
-    if (seq == entry.seq) setState(entry, { data, status: "success", error: null });
+    if (seq == entry.seq)
+      setState(entry, { data, status: "success", error: null });
   } catch (e) {
-    const error = e instanceof MizanError ? e : new MizanError("CLIENT_ERROR", String(e));
-    if (seq == entry.seq) setState(entry, { ...entry.state, status: "error", error });
+    const error =
+      e instanceof MizanError ? e : new MizanError("CLIENT_ERROR", String(e));
+    if (seq == entry.seq)
+      setState(entry, { ...entry.state, status: "error", error });
   }
 }
 
 /** Server-rendered bundles: {contexts: {<context>: {<stableKey(params)>: bundle}}}. Entries
  * registered with those params start in "success" and do not fetch. */
-export function hydrate(data: { contexts?: Record<string, Record<string, unknown>> }): void {
+export function hydrate(data: {
+  contexts?: Record<string, Record<string, unknown>>;
+}): void {
   ssr ??= {};
-  for (const [context, bundles] of Object.entries(data.contexts ?? {})) ssr[context] = { ...ssr[context], ...bundles };
+  for (const [context, bundles] of Object.entries(data.contexts ?? {}))
+    ssr[context] = { ...ssr[context], ...bundles };
 }
 
 function entryFor(context: string, params: object): Entry {
   const key = context + stableKey(params);
   let entry = entries.get(key);
   if (!entry) {
-    const win = (globalThis as { __MIZAN_SSR_DATA__?: Parameters<typeof hydrate>[0] }).__MIZAN_SSR_DATA__;
+    const win = (
+      globalThis as { __MIZAN_SSR_DATA__?: Parameters<typeof hydrate>[0] }
+    ).__MIZAN_SSR_DATA__;
     if (!ssr && win) hydrate(win);
     const bundles = ssr?.[context];
     const paramsKey = stableKey(params);
@@ -266,7 +342,11 @@ function entryFor(context: string, params: object): Entry {
       context,
       params: params as Params,
       key,
-      state: { data: data ?? null, status: data === undefined ? "idle" : "success", error: null },
+      state: {
+        data: data ?? null,
+        status: data === undefined ? "idle" : "success",
+        error: null,
+      },
       listeners: new Set(),
       mounts: 0,
       seq: 0,
@@ -288,13 +368,19 @@ function observe<D>(e: Entry): ContextObserver<D> {
 
 /** Reads a context bundle without mounting it: no request, no reference count. Renders use it
  * (server rendering included); mounting is registerContext()'s job. */
-export function observeContext<D>(context: string, params: object = {}): ContextObserver<D> {
+export function observeContext<D>(
+  context: string,
+  params: object = {},
+): ContextObserver<D> {
   return observe(entryFor(context, params));
 }
 
 /** Registers a mounted user of a context bundle; the first registration fetches it. Entries are
  * shared by context and params, and counted: unregister() when unmounting. */
-export function registerContext<D>(context: string, params: object = {}): ContextHandle<D> {
+export function registerContext<D>(
+  context: string,
+  params: object = {},
+): ContextHandle<D> {
   const e = entryFor(context, params);
   e.mounts++;
   if (e.state.status == "idle") void load(e);
@@ -312,7 +398,10 @@ export function registerContext<D>(context: string, params: object = {}): Contex
 }
 
 const contains = (params: Params, subset: Params): boolean =>
-  Object.entries(subset).every(([k, v]) => stableKey(params[k]) == stableKey(v) || String(params[k]) == String(v));
+  Object.entries(subset).every(
+    ([k, v]) =>
+      stableKey(params[k]) == stableKey(v) || String(params[k]) == String(v),
+  );
 
 let pending: Invalidation[] | undefined;
 
@@ -327,7 +416,12 @@ export function invalidate(list: Invalidation[]): void {
       const hit = new Set<Entry>();
       for (const inv of batch)
         for (const entry of entries.values())
-          if (typeof inv == "string" ? entry.context == inv : entry.context == inv.context && (!inv.params || contains(entry.params, inv.params)))
+          if (
+            typeof inv == "string"
+              ? entry.context == inv
+              : entry.context == inv.context &&
+                (!inv.params || contains(entry.params, inv.params))
+          )
             hit.add(entry);
       for (const entry of hit) {
         if (entry.mounts > 0) void load(entry);
@@ -340,12 +434,24 @@ export function invalidate(list: Invalidation[]): void {
 
 /** Replaces one slot in every cached bundle of a context (those whose params contain `params`,
  * or all), without a request. Returns a function that restores what was replaced. */
-export function spliceSlot(context: string, slot: string, value: unknown, params?: object): () => void {
+export function spliceSlot(
+  context: string,
+  slot: string,
+  value: unknown,
+  params?: object,
+): () => void {
   const undo: [Entry, ContextState][] = [];
   for (const entry of entries.values()) {
-    if (entry.context == context && isObject(entry.state.data) && (!params || contains(entry.params, params as Params))) {
+    if (
+      entry.context == context &&
+      isObject(entry.state.data) &&
+      (!params || contains(entry.params, params as Params))
+    ) {
       undo.push([entry, entry.state]);
-      setState(entry, { ...entry.state, data: { ...entry.state.data, [slot]: value } });
+      setState(entry, {
+        ...entry.state,
+        data: { ...entry.state.data, [slot]: value },
+      });
     }
   }
   return () => {
@@ -383,7 +489,10 @@ const channels = new Map<string, Channel>();
 
 function connect(): Promise<WebSocket> {
   return (socket ??= new Promise((resolve, reject) => {
-    const url = new URL(base() + "/ws/", typeof location == "undefined" ? "http://localhost/" : location.href);
+    const url = new URL(
+      base() + "/ws/",
+      typeof location == "undefined" ? "http://localhost/" : location.href,
+    );
     url.protocol = url.protocol.replace("http", "ws");
     const ws = new (config.WebSocket ?? WebSocket)(url.href);
     ws.onopen = () => {
@@ -393,7 +502,9 @@ function connect(): Promise<WebSocket> {
     ws.onmessage = (event) => {
       const frame = JSON.parse(String(event.data)) as Frame;
       if (frame.id === undefined) {
-        for (const ch of channels.values()) if (ch.sub === frame.sub) for (const l of ch.listeners) l(frame.message);
+        for (const ch of channels.values())
+          if (ch.sub === frame.sub)
+            for (const l of ch.listeners) l(frame.message);
       } else {
         replies.get(frame.id)?.(frame);
         replies.delete(frame.id);
@@ -402,18 +513,27 @@ function connect(): Promise<WebSocket> {
     ws.onclose = () => {
       socket = undefined;
       reject(new MizanError("NETWORK_ERROR", "WebSocket closed"));
-      for (const reply of replies.values()) reply({ error: { code: "NETWORK_ERROR", message: "WebSocket closed" } });
+      for (const reply of replies.values())
+        reply({
+          error: { code: "NETWORK_ERROR", message: "WebSocket closed" },
+        });
       replies.clear();
       // Channels survive a dropped socket: reconnect with backoff and subscribe again.
       if (channels.size)
-        setTimeout(() => {
-          for (const ch of channels.values()) void resubscribe(ch);
-        }, Math.min(30000, 250 << retries++));
+        setTimeout(
+          () => {
+            for (const ch of channels.values()) void resubscribe(ch);
+          },
+          Math.min(30000, 250 << retries++),
+        );
     };
   }));
 }
 
-async function send(frame: Params, onId?: (id: number) => void): Promise<Frame> {
+async function send(
+  frame: Params,
+  onId?: (id: number) => void,
+): Promise<Frame> {
   const ws = await connect();
   const id = nextId++;
   onId?.(id);
@@ -425,12 +545,20 @@ async function send(frame: Params, onId?: (id: number) => void): Promise<Frame> 
 
 function check(frame: Frame): Frame {
   const e = frame.error;
-  if (e) throw new MizanError(String(e["code"]), String(e["message"] ?? ""), 0, e["details"] ?? null);
+  if (e)
+    throw new MizanError(
+      String(e["code"]),
+      String(e["message"] ?? ""),
+      0,
+      e["details"] ?? null,
+    );
   return frame;
 }
 
 async function wsCall(fn: string, args: Params): Promise<CallEnvelope> {
-  const { result, invalidate, merge } = check(await send({ op: "call", fn, args }));
+  const { result, invalidate, merge } = check(
+    await send({ op: "call", fn, args }),
+  );
   return { result, ...(invalidate && { invalidate }), ...(merge && { merge }) };
 }
 
@@ -439,10 +567,10 @@ async function wsCall(fn: string, args: Params): Promise<CallEnvelope> {
 function resubscribe(ch: Channel): Promise<void> {
   ch.sub = undefined;
   const failed = () => (ch.sub = undefined);
-  return (ch.ready = send({ op: "subscribe", channel: ch.channel, params: ch.params }, (id) => (ch.sub = id)).then(
-    (frame) => void (frame.error && failed()),
-    failed,
-  ));
+  return (ch.ready = send(
+    { op: "subscribe", channel: ch.channel, params: ch.params },
+    (id) => (ch.sub = id),
+  ).then((frame) => void (frame.error && failed()), failed));
 }
 
 export interface ChannelSubscription<C = unknown> {
@@ -465,7 +593,12 @@ export function subscribeChannel<M = unknown, C = unknown>(
   const l = listener as (message: unknown) => void;
   let ch = channels.get(key);
   if (!ch) {
-    ch = { channel, params: params as Params, listeners: new Set(), sub: undefined };
+    ch = {
+      channel,
+      params: params as Params,
+      listeners: new Set(),
+      sub: undefined,
+    };
     channels.set(key, ch);
     void resubscribe(ch);
   }
@@ -475,14 +608,19 @@ export function subscribeChannel<M = unknown, C = unknown>(
     ready: c.ready ?? Promise.resolve(),
     async send(message) {
       await c.ready;
-      if (c.sub === undefined) throw new MizanError("NOT_SUBSCRIBED", "the channel subscription is not active");
+      if (c.sub === undefined)
+        throw new MizanError(
+          "NOT_SUBSCRIBED",
+          "the channel subscription is not active",
+        );
       check(await send({ op: "send", sub: c.sub, message }));
     },
     close() {
       c.listeners.delete(l);
       if (!c.listeners.size && channels.get(key) == c) {
         channels.delete(key);
-        if (c.sub !== undefined) void send({ op: "unsubscribe", sub: c.sub }).catch(() => undefined);
+        if (c.sub !== undefined)
+          void send({ op: "unsubscribe", sub: c.sub }).catch(() => undefined);
       }
     },
   };
