@@ -573,6 +573,9 @@ function resubscribe(ch: Channel): Promise<void> {
   ).then((frame) => void (frame.error && failed()), failed));
 }
 
+/** Receives a channel's messages, in order. */
+export type ChannelListener<M> = (message: M) => void;
+
 export interface ChannelSubscription<C = unknown> {
   /** Settles once the server has answered the subscribe request. */
   ready: Promise<void>;
@@ -587,7 +590,7 @@ export interface ChannelSubscription<C = unknown> {
 export function subscribeChannel<M = unknown, C = unknown>(
   channel: string,
   params: object,
-  listener: (message: M) => void,
+  listener: ChannelListener<M>,
 ): ChannelSubscription<C> {
   const key = channel + stableKey(params);
   const l = listener as (message: unknown) => void;

@@ -1,7 +1,7 @@
 {{ header }}
 import { useCallback, useMemo, useState } from "react";
 import { z } from "zod";
-import { MizanError, mizanCall } from {{ kernel }};
+{{ kernel_import }}
 {%- if uses_types %}
 import type * as T from "./types";
 {%- endif %}
@@ -39,14 +39,96 @@ export interface FormState<D, R> {
   result: R | null;
   /** An error that is not about a field (network, permission...). */
   error: MizanError | null;
-  fields: readonly FormField<keyof D & string>[];
+  fields: FieldsOf<D>;
   reset: () => void;
 }
 
+/** The fields of a form whose data is `D`. */
+export type FieldsOf<D> = readonly FormField<keyof D & string>[];
+
+const REQUIRED = "This field is required.";
+
+/** The Zod schema of one field, from its declaration, with Django's messages. A format is
+ * checked only once a value is there, so an empty required field says "required". */
+function fieldSchema(f: FormField): z.ZodType {
+  const lengths = (s: z.ZodString): z.ZodString => {
+    let out = f.required ? s.min(1, REQUIRED) : s;
+    if (f.minLength !== null)
+      out = out.min(
+        f.minLength,
+        `Ensure this value has at least ${f.minLength} characters.`,
+      );
+    if (f.maxLength !== null)
+      out = out.max(
+        f.maxLength,
+        `Ensure this value has at most ${f.maxLength} characters.`,
+      );
+    return out;
+  };
+  const optional = (s: z.ZodType): z.ZodType => (f.required ? s : s.optional());
+  // An optional text-like field may also be left empty.
+  const blankOk = (s: z.ZodType): z.ZodType =>
+    f.required ? s : z.union([z.literal(""), s]).optional();
+  const values = (f.choices ?? []).map((c) => c.value);
+  const choice = (): z.ZodType =>
+    values.length === 0
+      ? z.string()
+      : z.custom((v) => values.includes(v), "Select a valid choice.");
+  switch (f.type) {
+    case "email":
+      return blankOk(
+        lengths(z.string()).pipe(z.email("Enter a valid email address.")),
+      );
+    case "url":
+      return blankOk(lengths(z.string()).pipe(z.url("Enter a valid URL.")));
+    case "integer":
+      return optional(
+        z.number("Enter a whole number.").int("Enter a whole number."),
+      );
+    case "number":
+      return optional(z.number("Enter a number."));
+    case "boolean":
+      return f.required ? z.literal(true, REQUIRED) : z.boolean().optional();
+    case "date":
+      return blankOk(z.iso.date("Enter a valid date."));
+    case "datetime":
+      return blankOk(
+        z
+          .string()
+          .regex(
+            /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/,
+            "Enter a valid date/time.",
+          ),
+      );
+    case "choice":
+      return blankOk(choice());
+    case "multiple_choice":
+      return f.required
+        ? z.array(choice()).min(1, REQUIRED)
+        : z.array(choice()).optional();
+    case "file":
+      return optional(
+        z.custom<Blob>(
+          (v) => typeof Blob !== "undefined" && v instanceof Blob,
+          "Select a file.",
+        ),
+      );
+    default:
+      // text, textarea, password
+      return optional(lengths(z.string()));
+  }
+}
+
+/** A form's Zod schema, built from its field list. */
+function formSchema<D>(fields: FieldsOf<D>): z.ZodType<D> {
+  const shape = Object.fromEntries(fields.map((f) => [f.name, fieldSchema(f)]));
+  return z.object(shape) as unknown as z.ZodType<D>;
+}
+
 function useForm<D, R>(
-  schema: z.ZodType<unknown, D>,
+  schema: z.ZodType<D>,
   initial: Partial<D>,
-  fields: readonly FormField<keyof D & string>[],
+  fields: FieldsOf<D>,
   submitFn: string | null,
 ): FormState<D, R> {
   type Errors = FormState<D, R>["errors"];
@@ -56,10 +138,13 @@ function useForm<D, R>(
   const [result, setResult] = useState<R | null>(null);
   const [error, setError] = useState<MizanError | null>(null);
 
-  const set = useCallback(<K extends keyof D & string>(field: K, value: D[K]) => {
-    setData((d) => ({ ...d, [field]: value }));
-    setErrors((e) => ({ ...e, [field]: undefined }));
-  }, []);
+  const set = useCallback(
+    <K extends keyof D & string>(field: K, value: D[K]) => {
+      setData((d) => ({ ...d, [field]: value }));
+      setErrors((e) => ({ ...e, [field]: undefined }));
+    },
+    [],
+  );
 
   const check = useCallback((): Errors => {
     const parsed = schema.safeParse(data);
@@ -67,7 +152,10 @@ function useForm<D, R>(
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? "");
-        (found[field] ??= []).push({ message: issue.message, source: "client" });
+        (found[field] ??= []).push({
+          message: issue.message,
+          source: "client",
+        });
       }
     }
     return found as Errors;
@@ -90,13 +178,23 @@ function useForm<D, R>(
       setResult(r);
       return r;
     } catch (e) {
-      const err = e instanceof MizanError ? e : new MizanError("CLIENT_ERROR", String(e));
-      if (err.code === "VALIDATION_FAILED" && err.details && typeof err.details === "object") {
+      const err =
+        e instanceof MizanError ? e : new MizanError("CLIENT_ERROR", String(e));
+      if (
+        err.code === "VALIDATION_FAILED" &&
+        err.details &&
+        typeof err.details === "object"
+      ) {
         const server: Record<string, FormFieldError[]> = {};
-        for (const [field, messages] of Object.entries(err.details as Record<string, unknown>)) {
+        for (const [field, messages] of Object.entries(
+          err.details as Record<string, unknown>,
+        )) {
           const list = Array.isArray(messages) ? messages : [messages];
           server[field] = list.map((m) => ({
-            message: typeof m === "string" ? m : String((m as { message?: unknown }).message ?? m),
+            message:
+              typeof m === "string"
+                ? m
+                : String((m as { message?: unknown }).message ?? m),
             source: "server" as const,
           }));
         }
@@ -118,34 +216,35 @@ function useForm<D, R>(
   }, [initial]);
 
   return useMemo(
-    () => ({ data, set, errors, validate, submit, isSubmitting, result, error, fields, reset }),
-    [data, set, errors, validate, submit, isSubmitting, result, error, fields, reset],
+    () => ({
+      data,
+      set,
+      errors,
+      validate,
+      submit,
+      isSubmitting,
+      result,
+      error,
+      fields,
+      reset,
+    }),
+    [
+      data,
+      set,
+      errors,
+      validate,
+      submit,
+      isSubmitting,
+      result,
+      error,
+      fields,
+      reset,
+    ],
   );
 }
 {%- for f in forms %}
+{%- for d in f %}
 
-/** Zod schema of the `{{ f.camel }}` form's data, from its field list. */
-export const {{ f.camel }}FormSchema = z.object({
-{%- for z in f.zod %}
-  {{ z }},
+{{ d }}
 {%- endfor %}
-});
-
-export type {{ f.pascal }}FormData = z.output<typeof {{ f.camel }}FormSchema>;
-
-const {{ f.camel }}FormFields: readonly FormField<keyof {{ f.pascal }}FormData & string>[] = [
-{%- for field in f.fields %}
-  {{ field }},
-{%- endfor %}
-];
-
-const {{ f.camel }}FormInitial: Partial<{{ f.pascal }}FormData> = {
-{%- for i in f.initial %}
-  {{ i }},
-{%- endfor %}
-};
-
-{{ f.doc }}export function {{ f.hook }}(): FormState<{{ f.pascal }}FormData, {{ f.result }}> {
-  return useForm<{{ f.pascal }}FormData, {{ f.result }}>({{ f.camel }}FormSchema, {{ f.camel }}FormInitial, {{ f.camel }}FormFields, {{ f.submit }});
-}
 {%- endfor %}

@@ -1,6 +1,6 @@
 {{ header }}
-{%- if has_kernel_imports %}
-import { {{ kernel_imports }} } from {{ kernel }};
+{%- if !kernel_import.is_empty() %}
+{{ kernel_import }}
 {%- endif %}
 {%- if uses_types %}
 import type * as T from "./types";
@@ -27,6 +27,7 @@ export {
 } from {{ kernel }};
 export type {
   CallOptions,
+  ChannelListener,
   ChannelSubscription,
   ContextHandle,
   ContextObserver,
@@ -37,9 +38,7 @@ export type {
 } from {{ kernel }};
 {%- for f in functions %}
 
-{{ f.doc }}export function {{ f.name }}({{ f.params }}): {{ f.returns }} {
-  return {{ f.body }};
-}
+{{ f }}
 {%- endfor %}
 {%- for m in stage2 %}
 {%- if loop.first %}

@@ -1,26 +1,32 @@
 {{ header }}
-import { {{ react_imports }} } from "react";
-import {
-{%- for i in kernel_imports %}
-  {{ i }},
-{%- endfor %}
-} from {{ kernel }};
+{{ react_import }}
+{{ kernel_import }}
 {%- if uses_types %}
 import type * as T from "./types";
 {%- endif %}
-{%- for c in contexts %}
-import type { {{ c.ident }}ContextData{% if c.has_params %}, {{ c.ident }}ContextParams{% endif %} } from "./contexts/{{ c.file }}";
+{%- for i in context_imports %}
+{{ i }}
 {%- endfor %}
 
 /** A context's state (`data`, `status`, `error`) and `refetch()`. */
-export type ContextValue<D> = ContextState<D> & { refetch: () => Promise<void> };
+export type ContextValue<D> = ContextState<D> & {
+  refetch: () => Promise<void>;
+};
+
+/** What every provider takes besides its context's params. */
+export interface ProviderProps {
+  children?: ReactNode;
+}
 {%- if has_contexts %}
 
 /** Registers a context while mounted (StrictMode's double mount makes no extra request) and
  * reads it during render, so server rendering with hydrated data needs no request either. */
 function useRegistered<D>(context: string, params: object): ContextHandle<D> {
   const key = context + stableKey(params);
-  const [registered, setRegistered] = useState<{ key: string; handle: ContextHandle<D> } | null>(null);
+  const [registered, setRegistered] = useState<{
+    key: string;
+    handle: ContextHandle<D>;
+  } | null>(null);
   useEffect(() => {
     const handle = registerContext<D>(context, params);
     setRegistered({ key, handle });
@@ -28,15 +34,45 @@ function useRegistered<D>(context: string, params: object): ContextHandle<D> {
     // `key` stands for `context` and `params`.
   }, [key]);
   const observer = useMemo(
-    () => ({ ...observeContext<D>(context, params), refetch: () => Promise.resolve(), unregister: () => undefined }),
+    () => ({
+      ...observeContext<D>(context, params),
+      refetch: () => Promise.resolve(),
+      unregister: () => undefined,
+    }),
     [key],
   );
   return registered?.key === key ? registered.handle : observer;
 }
 
-function useValue<D>(handle: ContextHandle<D>): ContextValue<D> {
-  const state = useSyncExternalStore(handle.subscribe, handle.getState, handle.getState);
-  return useMemo(() => ({ ...state, refetch: handle.refetch }), [state, handle]);
+/** The React context that carries one context's handle to the hooks below its provider. */
+function createHandle<D>(): Context<ContextHandle<D> | null> {
+  return createContext<ContextHandle<D> | null>(null);
+}
+
+function provide<D>(
+  Handle: Context<ContextHandle<D> | null>,
+  handle: ContextHandle<D>,
+  children: ReactNode,
+) {
+  return <Handle.Provider value={handle}>{children}</Handle.Provider>;
+}
+
+/** The state of the nearest provider's bundle; `missing` is the error when there is none. */
+function useHandle<D>(
+  Handle: Context<ContextHandle<D> | null>,
+  missing: string,
+): ContextValue<D> {
+  const handle = useContext(Handle);
+  if (!handle) throw new Error(missing);
+  const state = useSyncExternalStore(
+    handle.subscribe,
+    handle.getState,
+    handle.getState,
+  );
+  return useMemo(
+    () => ({ ...state, refetch: handle.refetch }),
+    [state, handle],
+  );
 }
 {%- endif %}
 
@@ -44,7 +80,11 @@ export interface MizanContextProps extends MizanConfig {
   children?: ReactNode;
 }
 
-/** The root of a Mizan app: configures the client with its props{% if has_global %} and provides the global context{% endif %}. */
+{% if has_global -%}
+/** The root of a Mizan app: configures the client with its props and provides the global context. */
+{%- else -%}
+/** The root of a Mizan app: configures the client with its props. */
+{%- endif %}
 export function MizanContext({ children, ...config }: MizanContextProps) {
   // Configured during render, before any provider below registers (and fetches).
   configure(config);
@@ -52,41 +92,16 @@ export function MizanContext({ children, ...config }: MizanContextProps) {
 }
 
 /** Untyped escape hatches: call any function, fetch any context. */
-export function useMizan(): { call: typeof mizanCall; fetch: typeof mizanFetch } {
+export function useMizan(): {
+  call: typeof mizanCall;
+  fetch: typeof mizanFetch;
+} {
   return { call: mizanCall, fetch: mizanFetch };
 }
 {%- for c in contexts %}
+{%- for d in c %}
 
-const {{ c.ident }}Handle = createContext<ContextHandle<{{ c.ident }}ContextData> | null>(null);
-{%- if !c.has_params %}
-
-{{ c.doc }}export function {{ c.ident }}Context({ children }: { children?: ReactNode }) {
-  const handle = useRegistered<{{ c.ident }}ContextData>({{ c.wire }}, {});
-  return <{{ c.ident }}Handle.Provider value={handle}>{children}</{{ c.ident }}Handle.Provider>;
-}
-{%- else %}
-
-export type {{ c.ident }}ContextProps = {{ c.ident }}ContextParams & { children?: ReactNode };
-
-{{ c.doc }}export function {{ c.ident }}Context({ children, ...params }: {{ c.ident }}ContextProps) {
-  const handle = useRegistered<{{ c.ident }}ContextData>({{ c.wire }}, params);
-  return <{{ c.ident }}Handle.Provider value={handle}>{children}</{{ c.ident }}Handle.Provider>;
-}
-{%- endif %}
-
-export const {{ c.ident }}ContextProvider = {{ c.ident }}Context;
-
-/** The state of the nearest `{{ c.ident }}Context` bundle. */
-export function use{{ c.ident }}Context(): ContextValue<{{ c.ident }}ContextData> {
-  const handle = useContext({{ c.ident }}Handle);
-  if (!handle) throw new Error({{ c.missing_provider }});
-  return useValue(handle);
-}
-{%- for s in c.slots %}
-
-{{ s.doc }}export function {{ s.hook }}(): {{ s.ty }} {
-  return use{{ c.ident }}Context().data{{ s.access }} ?? null;
-}
+{{ d }}
 {%- endfor %}
 {%- endfor %}
 {%- if has_mutations %}
@@ -105,29 +120,69 @@ export interface MutateOptions<R> {
   optimistic?: R;
 }
 
-function useMutation<A extends unknown[], R>(run: (...args: A) => Promise<R>): MutationState<A, R> {
-  const [state, setState] = useState<{ data: R | null; error: MizanError | null; isPending: boolean }>({ data: null, error: null, isPending: false });
-  const latest = useRef(run);
-  latest.current = run;
-  const mutate = useCallback(async (...args: A): Promise<R> => {
+/** Where a function's result is merged: context, slot, and the arguments that scope it. */
+type Merge = [context: string, slot: string, scope: string[]];
+{%- if has_merges %}
+
+function merge(context: string, slot: string, ...scope: string[]): Merge {
+  return [context, slot, scope];
+}
+{%- endif %}
+
+/** The hook of one server function. Its arguments are `(args?, { optimistic }?)`; with an
+ * optimistic result, every merge target shows it at once and gets back its old value if the
+ * call fails. */
+function useMutation<A extends unknown[], R>(
+  fn: string,
+  options: CallOptions = {},
+  ...merges: Merge[]
+): MutationState<A, R> {
+  const [state, setState] = useState<{
+    data: R | null;
+    error: MizanError | null;
+    isPending: boolean;
+  }>({ data: null, error: null, isPending: false });
+  const mutate = useCallback(async (...callArgs: A): Promise<R> => {
+    const [args = {}, mutateOptions] = callArgs as unknown as [
+      Record<string, unknown>?,
+      MutateOptions<R>?,
+    ];
     setState((s) => ({ ...s, error: null, isPending: true }));
+    const optimistic = mutateOptions?.optimistic;
+    const undo =
+      optimistic === undefined
+        ? []
+        : merges.map(([context, slot, scope]) =>
+            spliceSlot(
+              context,
+              slot,
+              optimistic,
+              scope.length
+                ? Object.fromEntries(scope.map((p) => [p, args[p]]))
+                : undefined,
+            ),
+          );
     try {
-      const data = await latest.current(...args);
+      const data = await mizanCall<R>(fn, args, options);
       setState({ data, error: null, isPending: false });
       return data;
     } catch (e) {
-      const error = e instanceof MizanError ? e : new MizanError("CLIENT_ERROR", String(e));
+      for (const restore of undo.reverse()) restore();
+      const error =
+        e instanceof MizanError ? e : new MizanError("CLIENT_ERROR", String(e));
       setState((s) => ({ ...s, error, isPending: false }));
       throw error;
     }
+    // `fn`, `options` and `merges` are fixed for a given hook.
   }, []);
-  const reset = useCallback(() => setState({ data: null, error: null, isPending: false }), []);
+  const reset = useCallback(
+    () => setState({ data: null, error: null, isPending: false }),
+    [],
+  );
   return useMemo(() => ({ ...state, mutate, reset }), [state, mutate, reset]);
 }
 {%- endif %}
 {%- for m in mutations %}
 
-{{ m.doc }}export function {{ m.hook }}(): MutationState<[{{ m.params }}], {{ m.result }}> {
-  return useMutation({{ m.run }});
-}
+{{ m }}
 {%- endfor %}

@@ -4,6 +4,8 @@
 //! Output never depends on the order of the input document's keys: types, properties, params,
 //! functions and files are ordered by name.
 
+mod doc;
+mod layout;
 mod react;
 mod ts;
 
@@ -11,7 +13,8 @@ use askama::Template;
 use heck::ToSnakeCase;
 
 use crate::ir::{Context, Function, FunctionKind, Ir, RouteSegment, Transport, TypeKind};
-use ts::{doc_comment, property_name, string_literal, Mode, Printer};
+use layout::{Expr, Param, TypeExpr};
+use ts::{doc_lines, property_name, string_literal, Mode, Printer};
 
 /// The first line of every generated file.
 pub const HEADER: &str =
@@ -129,21 +132,8 @@ fn file(path: &str, template: &impl Template) -> GeneratedFile {
 #[template(path = "types.ts", escape = "none")]
 struct TypesTs {
     header: &'static str,
-    types: Vec<TypeDecl>,
-}
-
-struct TypeDecl {
-    doc: String,
-    ident: String,
-    /// `true`: `export interface ident { members }`; `false`: `export type ident = alias;`.
-    is_interface: bool,
-    members: Vec<MemberView>,
-    alias: String,
-}
-
-struct MemberView {
-    doc: String,
-    text: String,
+    /// Each declaration, laid out, with its doc comment.
+    types: Vec<String>,
 }
 
 fn types_ts(ir: &Ir, modes: &[Mode]) -> TypesTs {
@@ -159,21 +149,12 @@ fn types_ts(ir: &Ir, modes: &[Mode]) -> TypesTs {
         .into_iter()
         .map(|(i, def)| {
             let mode = modes[i];
-            let members = printer.interface_members(def, mode);
-            TypeDecl {
-                doc: doc_comment(def.ty.description.as_deref(), def.ty.deprecated, ""),
-                ident: def.ident.clone(),
-                is_interface: members.is_some(),
-                members: members
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|m| MemberView {
-                        doc: m.doc,
-                        text: m.text,
-                    })
-                    .collect(),
-                alias: printer.ty(&def.ty, mode),
-            }
+            let doc = doc_lines(def.ty.description.as_deref(), def.ty.deprecated);
+            let decl = match printer.interface_members(def, mode) {
+                Some(members) => layout::interface(&doc, &def.ident, &members),
+                None => layout::type_alias(&doc, &def.ident, &printer.expr(&def.ty, mode)),
+            };
+            layout::render(&decl)
         })
         .collect();
     TypesTs {
@@ -190,13 +171,8 @@ struct ContextTs {
     header: &'static str,
     kernel: String,
     uses_types: bool,
-    ident: String,
-    wire_literal: String,
-    data_doc: String,
-    slots: Vec<MemberView>,
-    has_params: bool,
-    params: Vec<String>,
-    params_default: &'static str,
+    /// `<C>ContextData`, `<C>ContextParams` and `fetch<C>Context`, laid out.
+    declarations: Vec<String>,
 }
 
 fn context_ts(ir: &Ir, c: &Context, kernel: &str) -> ContextTs {
@@ -208,15 +184,12 @@ fn context_ts(ir: &Ir, c: &Context, kernel: &str) -> ContextTs {
         .filter(|f| !f.private)
         .collect();
     members.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
-    let slots: Vec<MemberView> = members
+    let slots: Vec<layout::Member> = members
         .iter()
-        .map(|f| MemberView {
-            doc: doc_comment(f.description.as_deref(), false, "  "),
-            text: format!(
-                "{}: {}",
-                property_name(&f.wire_name),
-                output_type(&printer, f)
-            ),
+        .map(|f| layout::Member {
+            doc: doc_lines(f.description.as_deref(), false),
+            key: property_name(&f.wire_name),
+            ty: output_expr(&printer, f),
         })
         .collect();
     let params = printer.input_fields(
@@ -224,42 +197,65 @@ fn context_ts(ir: &Ir, c: &Context, kernel: &str) -> ContextTs {
             .iter()
             .map(|p| (p.wire_name.as_str(), &p.ty, p.required)),
     );
-    let uses_types =
-        slots.iter().any(|s| s.text.contains("T.")) || params.iter().any(|p| p.contains("T."));
+    let uses_types = slots.iter().any(|s| s.ty.flat().contains("T."))
+        || params.iter().any(|p| p.ty.flat().contains("T."));
     let has_required = c.params.iter().any(|p| p.required);
-    ContextTs {
-        header: HEADER,
-        kernel: string_literal(kernel),
-        uses_types,
-        ident: c.ident.clone(),
-        wire_literal: string_literal(&c.wire_name),
-        data_doc: doc_comment(
+    let data = format!("{}ContextData", c.ident);
+    let params_name = format!("{}ContextParams", c.ident);
+    let mut declarations = vec![layout::interface(
+        &doc_lines(
             Some(&format!(
                 "The `{}` context bundle: one key per context function, as sent on the wire.",
                 c.wire_name
             )),
             false,
-            "",
         ),
-        slots,
-        has_params: !params.is_empty(),
-        params,
-        params_default: if has_required { "" } else { " = {}" },
+        &data,
+        &slots,
+    )];
+    declarations.push(if params.is_empty() {
+        layout::type_alias(
+            &[],
+            &params_name,
+            &TypeExpr::reference("Record<string, never>"),
+        )
+    } else {
+        layout::interface(&[], &params_name, &params)
+    });
+    let wire = string_literal(&c.wire_name);
+    declarations.push(layout::function(
+        &doc_lines(Some(&format!("Fetches the {wire} context bundle.")), false),
+        &format!("fetch{}Context", c.ident),
+        &[Param {
+            name: "params".to_owned(),
+            ty: Some(TypeExpr::reference(params_name)),
+            default: (!has_required).then(|| "{}".to_owned()),
+        }],
+        Some(&TypeExpr::Generic {
+            name: "Promise".to_owned(),
+            args: vec![TypeExpr::reference(data)],
+        }),
+        vec![layout::return_statement(&Expr::call(
+            "mizanFetch",
+            Vec::new(),
+            vec![Expr::atom(wire), Expr::atom("params")],
+        ))],
+    ));
+    ContextTs {
+        header: HEADER,
+        kernel: string_literal(kernel),
+        uses_types,
+        declarations: declarations.iter().map(layout::render).collect(),
     }
 }
 
 /// A function's result type: its output, `| null` when the result may be null.
-pub(crate) fn output_type(printer: &Printer<'_>, f: &Function) -> String {
-    let text = printer.ty(&f.output, Mode::Output);
-    let nullable = f.output.nullable || f.output.kind == TypeKind::Null;
-    if f.output_nullable && !nullable {
-        if text.contains(" | ") || text.contains(" & ") {
-            format!("({text}) | null")
-        } else {
-            format!("{text} | null")
-        }
+pub(crate) fn output_expr(printer: &Printer<'_>, f: &Function) -> TypeExpr {
+    let e = printer.expr(&f.output, Mode::Output);
+    if f.output_nullable {
+        e.or_null()
     } else {
-        text
+        e
     }
 }
 
@@ -270,21 +266,43 @@ pub(crate) fn output_type(printer: &Printer<'_>, f: &Function) -> String {
 struct IndexTs {
     header: &'static str,
     kernel: String,
-    has_kernel_imports: bool,
-    kernel_imports: String,
+    /// The kernel import, laid out; empty when nothing is imported.
+    kernel_import: String,
     uses_types: bool,
     context_files: Vec<String>,
-    functions: Vec<FunctionView>,
+    /// Every function, laid out with its doc comment.
+    functions: Vec<String>,
     /// Stage 2 modules re-exported at the end (`./react`, `./forms`, `./channels`).
     stage2: Vec<String>,
 }
 
+/// One generated function before layout.
 struct FunctionView {
     doc: String,
     name: String,
-    params: String,
-    returns: String,
-    body: String,
+    params: Vec<Param>,
+    returns: TypeExpr,
+    body: Expr,
+}
+
+impl FunctionView {
+    fn render(&self) -> String {
+        layout::render(&layout::function(
+            &doc_lines(Some(&self.doc), false),
+            &self.name,
+            &self.params,
+            Some(&self.returns),
+            vec![layout::return_statement(&self.body)],
+        ))
+    }
+
+    fn mentions_types(&self) -> bool {
+        self.returns.flat().contains("T.")
+            || self
+                .params
+                .iter()
+                .any(|p| p.ty.as_ref().is_some_and(|t| t.flat().contains("T.")))
+    }
 }
 
 fn index_ts(ir: &Ir, kernel: &str, context_files: Vec<String>, stage2: Vec<String>) -> IndexTs {
@@ -298,11 +316,11 @@ fn index_ts(ir: &Ir, kernel: &str, context_files: Vec<String>, stage2: Vec<Strin
     let mut channels: Vec<&crate::ir::Channel> = ir.channels.iter().collect();
     channels.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
     for ch in channels {
-        let message = printer.ty(&ch.server_message, Mode::Output);
+        let message = printer.expr(&ch.server_message, Mode::Output);
         let client = ch
             .client_message
             .as_ref()
-            .map_or_else(|| "never".to_owned(), |m| printer.ty(m, Mode::Input));
+            .map_or_else(|| TypeExpr::atom("never"), |m| printer.expr(m, Mode::Input));
         let mut doc = format!(
             "Subscribes to the `{}` channel; `close()` the subscription when done.",
             ch.wire_name
@@ -311,38 +329,58 @@ fn index_ts(ir: &Ir, kernel: &str, context_files: Vec<String>, stage2: Vec<Strin
             doc.push_str("\nThe channel takes no client messages.");
         }
         functions.push(FunctionView {
-            doc: doc_comment(Some(&doc), false, ""),
+            doc,
             name: format!("subscribe{}Channel", ch.ident),
-            params: format!(
-                "params: {}, listener: (message: {message}) => void",
-                printer.ty(&ch.params, Mode::Input)
-            ),
-            returns: format!("ChannelSubscription<{client}>"),
-            body: format!(
-                "subscribeChannel<{message}, {client}>({}, params, listener)",
-                string_literal(&ch.wire_name)
+            params: vec![
+                Param::new("params", printer.expr(&ch.params, Mode::Input)),
+                Param::new(
+                    "listener",
+                    TypeExpr::Generic {
+                        name: "ChannelListener".to_owned(),
+                        args: vec![message.clone()],
+                    },
+                ),
+            ],
+            returns: TypeExpr::Generic {
+                name: "ChannelSubscription".to_owned(),
+                args: vec![client.clone()],
+            },
+            body: Expr::call(
+                "subscribeChannel",
+                vec![message, client],
+                vec![
+                    Expr::atom(string_literal(&ch.wire_name)),
+                    Expr::atom("params"),
+                    Expr::atom("listener"),
+                ],
             ),
         });
     }
-    let uses_types = functions
-        .iter()
-        .any(|f| f.params.contains("T.") || f.returns.contains("T."));
+    let uses_types = functions.iter().any(FunctionView::mentions_types);
     let mut imports = Vec::new();
-    if functions.iter().any(|f| f.body.starts_with("mizanCall")) {
-        imports.push("mizanCall");
+    if functions
+        .iter()
+        .any(|f| matches!(&f.body, Expr::Call { callee, .. } if callee == "mizanCall"))
+    {
+        imports.push("mizanCall".to_owned());
     }
     if !ir.channels.is_empty() {
-        imports.push("subscribeChannel");
-        imports.push("type ChannelSubscription");
+        imports.push("subscribeChannel".to_owned());
+        imports.push("type ChannelListener".to_owned());
+        imports.push("type ChannelSubscription".to_owned());
     }
+    let kernel_literal = string_literal(kernel);
     IndexTs {
         header: HEADER,
-        kernel: string_literal(kernel),
-        has_kernel_imports: !imports.is_empty(),
-        kernel_imports: imports.join(", "),
+        kernel_import: if imports.is_empty() {
+            String::new()
+        } else {
+            layout::render(&layout::import(&imports, &kernel_literal, false))
+        },
+        kernel: kernel_literal,
         uses_types,
         context_files,
-        functions,
+        functions: functions.iter().map(FunctionView::render).collect(),
         stage2,
     }
 }
@@ -358,39 +396,41 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
     let (name, params, returns, body) = match &f.kind {
         FunctionKind::ContextRead { .. } => return None,
         FunctionKind::ViewPath { route } => {
-            let mut parts: Vec<String> = Vec::new();
+            // A template literal: Prettier never breaks one.
+            let mut url = String::from("`");
             for seg in &route.segments {
-                parts.push(match seg {
-                    RouteSegment::Literal { text } => string_literal(text),
+                match seg {
+                    RouteSegment::Literal { text } => url.push_str(&template_text(text)),
                     RouteSegment::Param { name, converter } => {
                         let encode = if *converter == crate::ir::RouteConverter::Path {
                             "encodeURI"
                         } else {
                             "encodeURIComponent"
                         };
-                        format!("{encode}(String(args.{name}))")
+                        let access = if crate::ir::names::is_identifier(name) {
+                            format!("args.{name}")
+                        } else {
+                            format!("args[{}]", string_literal(name))
+                        };
+                        url.push_str(&format!("${{{encode}(String({access}))}}"));
                     }
-                });
+                }
             }
+            url.push('`');
             notes.push(format!(
                 "The URL of the `{}` page (`{}`).",
                 f.wire_name, route.path
             ));
             let params = if f.args.is_empty() {
-                String::new()
+                Vec::new()
             } else {
-                format!("args: {}", inline_args(printer, f))
-            };
-            let body = if parts.is_empty() {
-                "\"\"".to_owned()
-            } else {
-                parts.join(" + ")
+                vec![Param::new("args", inline_args(printer, f))]
             };
             (
                 format!("{}Url", crate::ir::names::lower_first(&f.ident)),
                 params,
-                "string".to_owned(),
-                body,
+                TypeExpr::atom("string"),
+                Expr::atom(url),
             )
         }
         FunctionKind::Plain | FunctionKind::Mutation { .. } => {
@@ -418,47 +458,43 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
                     ));
                 }
             }
-            // A named input model is used as it is; otherwise the arguments, inline.
-            let input = match &f.input {
-                Some(t) if matches!(t.kind, TypeKind::Ref { .. }) => {
-                    Some(printer.ty(t, Mode::Input))
-                }
-                _ if f.args.is_empty() => None,
-                _ => Some(inline_args(printer, f)),
-            };
+            let input = input_type(printer, f);
             let all_optional = f.args.iter().all(|a| !a.required);
-            let params = match &input {
-                None => String::new(),
-                Some(t) if all_optional => format!("args: {t} = {{}}"),
-                Some(t) => format!("args: {t}"),
+            let params = match input {
+                None => Vec::new(),
+                Some(t) => vec![Param {
+                    name: "args".to_owned(),
+                    ty: Some(t),
+                    default: all_optional.then(|| "{}".to_owned()),
+                }],
             };
             let mut options = Vec::new();
             if f.upload {
-                options.push("upload: true");
+                options.push(("upload".to_owned(), "true".to_owned()));
                 notes.push(
                     "Sent as multipart/form-data: `Blob` arguments are uploaded as files."
                         .to_owned(),
                 );
             }
             if f.transport == Transport::Websocket {
-                options.push("websocket: true");
+                options.push(("websocket".to_owned(), "true".to_owned()));
                 notes.push("Called over the WebSocket.".to_owned());
             }
-            let args = if input.is_some() { "args" } else { "{}" };
-            let call = if options.is_empty() {
-                format!("mizanCall({}, {args})", string_literal(&f.wire_name))
-            } else {
-                format!(
-                    "mizanCall({}, {args}, {{ {} }})",
-                    string_literal(&f.wire_name),
-                    options.join(", ")
-                )
-            };
+            let mut args = vec![
+                Expr::atom(string_literal(&f.wire_name)),
+                Expr::atom(if params.is_empty() { "{}" } else { "args" }),
+            ];
+            if !options.is_empty() {
+                args.push(Expr::Object(options));
+            }
             (
                 format!("call{}", f.ident),
                 params,
-                format!("Promise<{}>", output_type(printer, f)),
-                call,
+                TypeExpr::Generic {
+                    name: "Promise".to_owned(),
+                    args: vec![output_expr(printer, f)],
+                },
+                Expr::call("mizanCall", Vec::new(), args),
             )
         }
     };
@@ -470,7 +506,7 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
         doc.push_str(&n);
     }
     Some(FunctionView {
-        doc: doc_comment(Some(&doc), false, ""),
+        doc,
         name,
         params,
         returns,
@@ -478,12 +514,30 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
     })
 }
 
+/// The argument type of a call: the named input model as it is, otherwise the arguments
+/// inline; `None` for a function without arguments.
+pub(crate) fn input_type(printer: &Printer<'_>, f: &Function) -> Option<TypeExpr> {
+    match &f.input {
+        Some(t) if matches!(t.kind, TypeKind::Ref { .. }) => Some(printer.expr(t, Mode::Input)),
+        _ if f.args.is_empty() => None,
+        _ => Some(inline_args(printer, f)),
+    }
+}
+
 /// `{ a: A; b?: B }` from a function's arguments, sorted by name.
-fn inline_args(printer: &Printer<'_>, f: &Function) -> String {
-    let members = printer.input_fields(
-        f.args
-            .iter()
-            .map(|a| (a.wire_name.as_str(), &a.ty, a.required)),
-    );
-    format!("{{ {} }}", members.join("; "))
+fn inline_args(printer: &Printer<'_>, f: &Function) -> TypeExpr {
+    TypeExpr::Object(
+        printer.input_fields(
+            f.args
+                .iter()
+                .map(|a| (a.wire_name.as_str(), &a.ty, a.required)),
+        ),
+    )
+}
+
+/// Text inside a template literal: backslashes, backticks and `${` escaped.
+fn template_text(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('`', "\\`")
+        .replace("${", "\\${")
 }

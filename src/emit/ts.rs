@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use super::layout::{Member, TupleMember, TypeExpr};
 use crate::ir::names::is_identifier;
 use crate::ir::{Additional, Ir, Literal, ObjectType, Type, TypeDef, TypeId, TypeKind};
 
@@ -65,14 +66,6 @@ fn mark(ir: &Ir, roots: &[&Type], seen: &mut [bool]) {
     }
 }
 
-/// How tightly a printed type binds, to know when to parenthesise it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Prec {
-    Union,
-    Intersection,
-    Atom,
-}
-
 pub struct Printer<'a> {
     pub ir: &'a Ir,
     /// Prefix of named types: `""` inside types.ts, `"T."` in files that import it as `T`.
@@ -99,75 +92,70 @@ impl<'a> Printer<'a> {
         }
     }
 
-    pub fn ty(&self, t: &Type, mode: Mode) -> String {
-        self.typed(t, mode).0
-    }
-
-    fn typed(&self, t: &Type, mode: Mode) -> (String, Prec) {
-        let (text, prec) = self.kind(&t.kind, mode);
+    /// The type as a [`TypeExpr`], for layout.
+    pub fn expr(&self, t: &Type, mode: Mode) -> TypeExpr {
+        let e = self.kind(&t.kind, mode);
         if t.nullable && t.kind != TypeKind::Null {
-            (
-                format!("{} | null", paren(text, prec, Prec::Union)),
-                Prec::Union,
-            )
+            e.or_null()
         } else {
-            (text, prec)
+            e
         }
     }
 
-    fn global(&self, name: &str) -> String {
+    fn global(&self, name: &str) -> TypeExpr {
         if self.shadowed.contains(name) {
-            format!("globalThis.{name}")
+            TypeExpr::reference(format!("globalThis.{name}"))
         } else {
-            name.to_owned()
+            TypeExpr::reference(name)
         }
     }
 
-    fn kind(&self, k: &TypeKind, mode: Mode) -> (String, Prec) {
-        let atom = |s: &str| (s.to_owned(), Prec::Atom);
+    fn kind(&self, k: &TypeKind, mode: Mode) -> TypeExpr {
         match k {
-            TypeKind::Unknown => atom("unknown"),
-            TypeKind::Never => atom("never"),
-            TypeKind::Null => atom("null"),
-            TypeKind::Boolean => atom("boolean"),
+            TypeKind::Unknown => TypeExpr::atom("unknown"),
+            TypeKind::Never => TypeExpr::atom("never"),
+            TypeKind::Null => TypeExpr::atom("null"),
+            TypeKind::Boolean => TypeExpr::atom("boolean"),
             // date, date-time, uuid, decimal, email... are strings on the wire and stay strings.
             TypeKind::String { format, .. } if format.as_deref() == Some("binary") => {
-                (self.global("Blob"), Prec::Atom)
+                self.global("Blob")
             }
-            TypeKind::String { .. } => atom("string"),
+            TypeKind::String { .. } => TypeExpr::atom("string"),
             // One int64 policy: JSON numbers are JavaScript numbers, int64 included.
-            TypeKind::Integer { .. } | TypeKind::Number { .. } => atom("number"),
-            TypeKind::Literal { value } => (literal(value), Prec::Atom),
-            TypeKind::Enum { values } => (
-                values.iter().map(literal).collect::<Vec<_>>().join(" | "),
-                if values.len() > 1 {
-                    Prec::Union
-                } else {
-                    Prec::Atom
-                },
-            ),
-            TypeKind::Array { items } => {
-                let (inner, prec) = self.typed(items, mode);
-                (format!("{}[]", paren(inner, prec, Prec::Atom)), Prec::Atom)
+            TypeKind::Integer { .. } | TypeKind::Number { .. } => TypeExpr::atom("number"),
+            TypeKind::Literal { value } => TypeExpr::atom(literal(value)),
+            TypeKind::Enum { values } => {
+                TypeExpr::union(values.iter().map(|v| TypeExpr::atom(literal(v))).collect())
             }
+            TypeKind::Array { items } => TypeExpr::Array(Box::new(self.expr(items, mode))),
             TypeKind::Tuple { items, rest } => {
-                let mut parts: Vec<String> = items.iter().map(|i| self.ty(i, mode)).collect();
+                let mut members: Vec<TupleMember> = items
+                    .iter()
+                    .map(|i| TupleMember {
+                        label: None,
+                        rest: false,
+                        ty: self.expr(i, mode),
+                    })
+                    .collect();
                 if let Some(rest) = rest {
-                    let (inner, prec) = self.typed(rest, mode);
-                    parts.push(format!("...{}[]", paren(inner, prec, Prec::Atom)));
+                    members.push(TupleMember {
+                        label: None,
+                        rest: true,
+                        ty: TypeExpr::Array(Box::new(self.expr(rest, mode))),
+                    });
                 }
-                (format!("[{}]", parts.join(", ")), Prec::Atom)
+                TypeExpr::Tuple(members)
             }
-            TypeKind::Object(o) => (self.inline_object(o, mode), Prec::Atom),
+            TypeKind::Object(o) => self.inline_object(o, mode),
             TypeKind::Union {
                 variants,
                 discriminator,
-            } => {
-                let parts: Vec<String> = variants
+            } => TypeExpr::union(
+                variants
                     .iter()
                     .enumerate()
                     .map(|(i, v)| {
-                        let (text, prec) = self.typed(v, mode);
+                        let member = self.expr(v, mode);
                         // Members that do not carry their tag themselves get it added, so that
                         // TypeScript narrows on the discriminator.
                         let missing: Vec<&str> = discriminator
@@ -180,37 +168,34 @@ impl<'a> Printer<'a> {
                                     .map(|(tag, _)| tag.as_str())
                             })
                             .collect();
-                        match (discriminator, missing.is_empty()) {
-                            (Some(d), false) => {
-                                let tags: Vec<String> =
-                                    missing.iter().map(|t| string_literal(t)).collect();
-                                format!(
-                                    "({} & {{ {}: {} }})",
-                                    paren(text, prec, Prec::Intersection),
-                                    property_name(&d.property),
-                                    tags.join(" | ")
-                                )
+                        match discriminator {
+                            Some(d) if !missing.is_empty() => {
+                                let tags = TypeExpr::union(
+                                    missing
+                                        .iter()
+                                        .map(|t| TypeExpr::atom(string_literal(t)))
+                                        .collect(),
+                                );
+                                TypeExpr::intersection(vec![
+                                    member,
+                                    TypeExpr::Object(vec![Member {
+                                        doc: Vec::new(),
+                                        key: property_name(&d.property),
+                                        ty: tags,
+                                    }]),
+                                ])
                             }
-                            _ => paren(text, prec, Prec::Union),
+                            _ => member,
                         }
                     })
-                    .collect();
-                (parts.join(" | "), Prec::Union)
-            }
-            TypeKind::Intersection { members } => {
-                let parts: Vec<String> = members
-                    .iter()
-                    .map(|m| {
-                        let (text, prec) = self.typed(m, mode);
-                        paren(text, prec, Prec::Intersection)
-                    })
-                    .collect();
-                (parts.join(" & "), Prec::Intersection)
-            }
-            TypeKind::Ref { id } => (
-                format!("{}{}", self.qualifier, self.ir.type_def(*id).ident),
-                Prec::Atom,
+                    .collect(),
             ),
+            TypeKind::Intersection { members } => {
+                TypeExpr::intersection(members.iter().map(|m| self.expr(m, mode)).collect())
+            }
+            TypeKind::Ref { id } => {
+                TypeExpr::reference(format!("{}{}", self.qualifier, self.ir.type_def(*id).ident))
+            }
         }
     }
 
@@ -241,13 +226,13 @@ impl<'a> Printer<'a> {
         false
     }
 
-    fn inline_object(&self, o: &ObjectType, mode: Mode) -> String {
-        let members = self.members(o, mode);
-        if members.is_empty() {
-            return "{}".to_owned();
+    fn inline_object(&self, o: &ObjectType, mode: Mode) -> TypeExpr {
+        let mut members = self.members(o, mode);
+        // Doc comments are kept on named types' members only.
+        for m in &mut members {
+            m.doc.clear();
         }
-        let body: Vec<&str> = members.iter().map(|m| m.text.as_str()).collect();
-        format!("{{ {} }}", body.join("; "))
+        TypeExpr::Object(members)
     }
 
     /// The members of an object type, properties sorted by name, then the index signature.
@@ -270,44 +255,33 @@ impl<'a> Printer<'a> {
                     Mode::Both => p.required && !one_way,
                 };
                 Member {
-                    doc: doc_comment(p.ty.description.as_deref(), p.ty.deprecated, "  "),
-                    text: format!(
-                        "{}{}{}: {}",
+                    doc: doc_lines(p.ty.description.as_deref(), p.ty.deprecated),
+                    key: format!(
+                        "{}{}{}",
                         if p.ty.read_only { "readonly " } else { "" },
                         property_name(&p.wire_name),
                         if required { "" } else { "?" },
-                        self.ty(&p.ty, mode)
                     ),
+                    ty: self.expr(&p.ty, mode),
                 }
             })
             .collect();
         let index = match &o.additional {
-            Additional::Any => Some("unknown".to_owned()),
-            Additional::Unspecified if o.properties.is_empty() => Some("unknown".to_owned()),
-            Additional::Typed(t) => {
-                // An index signature must admit every declared property's type too.
-                let mut types: Vec<String> = vec![self.ty(t, mode)];
-                for p in &props {
-                    let text = self.ty(&p.ty, mode);
-                    if !types.contains(&text) {
-                        types.push(text);
-                    }
-                }
-                if types.len() > 1 {
-                    for t in &mut types {
-                        if t.contains(" | ") || t.contains(" & ") {
-                            *t = format!("({t})");
-                        }
-                    }
-                }
-                Some(types.join(" | "))
-            }
+            Additional::Any => Some(TypeExpr::atom("unknown")),
+            Additional::Unspecified if o.properties.is_empty() => Some(TypeExpr::atom("unknown")),
+            // An index signature must admit every declared property's type too.
+            Additional::Typed(t) => Some(TypeExpr::union(
+                std::iter::once(self.expr(t, mode))
+                    .chain(props.iter().map(|p| self.expr(&p.ty, mode)))
+                    .collect(),
+            )),
             Additional::Unspecified | Additional::Forbidden => None,
         };
-        if let Some(index) = index {
+        if let Some(ty) = index {
             out.push(Member {
-                doc: String::new(),
-                text: format!("[key: string]: {index}"),
+                doc: Vec::new(),
+                key: "[key: string]".to_owned(),
+                ty,
             });
         }
         out
@@ -318,18 +292,15 @@ impl<'a> Printer<'a> {
     pub fn input_fields<'t>(
         &self,
         fields: impl IntoIterator<Item = (&'t str, &'t Type, bool)>,
-    ) -> Vec<String> {
+    ) -> Vec<Member> {
         let mut fields: Vec<(&str, &Type, bool)> = fields.into_iter().collect();
         fields.sort_by(|a, b| a.0.cmp(b.0));
         fields
             .into_iter()
-            .map(|(name, ty, required)| {
-                format!(
-                    "{}{}: {}",
-                    property_name(name),
-                    if required { "" } else { "?" },
-                    self.ty(ty, Mode::Input)
-                )
+            .map(|(name, ty, required)| Member {
+                doc: Vec::new(),
+                key: format!("{}{}", property_name(name), if required { "" } else { "?" }),
+                ty: self.expr(ty, Mode::Input),
             })
             .collect()
     }
@@ -344,34 +315,42 @@ impl<'a> Printer<'a> {
     }
 }
 
-pub struct Member {
-    /// Doc comment lines, indented, ending in a newline; empty when there is none.
-    pub doc: String,
-    /// `readonly name?: Type`, without the trailing semicolon.
-    pub text: String,
-}
-
-fn paren(text: String, prec: Prec, needed: Prec) -> String {
-    if prec < needed {
-        format!("({text})")
-    } else {
-        text
-    }
-}
-
 fn literal(value: &Literal) -> String {
     match value {
         Literal::String(s) => string_literal(s),
         Literal::Bool(b) => b.to_string(),
-        Literal::Number(raw) => raw.clone(),
+        Literal::Number(raw) => super::layout::number_literal(raw),
         Literal::Null(()) => "null".to_owned(),
     }
 }
 
-/// A TypeScript string literal: JSON's encoding is one (quotes, backslashes, control characters
-/// escaped; `${` is inert in a double-quoted string).
+/// A TypeScript string literal as Prettier writes it: double quotes unless the text holds more
+/// double than single quotes; backslashes, the quote and control characters escaped (`${` is
+/// inert in a quoted string).
 pub fn string_literal(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
+    let doubles = s.matches('"').count();
+    let singles = s.matches('\'').count();
+    let quote = if doubles > singles { '\'' } else { '"' };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
 }
 
 /// A property key: bare when it is an identifier, quoted otherwise.
@@ -381,6 +360,15 @@ pub fn property_name(name: &str) -> String {
     } else {
         string_literal(name)
     }
+}
+
+/// The lines of a JSDoc comment, unindented (`/** text */` for one line), or none. `*/` in the
+/// text is neutralised so it cannot end the comment early.
+pub fn doc_lines(text: Option<&str>, deprecated: bool) -> Vec<String> {
+    doc_comment(text, deprecated, "")
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// A JSDoc comment (with `indent` before each line and a final newline), or `""`. `*/` in the
@@ -440,7 +428,9 @@ mod tests {
         assert_eq!(property_name("2fa"), "\"2fa\"");
         assert_eq!(
             string_literal("say \"hi\" ${x} \\"),
-            r#""say \"hi\" ${x} \\""#
+            r#"'say "hi" ${x} \\'"#
         );
+        assert_eq!(string_literal("it's"), r#""it's""#);
+        assert_eq!(string_literal("a\u{1}b\n"), r#""a\u0001b\n""#);
     }
 }
