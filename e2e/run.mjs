@@ -49,13 +49,20 @@ run(bin, [
   "--kernel", "@mizan/base",
 ]);
 
-// Generated files are formatted as Prettier's defaults would leave them: so far types.ts and
-// kernel.ts for every document (the other files still exceed Prettier's 80 columns here and there).
-console.log("prettier --check: types.ts and kernel.ts of every generated client");
-const prettierChecked = readdirSync(generated)
-  .filter((d) => existsSync(join(generated, d, "types.ts")))
-  .flatMap((d) => ["types.ts", "kernel.ts"].map((f) => join(generated, d, f)).filter((f) => existsSync(f)));
-run(process.execPath, [join(here, "node_modules", "prettier", "bin", "prettier.cjs"), "--check", "--log-level=warn", ...prettierChecked]);
+// Every generated file is exactly as Prettier's defaults would leave it. `--ignore-path` is
+// pointed at an empty list: by default Prettier skips what .gitignore lists, .generated/ included.
+console.log("prettier --check: every generated file");
+const generatedFiles = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? generatedFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
+const noIgnores = join(generated, ".prettierignore-none");
+writeFileSync(noIgnores, "");
+run(process.execPath, [
+  join(here, "node_modules", "prettier", "bin", "prettier.cjs"),
+  "--check", "--log-level=warn", "--ignore-path", noIgnores,
+  ...generatedFiles(generated),
+]);
 
 const tsc = join(here, "node_modules", "typescript", "bin", "tsc");
 console.log("tsc: generated clients and type-level tests");
