@@ -158,7 +158,8 @@ impl<'a> Printer<'a> {
                         let member = self.expr(v, mode);
                         // Members that do not carry their tag themselves get it added, so that
                         // TypeScript narrows on the discriminator.
-                        let missing: Vec<&str> = discriminator
+                        // Sorted: the mapping is a JSON object, whose key order must not matter.
+                        let mut missing: Vec<&str> = discriminator
                             .iter()
                             .flat_map(|d| {
                                 d.mapping
@@ -168,6 +169,7 @@ impl<'a> Printer<'a> {
                                     .map(|(tag, _)| tag.as_str())
                             })
                             .collect();
+                        missing.sort_unstable();
                         match discriminator {
                             Some(d) if !missing.is_empty() => {
                                 let tags = TypeExpr::union(

@@ -520,9 +520,17 @@ impl<'a> Lowerer<'a> {
 
     fn lower_type_name(&mut self, node: &Node, name: &str, span: Span) -> Option<TypeKind> {
         let format = || node.get("format").and_then(Node::as_str).map(str::to_owned);
+        // OpenAPI 3.1 describes raw file content with `contentMediaType` instead of
+        // `format: binary` (FastAPI does so for `UploadFile`); text and JSON media types, and
+        // encoded content (`contentEncoding: base64`), stay strings.
+        let binary_media = || {
+            let media = node.get("contentMediaType").and_then(Node::as_str)?;
+            let textual = media.starts_with("text/") || media.contains("json");
+            (node.get("contentEncoding").is_none() && !textual).then(|| "binary".to_owned())
+        };
         Some(match name {
             "string" => TypeKind::String {
-                format: format(),
+                format: format().or_else(binary_media),
                 constraints: self.constraints(node),
             },
             "integer" => TypeKind::Integer {
