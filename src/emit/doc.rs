@@ -7,6 +7,7 @@
 //! the next possible line break of the enclosing content fits in the remaining width, and
 //! groups that contain a forced break are broken, as are all the groups around them.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Prettier's default `printWidth`.
@@ -14,7 +15,8 @@ pub const WIDTH: usize = 80;
 
 #[derive(Debug, Clone)]
 pub enum Doc {
-    Text(String),
+    /// Text without line breaks; constants are borrowed, not allocated.
+    Text(Cow<'static, str>),
     Concat(Vec<Doc>),
     Group(Box<Group>),
     Indent(Box<Doc>),
@@ -67,7 +69,7 @@ pub struct Group {
 
 // ---- builders ------------------------------------------------------------------------------
 
-pub fn text(s: impl Into<String>) -> Doc {
+pub fn text(s: impl Into<Cow<'static, str>>) -> Doc {
     Doc::Text(s.into())
 }
 
@@ -283,8 +285,7 @@ struct Cmd<'a> {
 }
 
 /// Prints `doc` starting at column 0, as Prettier would with its default options.
-pub fn print(doc: &Doc) -> String {
-    let mut doc = doc.clone();
+pub fn print(mut doc: Doc) -> String {
     propagate_breaks(&mut doc);
     let mut out = String::new();
     let mut pos: usize = 0;
@@ -296,6 +297,7 @@ pub fn print(doc: &Doc) -> String {
         offset: 0,
     }];
     let mut should_remeasure = false;
+    let mut scratch = Vec::new();
     while let Some(Cmd {
         indent,
         mode,
@@ -337,7 +339,7 @@ pub fn print(doc: &Doc) -> String {
                     doc,
                     offset: 0,
                 };
-                let content_fits = fits(flat(content), &[], rem, &group_modes, true);
+                let content_fits = fits(flat(content), &[], rem, &group_modes, true, &mut scratch);
                 if parts.len() == 1 {
                     cmds.push(if content_fits {
                         flat(content)
@@ -362,7 +364,7 @@ pub fn print(doc: &Doc) -> String {
                     (Mode::Flat, &parts[1]),
                     (Mode::Flat, &parts[0]),
                 ];
-                let pair_fits = fits_all(&pair, &[], rem, &group_modes, true);
+                let pair_fits = fits_all(&pair, &[], rem, &group_modes, true, &mut scratch);
                 cmds.push(Cmd {
                     indent,
                     mode,
@@ -410,7 +412,7 @@ pub fn print(doc: &Doc) -> String {
                         offset: 0,
                     };
                     let rem = WIDTH as isize - pos as isize;
-                    if !g.broken && fits(next, &cmds, rem, &group_modes, false) {
+                    if !g.broken && fits(next, &cmds, rem, &group_modes, false, &mut scratch) {
                         next
                     } else if let Some(states) = &g.expanded {
                         let most = states.last().unwrap_or(&g.contents);
@@ -437,7 +439,7 @@ pub fn print(doc: &Doc) -> String {
                                     doc: state,
                                     offset: 0,
                                 };
-                                if fits(cmd, &cmds, rem, &group_modes, false) {
+                                if fits(cmd, &cmds, rem, &group_modes, false, &mut scratch) {
                                     pick = cmd;
                                     break;
                                 }
@@ -505,12 +507,13 @@ pub fn print(doc: &Doc) -> String {
 }
 
 /// Whether `next`, followed by the rest of the line from `rest`, fits in `width` columns.
-fn fits(
-    next: Cmd<'_>,
-    rest: &[Cmd<'_>],
+fn fits<'d>(
+    next: Cmd<'d>,
+    rest: &[Cmd<'d>],
     width: isize,
     group_modes: &HashMap<GroupId, Mode>,
     must_be_flat: bool,
+    scratch: &mut Vec<(Mode, &'d Doc)>,
 ) -> bool {
     fits_all(
         &[(next.mode, next.doc)],
@@ -518,21 +521,25 @@ fn fits(
         width,
         group_modes,
         must_be_flat,
+        scratch,
     )
 }
 
 /// [`fits`] for several docs (a stack: the last is printed first).
-fn fits_all(
-    next: &[(Mode, &Doc)],
-    rest: &[Cmd<'_>],
+fn fits_all<'d>(
+    next: &[(Mode, &'d Doc)],
+    rest: &[Cmd<'d>],
     mut width: isize,
     group_modes: &HashMap<GroupId, Mode>,
     must_be_flat: bool,
+    // Reused between calls: a group's fit is measured often.
+    cmds: &mut Vec<(Mode, &'d Doc)>,
 ) -> bool {
     let mut rest_idx = rest.len();
     // A space counts only once something is printed after it on the same line.
     let mut pending_space = false;
-    let mut cmds: Vec<(Mode, &Doc)> = next.to_vec();
+    cmds.clear();
+    cmds.extend_from_slice(next);
     while width >= 0 {
         let Some((mode, doc)) = cmds.pop() else {
             if rest_idx == 0 {
@@ -637,14 +644,14 @@ mod tests {
 
     #[test]
     fn a_group_that_fits_stays_on_one_line() {
-        assert_eq!(print(&params(&["a", "b"])), "f(a, b);");
+        assert_eq!(print(params(&["a", "b"])), "f(a, b);");
     }
 
     #[test]
     fn a_group_that_does_not_fit_breaks_with_a_trailing_comma() {
         let long = "x".repeat(40);
         assert_eq!(
-            print(&params(&[&long, &long])),
+            print(params(&[&long, &long])),
             format!("f(\n  {long},\n  {long},\n);")
         );
     }

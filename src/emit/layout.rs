@@ -86,7 +86,12 @@ impl TypeExpr {
             }
         }
         let mut seen = std::collections::BTreeSet::new();
-        flat.retain(|m| seen.insert(m.flat()));
+        flat.retain(|m| {
+            seen.insert(match m {
+                TypeExpr::Atom { text, .. } => text.clone(),
+                other => other.flat(),
+            })
+        });
         if flat.len() == 1 {
             flat.pop().unwrap_or_else(|| TypeExpr::atom("never"))
         } else {
@@ -117,6 +122,20 @@ impl TypeExpr {
     /// The type on one line.
     pub fn flat(&self) -> String {
         self.doc().flat_text()
+    }
+
+    /// Whether the type refers to a name starting with `prefix` (`T.` for the generated types).
+    pub fn mentions(&self, prefix: &str) -> bool {
+        match self {
+            TypeExpr::Atom { text, .. } => text.contains(prefix),
+            TypeExpr::Generic { name, args } => {
+                name.contains(prefix) || args.iter().any(|a| a.mentions(prefix))
+            }
+            TypeExpr::Union(m) | TypeExpr::Intersection(m) => m.iter().any(|t| t.mentions(prefix)),
+            TypeExpr::Array(t) => t.mentions(prefix),
+            TypeExpr::Tuple(m) => m.iter().any(|t| t.ty.mentions(prefix)),
+            TypeExpr::Object(m) => m.iter().any(|t| t.ty.mentions(prefix)),
+        }
     }
 
     /// The doc of this type after `: ` or `= `.
@@ -881,7 +900,7 @@ pub fn import(names: &[String], source: &str, type_only: bool) -> Doc {
 
 /// Prints one top-level statement (or a run of them) as Prettier would, without a final
 /// newline.
-pub fn render(doc: &Doc) -> String {
+pub fn render(doc: Doc) -> String {
     super::doc::print(doc)
 }
 
@@ -925,12 +944,12 @@ mod tests {
         let (a, b) = ("a".repeat(30), "b".repeat(30));
         let fits_below = TypeExpr::union(vec![lit(&a), lit(&b), lit("c")]);
         assert_eq!(
-            render(&type_alias(&[], "Letters", &fits_below)),
+            render(type_alias(&[], "Letters", &fits_below)),
             format!("export type Letters =\n  \"{a}\" | \"{b}\" | \"c\";")
         );
         let too_long = TypeExpr::union(vec![lit(&a), lit(&b), lit(&a.replace('a', "c"))]);
         assert_eq!(
-            render(&type_alias(&[], "Letters", &too_long)),
+            render(type_alias(&[], "Letters", &too_long)),
             format!(
                 "export type Letters =\n  | \"{a}\"\n  | \"{b}\"\n  | \"{}\";",
                 "c".repeat(30)

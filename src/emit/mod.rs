@@ -154,7 +154,7 @@ fn types_ts(ir: &Ir, modes: &[Mode]) -> TypesTs {
                 Some(members) => layout::interface(&doc, &def.ident, &members),
                 None => layout::type_alias(&doc, &def.ident, &printer.expr(&def.ty, mode)),
             };
-            layout::render(&decl)
+            layout::render(decl)
         })
         .collect();
     TypesTs {
@@ -197,8 +197,8 @@ fn context_ts(ir: &Ir, c: &Context, kernel: &str) -> ContextTs {
             .iter()
             .map(|p| (p.wire_name.as_str(), &p.ty, p.required)),
     );
-    let uses_types = slots.iter().any(|s| s.ty.flat().contains("T."))
-        || params.iter().any(|p| p.ty.flat().contains("T."));
+    let uses_types =
+        slots.iter().any(|s| s.ty.mentions("T.")) || params.iter().any(|p| p.ty.mentions("T."));
     let has_required = c.params.iter().any(|p| p.required);
     let data = format!("{}ContextData", c.ident);
     let params_name = format!("{}ContextParams", c.ident);
@@ -245,7 +245,7 @@ fn context_ts(ir: &Ir, c: &Context, kernel: &str) -> ContextTs {
         header: HEADER,
         kernel: string_literal(kernel),
         uses_types,
-        declarations: declarations.iter().map(layout::render).collect(),
+        declarations: declarations.into_iter().map(layout::render).collect(),
     }
 }
 
@@ -287,7 +287,7 @@ struct FunctionView {
 
 impl FunctionView {
     fn render(&self) -> String {
-        layout::render(&layout::function(
+        layout::render(layout::function(
             &doc_lines(Some(&self.doc), false),
             &self.name,
             &self.params,
@@ -297,11 +297,11 @@ impl FunctionView {
     }
 
     fn mentions_types(&self) -> bool {
-        self.returns.flat().contains("T.")
+        self.returns.mentions("T.")
             || self
                 .params
                 .iter()
-                .any(|p| p.ty.as_ref().is_some_and(|t| t.flat().contains("T.")))
+                .any(|p| p.ty.as_ref().is_some_and(|t| t.mentions("T.")))
     }
 }
 
@@ -375,7 +375,7 @@ fn index_ts(ir: &Ir, kernel: &str, context_files: Vec<String>, stage2: Vec<Strin
         kernel_import: if imports.is_empty() {
             String::new()
         } else {
-            layout::render(&layout::import(&imports, &kernel_literal, false))
+            layout::render(layout::import(&imports, &kernel_literal, false))
         },
         kernel: kernel_literal,
         uses_types,

@@ -45,7 +45,7 @@ pub fn react_tsx(ir: &Ir, kernel: &str) -> ReactTsx {
         if has_params {
             names.push(format!("{}ContextParams", c.ident));
         }
-        context_imports.push(layout::render(&layout::import(
+        context_imports.push(layout::render(layout::import(
             &names,
             &string_literal(&format!("./contexts/{}", context_file_name(c))),
             true,
@@ -160,7 +160,7 @@ pub fn react_tsx(ir: &Ir, kernel: &str) -> ReactTsx {
         fns.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
         for f in fns {
             let ty = output_expr(&printer, f).or_null();
-            uses_types |= ty.flat().contains("T.");
+            uses_types |= ty.mentions("T.");
             let access = if crate::ir::names::is_identifier(&f.wire_name) {
                 format!("?.{}", f.wire_name)
             } else {
@@ -189,7 +189,7 @@ pub fn react_tsx(ir: &Ir, kernel: &str) -> ReactTsx {
                 })],
             ));
         }
-        contexts.push(decls.iter().map(layout::render).collect());
+        contexts.push(decls.into_iter().map(layout::render).collect());
     }
     let mut fns: Vec<&Function> = ir
         .public_functions()
@@ -244,8 +244,8 @@ pub fn react_tsx(ir: &Ir, kernel: &str) -> ReactTsx {
     let kernel_imports: Vec<String> = kernel_imports.into_iter().map(str::to_owned).collect();
     ReactTsx {
         header: HEADER,
-        react_import: layout::render(&layout::import(&react, "\"react\"", false)),
-        kernel_import: layout::render(&layout::import(
+        react_import: layout::render(layout::import(&react, "\"react\"", false)),
+        kernel_import: layout::render(layout::import(
             &kernel_imports,
             &string_literal(kernel),
             false,
@@ -327,7 +327,7 @@ fn mutation_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> (String, bool)
     if !merges.is_empty() {
         doc.push_str("\n`mutate(args, { optimistic })` shows a predicted result at once and rolls it back if the call fails.");
     }
-    let hook = layout::render(&layout::function(
+    let hook = layout::render(layout::function(
         &doc_lines(Some(&doc), false),
         &format!("use{}", f.ident),
         &[],
@@ -382,7 +382,7 @@ pub fn channels_ts(ir: &Ir, kernel: &str) -> ChannelsTs {
                     "useChannelMessages",
                 ),
             };
-            layout::render(&layout::function(
+            layout::render(layout::function(
                 &doc_lines(
                     Some(&format!(
                         "Subscribes to the `{}` channel while mounted: messages in order, the last one, and the subscription's status.{}",
@@ -413,7 +413,7 @@ pub fn channels_ts(ir: &Ir, kernel: &str) -> ChannelsTs {
     .collect();
     ChannelsTs {
         header: HEADER,
-        kernel_import: layout::render(&layout::import(&imports, &string_literal(kernel), false)),
+        kernel_import: layout::render(layout::import(&imports, &string_literal(kernel), false)),
         uses_types: channels.iter().any(|c| c.contains("T.")),
         has_receive_only: ir.channels.iter().any(|c| c.client_message.is_none()),
         channels,
@@ -567,7 +567,7 @@ pub fn forms_ts(ir: &Ir, kernel: &str) -> FormsTs {
                 .filter_map(|f| initial_value(f).map(|v| (property_name(&f.wire_name), v)))
                 .collect();
             let result = submit.map_or_else(|| TypeExpr::atom("unknown"), |f| output_expr(&printer, f));
-            uses_types |= result.flat().contains("T.");
+            uses_types |= result.mentions("T.");
             let decls = [
                 layout::interface(
                     &doc_lines(Some(&format!("The values of the `{}` form.", form.wire_name)), false),
@@ -630,12 +630,12 @@ pub fn forms_ts(ir: &Ir, kernel: &str) -> FormsTs {
                     ))],
                 ),
             ];
-            decls.iter().map(layout::render).collect()
+            decls.into_iter().map(layout::render).collect()
         })
         .collect();
     FormsTs {
         header: HEADER,
-        kernel_import: layout::render(&layout::import(
+        kernel_import: layout::render(layout::import(
             &["MizanError".to_owned(), "mizanCall".to_owned()],
             &string_literal(kernel),
             false,
