@@ -629,7 +629,7 @@ mod tests {
     use super::*;
 
     fn params(names: &[&str]) -> Doc {
-        let printed: Vec<Doc> = names.iter().map(|n| text(*n)).collect();
+        let printed: Vec<Doc> = names.iter().map(|n| text(n.to_string())).collect();
         group(concat(vec![
             text("f("),
             indent(concat(vec![
@@ -664,7 +664,7 @@ mod tests {
             line(),
             text("}"),
         ]));
-        assert_eq!(print(&doc), "{\n  a\n  b\n}");
+        assert_eq!(print(doc), "{\n  a\n  b\n}");
     }
 
     #[test]
@@ -675,12 +675,12 @@ mod tests {
             group(concat(vec![text("a"), line(), text("b")])),
             text("c".repeat(79)),
         ]);
-        assert_eq!(print(&doc), format!("a\nb{}", "c".repeat(79)));
+        assert_eq!(print(doc), format!("a\nb{}", "c".repeat(79)));
     }
 
     #[test]
     fn trailing_spaces_are_trimmed_before_a_newline() {
         let doc = concat(vec![text("a "), hardline(), text("b")]);
-        assert_eq!(print(&doc), "a\nb");
+        assert_eq!(print(doc), "a\nb");
     }
 }
