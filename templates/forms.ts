@@ -101,7 +101,9 @@ function fieldSchema(f: FormField): z.ZodType {
           ),
       );
     case "choice":
-      return blankOk(choice());
+      return f.required
+        ? z.custom((v) => v !== undefined && v !== "", REQUIRED).pipe(choice())
+        : blankOk(choice());
     case "multiple_choice":
       return f.required
         ? z.array(choice()).min(1, REQUIRED)

@@ -96,9 +96,13 @@ pub fn group_broken(contents: Doc, broken: bool) -> Doc {
 }
 
 pub fn group_with_id(contents: Doc, id: GroupId) -> Doc {
+    group_with_id_broken(contents, id, false)
+}
+
+pub fn group_with_id_broken(contents: Doc, id: GroupId, broken: bool) -> Doc {
     Doc::Group(Box::new(Group {
         contents,
-        broken: false,
+        broken,
         id: Some(id),
         expanded: None,
     }))
@@ -285,7 +289,12 @@ struct Cmd<'a> {
 }
 
 /// Prints `doc` starting at column 0, as Prettier would with its default options.
-pub fn print(mut doc: Doc) -> String {
+pub fn print(doc: Doc) -> String {
+    print_with_modes(doc).0
+}
+
+/// [`print`], and whether each group with an id was printed broken.
+pub fn print_with_modes(mut doc: Doc) -> (String, HashMap<GroupId, bool>) {
     propagate_breaks(&mut doc);
     let mut out = String::new();
     let mut pos: usize = 0;
@@ -503,7 +512,11 @@ pub fn print(mut doc: Doc) -> String {
             }
         }
     }
-    out
+    let modes = group_modes
+        .into_iter()
+        .map(|(id, m)| (id, m == Mode::Break))
+        .collect();
+    (out, modes)
 }
 
 /// Whether `next`, followed by the rest of the line from `rest`, fits in `width` columns.

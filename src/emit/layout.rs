@@ -147,6 +147,18 @@ impl TypeExpr {
         matches!(self, TypeExpr::Object(_))
     }
 
+    /// Whether an object type literal appears anywhere in the type.
+    fn has_object(&self) -> bool {
+        match self {
+            TypeExpr::Object(m) => !m.is_empty(),
+            TypeExpr::Atom { .. } => false,
+            TypeExpr::Generic { args, .. } => args.iter().any(TypeExpr::has_object),
+            TypeExpr::Union(m) | TypeExpr::Intersection(m) => m.iter().any(TypeExpr::has_object),
+            TypeExpr::Array(t) => t.has_object(),
+            TypeExpr::Tuple(m) => m.iter().any(|t| t.ty.has_object()),
+        }
+    }
+
     /// Prettier's `isSimpleType`: keywords and references without type arguments.
     fn is_simple(&self) -> bool {
         matches!(self, TypeExpr::Atom { .. })
@@ -371,11 +383,45 @@ fn object_type(members: &[Member], grouped: bool) -> Doc {
         line(),
         text("}"),
     ]);
-    if grouped {
-        group(content)
-    } else {
-        content
+    if !grouped {
+        return content;
     }
+    OBJECTS.with(|t| match t.borrow_mut().as_mut() {
+        Some(tracker) => {
+            let ordinal = tracker.ids.len();
+            let id = GroupId::fresh();
+            tracker.ids.push(id);
+            super::doc::group_with_id_broken(content, id, tracker.forced.contains(&ordinal))
+        }
+        None => group(content),
+    })
+}
+
+/// Object type literals built while a function's return type is laid out: Prettier keeps an
+/// object broken when its source has a line break after `{`, so an object this printer breaks
+/// is one Prettier will treat as broken from then on (see [`function`]).
+struct ObjectTracker {
+    /// The group id of each object literal, in the order they were built.
+    ids: Vec<GroupId>,
+    /// Ordinals of the objects to build broken.
+    forced: std::collections::BTreeSet<usize>,
+}
+
+thread_local! {
+    static OBJECTS: std::cell::RefCell<Option<ObjectTracker>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Builds `t`'s doc with the objects in `forced` broken; returns the ids of all its objects.
+fn tracked_doc(t: &TypeExpr, forced: std::collections::BTreeSet<usize>) -> (Doc, Vec<GroupId>) {
+    OBJECTS.with(|o| {
+        *o.borrow_mut() = Some(ObjectTracker {
+            ids: Vec::new(),
+            forced,
+        })
+    });
+    let doc = t.doc();
+    let ids = OBJECTS.with(|o| o.borrow_mut().take().map(|t| t.ids).unwrap_or_default());
+    (doc, ids)
 }
 
 fn comment_lines(doc: &[String]) -> Vec<Doc> {
@@ -849,22 +895,60 @@ pub fn function(
             text(")"),
         ])
     };
-    let return_doc = returns.map(TypeExpr::doc);
-    let group_params = params.len() == 1
-        && returns
-            .is_some_and(|r| r.is_object() || return_doc.as_ref().is_some_and(Doc::will_break));
+    // Prettier groups the parameters on their own when the return type will break, which it
+    // decides from the source: an object type that our layout breaks counts as broken the next
+    // time Prettier reads the file. So lay out, force the objects that broke, and again, until
+    // that settles.
+    let mut forced = std::collections::BTreeSet::new();
+    let mut signature;
+    let mut passes = 0;
+    loop {
+        passes += 1;
+        let (return_doc, ids) = match returns {
+            Some(r) if r.has_object() => {
+                let (d, ids) = tracked_doc(r, forced.clone());
+                (Some(d), ids)
+            }
+            Some(r) => (Some(r.doc()), Vec::new()),
+            None => (None, Vec::new()),
+        };
+        let group_params = params.len() == 1
+            && returns
+                .is_some_and(|r| r.is_object() || return_doc.as_ref().is_some_and(Doc::will_break));
+        let mut parts = vec![if group_params {
+            group(params_doc.clone())
+        } else {
+            params_doc.clone()
+        }];
+        if let Some(r) = return_doc {
+            parts.push(text(": "));
+            parts.push(r);
+        }
+        signature = group(concat(parts));
+        if ids.is_empty() || passes > 3 {
+            break;
+        }
+        let probe = concat(vec![
+            text(format!("export function {name}")),
+            signature.clone(),
+            text(" {"),
+            hardline(),
+        ]);
+        let (_, modes) = super::doc::print_with_modes(probe);
+        let broken: std::collections::BTreeSet<usize> = ids
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| modes.get(id).copied().unwrap_or(false))
+            .map(|(i, _)| i)
+            .collect();
+        if broken.is_subset(&forced) {
+            break;
+        }
+        forced.extend(broken);
+    }
     let mut parts = comment_lines(doc);
     parts.push(text(format!("export function {name}")));
-    let mut signature = vec![if group_params {
-        group(params_doc)
-    } else {
-        params_doc
-    }];
-    if let Some(r) = return_doc {
-        signature.push(text(": "));
-        signature.push(r);
-    }
-    parts.push(group(concat(signature)));
+    parts.push(signature);
     parts.push(text(" {"));
     let mut inner = Vec::new();
     for stmt in body {

@@ -482,7 +482,11 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
             }
             let mut args = vec![
                 Expr::atom(string_literal(&f.wire_name)),
-                Expr::atom(if params.is_empty() { "{}" } else { "args" }),
+                if params.is_empty() {
+                    Expr::Object(Vec::new())
+                } else {
+                    Expr::atom("args")
+                },
             ];
             if !options.is_empty() {
                 args.push(Expr::Object(options));

@@ -306,7 +306,7 @@ fn mutation_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> (String, bool)
     let mut call_args = vec![Expr::atom(string_literal(&f.wire_name))];
     if !options.is_empty() || !merges.is_empty() {
         call_args.push(if options.is_empty() {
-            Expr::atom("{}")
+            Expr::Object(Vec::new())
         } else {
             Expr::Object(options)
         });
@@ -484,8 +484,10 @@ fn initial_value(f: &FormField) -> Option<Js> {
         | FieldType::Email
         | FieldType::Url
         | FieldType::Date
-        | FieldType::Datetime
-        | FieldType::Choice => Some(Js::Str("\"\"".to_owned())),
+        | FieldType::Datetime => Some(Js::Str("\"\"".to_owned())),
+        // Nothing selected: `""` where the field may stay empty, no value where it may not.
+        FieldType::Choice if !f.required => Some(Js::Str("\"\"".to_owned())),
+        FieldType::Choice => None,
         FieldType::Boolean => Some(Js::Bool(false)),
         FieldType::MultipleChoice => Some(Js::Array(Vec::new())),
         FieldType::Integer | FieldType::Number | FieldType::File => None,
