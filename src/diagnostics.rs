@@ -883,6 +883,15 @@ pub fn name_collision(
     .help("rename one of them on the backend; generated names are part of the client's API and are never renamed silently")
 }
 
+pub fn name_reserved(span: Span, ident: &str, owner: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::names::reserved",
+        format!("{owner} would generate `{ident}`, a name the generated client already uses"),
+    )
+    .at(span, format!("generates `{ident}`"))
+    .help("rename it on the backend; the generated files declare this name for their own use")
+}
+
 // ---- the tool itself -----------------------------------------------------------------------
 
 pub fn internal(what: &str) -> Diagnostic {

@@ -1281,7 +1281,19 @@ impl<'a> Builder<'a> {
     fn assign_names(&mut self, ir: &mut Ir, components: &[Member]) {
         // Every exported name the generated client will have, with who generates it.
         let mut api: IndexMap<String, (String, Span)> = IndexMap::new();
+        // The names the generated files use for themselves come first; an item generating one
+        // of them is refused, since it would redeclare it.
+        let reserved: BTreeSet<&str> = names::STAGE2_EXPORTS
+            .iter()
+            .chain(names::KERNEL_EXPORTS)
+            .chain(names::FILE_HELPERS)
+            .copied()
+            .collect();
         let mut claim = |diags: &mut Vec<Diagnostic>, ident: String, owner: String, span: Span| {
+            if reserved.contains(ident.as_str()) {
+                diags.push(diagnostics::name_reserved(span, &ident, &owner));
+                return;
+            }
             if let Some((first_owner, first_span)) = api.get(&ident) {
                 if *first_owner != owner {
                     diags.push(diagnostics::name_collision(

@@ -92,7 +92,9 @@ pub const RESERVED: &[&str] = &[
 pub const STAGE2_EXPORTS: &[&str] = &[
     "ChannelState",
     "ChannelStatus",
+    "ChannelWithSend",
     "ContextValue",
+    "FieldsOf",
     "FormField",
     "FormFieldError",
     "FormState",
@@ -100,14 +102,34 @@ pub const STAGE2_EXPORTS: &[&str] = &[
     "MizanContextProps",
     "MutateOptions",
     "MutationState",
+    "ProviderProps",
     "useMizan",
+];
+
+/// The generated files' own helpers, which are not exported: no generated name may take them.
+pub const FILE_HELPERS: &[&str] = &[
+    "Merge",
+    "REQUIRED",
+    "createHandle",
+    "fieldSchema",
+    "formSchema",
+    "merge",
+    "provide",
+    "useChannel",
+    "useChannelMessages",
+    "useForm",
+    "useHandle",
+    "useMutation",
+    "useRegistered",
 ];
 
 /// Names the generated files export from the kernel; a schema may not take them.
 pub const KERNEL_EXPORTS: &[&str] = &[
     "CallOptions",
+    "ChannelListener",
     "ChannelSubscription",
     "ContextHandle",
+    "ContextObserver",
     "ContextState",
     "ContextStatus",
     "MizanConfig",
@@ -120,8 +142,10 @@ pub const KERNEL_EXPORTS: &[&str] = &[
     "invalidate",
     "mizanCall",
     "mizanFetch",
+    "observeContext",
     "registerContext",
     "spliceSlot",
+    "stableKey",
     "subscribeChannel",
 ];
 
