@@ -474,9 +474,7 @@ pub fn print_with_modes(mut doc: Doc) -> (String, HashMap<GroupId, bool>) {
                 flat,
                 group,
             } => {
-                let m = group.map_or(mode, |id| {
-                    group_modes.get(&id).copied().unwrap_or(Mode::Flat)
-                });
+                let m = branch_mode(*group, mode, &group_modes);
                 cmds.push(Cmd {
                     indent,
                     mode,
@@ -517,6 +515,12 @@ pub fn print_with_modes(mut doc: Doc) -> (String, HashMap<GroupId, bool>) {
         .map(|(id, m)| (id, m == Mode::Break))
         .collect();
     (out, modes)
+}
+
+/// Which branch of an `IfBreak` applies: its group's mode when it names one (flat until that
+/// group is printed), else the enclosing mode.
+fn branch_mode(group: Option<GroupId>, mode: Mode, modes: &HashMap<GroupId, Mode>) -> Mode {
+    group.map_or(mode, |id| modes.get(&id).copied().unwrap_or(Mode::Flat))
 }
 
 /// Whether `next`, followed by the rest of the line from `rest`, fits in `width` columns.
@@ -605,9 +609,7 @@ fn fits_all<'d>(
                 flat,
                 group,
             } => {
-                let m = group.map_or(mode, |id| {
-                    group_modes.get(&id).copied().unwrap_or(Mode::Flat)
-                });
+                let m = branch_mode(*group, mode, group_modes);
                 cmds.push((mode, if m == Mode::Break { broken } else { flat }));
             }
             Doc::Line { soft, hard } => {

@@ -527,24 +527,7 @@ impl Js {
             Js::Bool(b) => text(b.to_string()),
             Js::Null => text("null"),
             Js::Array(items) => js_array(items),
-            Js::Object(props) => {
-                if props.is_empty() {
-                    return text("{}");
-                }
-                group(concat(vec![
-                    text("{"),
-                    indent(concat(vec![
-                        line(),
-                        join(
-                            &concat(vec![text(","), line()]),
-                            props.iter().map(|(k, v)| js_property(k, v)).collect(),
-                        ),
-                    ])),
-                    if_break(text(","), empty()),
-                    line(),
-                    text("}"),
-                ]))
-            }
+            Js::Object(props) => js_object(props),
         }
     }
 
@@ -552,6 +535,25 @@ impl Js {
     fn is_number(&self) -> bool {
         matches!(self, Js::Num(_))
     }
+}
+
+fn js_object(props: &[(String, Js)]) -> Doc {
+    if props.is_empty() {
+        return text("{}");
+    }
+    group(concat(vec![
+        text("{"),
+        indent(concat(vec![
+            line(),
+            join(
+                &concat(vec![text(","), line()]),
+                props.iter().map(|(k, v)| js_property(k, v)).collect(),
+            ),
+        ])),
+        if_break(text(","), empty()),
+        line(),
+        text("}"),
+    ]))
 }
 
 /// `key: value`, in the assignment layout Prettier picks for an object property.
@@ -715,8 +717,8 @@ pub enum Expr {
         type_args: Vec<TypeExpr>,
         args: Vec<Expr>,
     },
-    /// `{ key: value, ... }` whose values are atoms.
-    Object(Vec<(String, String)>),
+    /// `{ key: value, ... }`.
+    Object(Vec<(String, Js)>),
     /// `call().a?.b`: a call without arguments, then property accesses (each with its `.`).
     Chain { call: String, props: Vec<String> },
     /// `left ?? right` and the like.
@@ -743,7 +745,7 @@ impl Expr {
     fn doc(&self) -> Doc {
         match self {
             Expr::Atom(s) => text(s.clone()),
-            Expr::Object(props) => object_expr(props),
+            Expr::Object(props) => js_object(props),
             Expr::Binary { left, op, right } => group(concat(vec![
                 left.doc(),
                 text(" "),
@@ -771,28 +773,6 @@ impl Expr {
             ]),
         }
     }
-}
-
-fn object_expr(props: &[(String, String)]) -> Doc {
-    if props.is_empty() {
-        return text("{}");
-    }
-    group(concat(vec![
-        text("{"),
-        indent(concat(vec![
-            line(),
-            join(
-                &concat(vec![text(","), line()]),
-                props
-                    .iter()
-                    .map(|(k, v)| group(text(format!("{k}: {v}"))))
-                    .collect(),
-            ),
-        ])),
-        if_break(text(","), empty()),
-        line(),
-        text("}"),
-    ]))
 }
 
 /// Prettier's `printCallArguments` for atoms, calls and a last object literal.

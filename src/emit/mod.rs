@@ -13,7 +13,7 @@ use askama::Template;
 use heck::ToSnakeCase;
 
 use crate::ir::{Context, Function, FunctionKind, Ir, RouteSegment, Transport, TypeKind};
-use layout::{Expr, Param, TypeExpr};
+use layout::{Expr, Js, Param, TypeExpr};
 use ts::{doc_lines, property_name, string_literal, Mode, Printer};
 
 /// The first line of every generated file.
@@ -470,14 +470,14 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
             };
             let mut options = Vec::new();
             if f.upload {
-                options.push(("upload".to_owned(), "true".to_owned()));
+                options.push(("upload".to_owned(), Js::Bool(true)));
                 notes.push(
                     "Sent as multipart/form-data: `Blob` arguments are uploaded as files."
                         .to_owned(),
                 );
             }
             if f.transport == Transport::Websocket {
-                options.push(("websocket".to_owned(), "true".to_owned()));
+                options.push(("websocket".to_owned(), Js::Bool(true)));
                 notes.push("Called over the WebSocket.".to_owned());
             }
             let mut args = vec![

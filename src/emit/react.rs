@@ -298,10 +298,10 @@ fn mutation_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> (String, bool)
     }
     let mut options = Vec::new();
     if f.upload {
-        options.push(("upload".to_owned(), "true".to_owned()));
+        options.push(("upload".to_owned(), Js::Bool(true)));
     }
     if f.transport == Transport::Websocket {
-        options.push(("websocket".to_owned(), "true".to_owned()));
+        options.push(("websocket".to_owned(), Js::Bool(true)));
     }
     let mut call_args = vec![Expr::atom(string_literal(&f.wire_name))];
     if !options.is_empty() || !merges.is_empty() {
