@@ -98,8 +98,7 @@ export function stableKey(value: unknown): string {
 // ---- HTTP ---------------------------------------------------------------------------------
 
 function cookie(name: string): string | undefined {
-  if (typeof document == "undefined") return undefined;
-  for (const part of document.cookie.split("; ")) {
+  for (const part of (globalThis.document?.cookie ?? "").split("; ")) {
     const at = part.indexOf("=");
     if (part.slice(0, at) == name)
       return decodeURIComponent(part.slice(at + 1));
@@ -133,8 +132,8 @@ async function request(path: string, init: RequestInit): Promise<unknown> {
   };
   let res: Response;
   try {
+    // Credentials: fetch's default, same-origin (cookies go to the app's own origin).
     res = await (config.fetch ?? fetch).call(globalThis, base() + path, {
-      credentials: "same-origin",
       ...init,
       headers,
     });
@@ -148,8 +147,8 @@ async function request(path: string, init: RequestInit): Promise<unknown> {
   return res.json();
 }
 
-const isBlob = (v: unknown): v is Blob =>
-  typeof Blob != "undefined" && v instanceof Blob;
+// Blob is global in browsers and in Node 18 and later.
+const isBlob = (v: unknown): v is Blob => v instanceof Blob;
 
 /** Query string of context params: strings as they are, numbers and booleans in decimal,
  * anything else as compact JSON; keys sorted. */
@@ -159,12 +158,8 @@ export function queryString(params: Params): string {
     .filter((k) => params[k] !== undefined)
     .map((k) => {
       const v = params[k];
-      const text =
-        typeof v == "string"
-          ? v
-          : typeof v == "number" || typeof v == "boolean"
-            ? String(v)
-            : JSON.stringify(v);
+      // Objects, arrays and null as JSON; strings, numbers and booleans as themselves.
+      const text = typeof v == "object" ? JSON.stringify(v) : String(v);
       return encodeURIComponent(k) + "=" + encodeURIComponent(text);
     })
     .join("&");
@@ -487,47 +482,61 @@ let retries = 0;
 const replies = new Map<number, (frame: Frame) => void>();
 const channels = new Map<string, Channel>();
 
+/** Opens the app's socket. Browsers cannot set headers on a WebSocket, so the `X-Mizan-Token`
+ * of `getHeaders()` goes along as `?token=`; cookies go as they do with HTTP. */
 function connect(): Promise<WebSocket> {
-  return (socket ??= new Promise((resolve, reject) => {
+  const current: Promise<WebSocket> = (socket ??= (async () => {
+    const token = (await config.getHeaders?.())?.["X-Mizan-Token"];
     const url = new URL(
       base() + "/ws/",
-      typeof location == "undefined" ? "http://localhost/" : location.href,
+      globalThis.location?.href ?? "http://localhost/",
     );
     url.protocol = url.protocol.replace("http", "ws");
+    if (token) url.searchParams.set("token", token);
     const ws = new (config.WebSocket ?? WebSocket)(url.href);
-    ws.onopen = () => {
-      retries = 0;
-      resolve(ws);
-    };
-    ws.onmessage = (event) => {
-      const frame = JSON.parse(String(event.data)) as Frame;
-      if (frame.id === undefined) {
-        for (const ch of channels.values())
-          if (ch.sub === frame.sub)
-            for (const l of ch.listeners) l(frame.message);
-      } else {
-        replies.get(frame.id)?.(frame);
-        replies.delete(frame.id);
-      }
-    };
-    ws.onclose = () => {
-      socket = undefined;
-      reject(new MizanError("NETWORK_ERROR", "WebSocket closed"));
-      for (const reply of replies.values())
-        reply({
-          error: { code: "NETWORK_ERROR", message: "WebSocket closed" },
-        });
-      replies.clear();
-      // Channels survive a dropped socket: reconnect with backoff and subscribe again.
-      if (channels.size)
-        setTimeout(
-          () => {
-            for (const ch of channels.values()) void resubscribe(ch);
-          },
-          Math.min(30000, 250 << retries++),
-        );
-    };
-  }));
+    return new Promise<WebSocket>((resolve, reject) => {
+      ws.onopen = () => {
+        retries = 0;
+        resolve(ws);
+      };
+      ws.onmessage = (event) => {
+        const frame = JSON.parse(String(event.data)) as Frame;
+        if (frame.id === undefined) {
+          for (const ch of channels.values())
+            if (ch.sub === frame.sub)
+              for (const l of ch.listeners) l(frame.message);
+        } else {
+          replies.get(frame.id)?.(frame);
+          replies.delete(frame.id);
+        }
+      };
+      ws.onclose = () => {
+        reject(closed);
+        // A socket that disconnect() replaced has already failed its calls.
+        if (socket != current) return;
+        socket = undefined;
+        failCalls();
+        // Channels survive a dropped socket: reconnect with backoff and subscribe again.
+        if (channels.size)
+          setTimeout(
+            () => {
+              for (const ch of channels.values()) void resubscribe(ch);
+            },
+            Math.min(30000, 250 << retries++),
+          );
+      };
+    });
+  })());
+  return current;
+}
+
+const closed = new MizanError("NETWORK_ERROR", "WebSocket closed");
+
+/** Fails every call waiting for an answer on the socket. */
+function failCalls(): void {
+  for (const reply of replies.values())
+    reply({ error: closed as unknown as Params });
+  replies.clear();
 }
 
 async function send(
@@ -612,10 +621,7 @@ export function subscribeChannel<M = unknown, C = unknown>(
     async send(message) {
       await c.ready;
       if (c.sub === undefined)
-        throw new MizanError(
-          "NOT_SUBSCRIBED",
-          "the channel subscription is not active",
-        );
+        throw new MizanError("NOT_SUBSCRIBED", "the channel is not subscribed");
       check(await send({ op: "send", sub: c.sub, message }));
     },
     close() {
@@ -632,6 +638,9 @@ export function subscribeChannel<M = unknown, C = unknown>(
 /** Closes the app's WebSocket and ends every channel subscription (for example on sign-out, so
  * that the next socket carries the new credentials). Calls reconnect on demand. */
 export function disconnect(): void {
+  const old = socket;
+  socket = undefined;
   channels.clear();
-  void socket?.then((ws) => ws.close());
+  failCalls();
+  void old?.then((ws) => ws.close());
 }

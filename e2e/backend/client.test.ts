@@ -182,3 +182,12 @@ test("WebSocket calls and chat messages", async () => {
   sub.close();
   api.disconnect();
 });
+
+test("the socket carries the MWT of getHeaders(), so WebSocket calls know the caller", async () => {
+  const me = await as(mwt(1), () => api.callWsWhoami());
+  assert.equal(me?.username, "ada");
+  // The credentials are the socket's: a new identity needs a new socket.
+  api.disconnect();
+  assert.equal(await api.callWsWhoami(), null);
+  api.disconnect();
+});

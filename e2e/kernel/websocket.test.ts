@@ -81,3 +81,25 @@ test("a dropped socket reconnects and subscribes again", async () => {
   assert.deepEqual(got, ["after reconnect"]);
   sub.close();
 });
+
+test("disconnect() fails the calls in flight and the next call opens a socket with the token", async () => {
+  const before = FakeSocket.last();
+  const start = before.sent.length;
+  const pending = k.mizanCall("ws_whoami", {}, { websocket: true });
+  await frame(before, start);
+  k.disconnect();
+  await assert.rejects(pending, { code: "NETWORK_ERROR" });
+
+  // The socket carries the X-Mizan-Token of getHeaders() as ?token=, and the old socket's
+  // closing does not touch the new one.
+  k.configure({ getHeaders: () => ({ "X-Mizan-Token": "t.o.k" }) });
+  const call = k.mizanCall("ws_whoami", {}, { websocket: true });
+  for (let i = 0; i < 50 && FakeSocket.last() === before; i++) await tick();
+  const socket = FakeSocket.last();
+  assert.notEqual(socket, before);
+  assert.equal(socket.url, "ws://test.local/api/mizan/ws/?token=t.o.k");
+  const f = await frame(socket, 0);
+  socket.receive({ id: f["id"] as number, result: { username: "ada" } });
+  assert.deepEqual(await call, { username: "ada" });
+  k.configure({ getHeaders: () => ({}) });
+});
