@@ -78,13 +78,10 @@ impl TypeExpr {
     /// A union, flattened (TypeScript does not nest unions without parentheses) and with
     /// duplicate members removed.
     pub fn union(members: Vec<TypeExpr>) -> TypeExpr {
-        let mut flat: Vec<TypeExpr> = Vec::new();
-        for m in members {
-            match m {
-                TypeExpr::Union(inner) => flat.extend(inner),
-                other => flat.push(other),
-            }
-        }
+        let mut flat = flatten(members, |m| match m {
+            TypeExpr::Union(inner) => Ok(inner),
+            other => Err(other),
+        });
         let mut seen = std::collections::BTreeSet::new();
         flat.retain(|m| {
             seen.insert(match m {
@@ -100,17 +97,22 @@ impl TypeExpr {
     }
 
     pub fn intersection(members: Vec<TypeExpr>) -> TypeExpr {
-        let mut flat: Vec<TypeExpr> = Vec::new();
-        for m in members {
-            match m {
-                TypeExpr::Intersection(inner) => flat.extend(inner),
-                other => flat.push(other),
-            }
-        }
+        let mut flat = flatten(members, |m| match m {
+            TypeExpr::Intersection(inner) => Ok(inner),
+            other => Err(other),
+        });
         if flat.len() == 1 {
             flat.pop().unwrap_or_else(|| TypeExpr::atom("unknown"))
         } else {
             TypeExpr::Intersection(flat)
+        }
+    }
+
+    /// `name<args>`.
+    pub fn generic(name: &str, args: Vec<TypeExpr>) -> TypeExpr {
+        TypeExpr::Generic {
+            name: name.to_owned(),
+            args,
         }
     }
 
@@ -210,16 +212,7 @@ impl TypeExpr {
                         ]))
                     })
                     .collect();
-                group(concat(vec![
-                    text("["),
-                    indent(concat(vec![
-                        softline(),
-                        join(&concat(vec![text(","), line()]), items),
-                    ])),
-                    if_break(text(","), empty()),
-                    softline(),
-                    text("]"),
-                ]))
+                group(delimited(text("["), items, ",", false, text("]")))
             }
             TypeExpr::Intersection(members) => {
                 let doc = intersection(members);
@@ -232,6 +225,40 @@ impl TypeExpr {
             TypeExpr::Union(members) => union(members, place),
         }
     }
+}
+
+/// Members of the same kind spliced into the list (`inner` gives a member's own members, or
+/// gives it back when it is of another kind): TypeScript does not nest unions or intersections
+/// without parentheses.
+fn flatten(
+    members: Vec<TypeExpr>,
+    inner: impl Fn(TypeExpr) -> Result<Vec<TypeExpr>, TypeExpr>,
+) -> Vec<TypeExpr> {
+    let mut flat = Vec::new();
+    for m in members {
+        match inner(m) {
+            Ok(nested) => flat.extend(nested),
+            Err(other) => flat.push(other),
+        }
+    }
+    flat
+}
+
+/// A bracketed list as Prettier prints one: `open`, the items separated by `sep` and a line,
+/// `sep` once more when broken, `close`. `spaced` lists (objects, imports) have a space inside
+/// the brackets when flat. Not grouped: callers decide.
+fn delimited(open: Doc, items: Vec<Doc>, sep: &'static str, spaced: bool, close: Doc) -> Doc {
+    let edge = || if spaced { line() } else { softline() };
+    concat(vec![
+        open,
+        indent(concat(vec![
+            edge(),
+            join(&concat(vec![text(sep), line()]), items),
+        ])),
+        if_break(text(sep), empty()),
+        edge(),
+        close,
+    ])
 }
 
 /// Prettier's `shouldHugUnionType`: one object-like member, the others `null`.
@@ -370,19 +397,13 @@ fn object_type(members: &[Member], grouped: bool) -> Doc {
     if members.is_empty() {
         return text("{}");
     }
-    let content = concat(vec![
+    let content = delimited(
         text("{"),
-        indent(concat(vec![
-            line(),
-            join(
-                &concat(vec![text(";"), line()]),
-                members.iter().map(member_doc).collect(),
-            ),
-        ])),
-        if_break(text(";"), empty()),
-        line(),
+        members.iter().map(member_doc).collect(),
+        ";",
+        true,
         text("}"),
-    ]);
+    );
     if !grouped {
         return content;
     }
@@ -541,19 +562,13 @@ fn js_object(props: &[(String, Js)]) -> Doc {
     if props.is_empty() {
         return text("{}");
     }
-    group(concat(vec![
+    group(delimited(
         text("{"),
-        indent(concat(vec![
-            line(),
-            join(
-                &concat(vec![text(","), line()]),
-                props.iter().map(|(k, v)| js_property(k, v)).collect(),
-            ),
-        ])),
-        if_break(text(","), empty()),
-        line(),
+        props.iter().map(|(k, v)| js_property(k, v)).collect(),
+        ",",
+        true,
         text("}"),
-    ]))
+    ))
 }
 
 /// `key: value`, in the assignment layout Prettier picks for an object property.
@@ -623,19 +638,13 @@ fn js_array(items: &[Js]) -> Doc {
     });
     let should_break = items.len() > 1 && items.iter().all(big) && same_kind;
     group_broken(
-        concat(vec![
+        delimited(
             text("["),
-            indent(concat(vec![
-                softline(),
-                join(
-                    &concat(vec![text(","), line()]),
-                    items.iter().map(|i| group(i.doc())).collect(),
-                ),
-                if_break(text(","), empty()),
-            ])),
-            softline(),
+            items.iter().map(|i| group(i.doc())).collect(),
+            ",",
+            false,
             text("]"),
-        ]),
+        ),
         should_break,
     )
 }
@@ -861,19 +870,13 @@ pub fn function(
     } else if hug {
         concat(vec![text("("), params[0].doc(true), text(")")])
     } else {
-        concat(vec![
+        delimited(
             text("("),
-            indent(concat(vec![
-                softline(),
-                join(
-                    &concat(vec![text(","), line()]),
-                    params.iter().map(|p| p.doc(false)).collect(),
-                ),
-            ])),
-            if_break(text(","), empty()),
-            softline(),
+            params.iter().map(|p| p.doc(false)).collect(),
+            ",",
+            false,
             text(")"),
-        ])
+        )
     };
     // Prettier groups the parameters on their own when the return type will break, which it
     // decides from the source: an object type that our layout breaks counts as broken the next
@@ -947,19 +950,13 @@ pub fn import(names: &[String], source: &str, type_only: bool) -> Doc {
     if names.len() == 1 {
         return text(format!("{keyword}{{ {} }} from {source};", names[0]));
     }
-    group(concat(vec![
+    group(delimited(
         text(format!("{keyword}{{")),
-        indent(concat(vec![
-            line(),
-            join(
-                &concat(vec![text(","), line()]),
-                names.iter().map(|n| text(n.clone())).collect(),
-            ),
-        ])),
-        if_break(text(","), empty()),
-        line(),
+        names.iter().map(|n| text(n.clone())).collect(),
+        ",",
+        true,
         text(format!("}} from {source};")),
-    ]))
+    ))
 }
 
 /// Prints one top-level statement (or a run of them) as Prettier would, without a final
@@ -971,12 +968,11 @@ pub fn render(doc: Doc) -> String {
 /// Prettier's spelling of a JSON number literal: lower-case, no `+` in the exponent, no
 /// trailing zeros after the first decimal digit, no trailing dot.
 pub fn number_literal(raw: &str) -> String {
-    let mut s = raw.to_ascii_lowercase().replace("e+", "e");
-    let (mantissa, exponent) = match s.find('e') {
-        Some(i) => (s[..i].to_owned(), s[i..].to_owned()),
-        None => (s.clone(), String::new()),
+    let s = raw.to_ascii_lowercase().replace("e+", "e");
+    let (mut m, exponent) = match s.find('e') {
+        Some(i) => (s[..i].to_owned(), &s[i..]),
+        None => (s.clone(), ""),
     };
-    let mut m = mantissa;
     if let Some(dot) = m.find('.') {
         // (\.\d+?)0+ → keep at least one decimal digit.
         while m.len() > dot + 2 && m.ends_with('0') {
@@ -986,13 +982,10 @@ pub fn number_literal(raw: &str) -> String {
             m.pop();
         }
     }
-    let exponent = if exponent == "e0" || exponent == "e-0" {
-        String::new()
-    } else {
-        exponent
-    };
-    s = m + &exponent;
-    s
+    if exponent != "e0" && exponent != "e-0" {
+        m.push_str(exponent);
+    }
+    m
 }
 
 #[cfg(test)]

@@ -177,14 +177,7 @@ struct ContextTs {
 
 fn context_ts(ir: &Ir, c: &Context, kernel: &str) -> ContextTs {
     let printer = Printer::new(ir, "T.");
-    let mut members: Vec<&Function> = c
-        .functions
-        .iter()
-        .map(|id| ir.function(*id))
-        .filter(|f| !f.private)
-        .collect();
-    members.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
-    let slots: Vec<layout::Member> = members
+    let slots: Vec<layout::Member> = slot_functions(ir, c)
         .iter()
         .map(|f| layout::Member {
             doc: doc_lines(f.description.as_deref(), false),
@@ -231,10 +224,10 @@ fn context_ts(ir: &Ir, c: &Context, kernel: &str) -> ContextTs {
             ty: Some(TypeExpr::reference(params_name)),
             default: (!has_required).then(|| "{}".to_owned()),
         }],
-        Some(&TypeExpr::Generic {
-            name: "Promise".to_owned(),
-            args: vec![TypeExpr::reference(data)],
-        }),
+        Some(&TypeExpr::generic(
+            "Promise",
+            vec![TypeExpr::reference(data)],
+        )),
         vec![layout::return_statement(&Expr::call(
             "mizanFetch",
             Vec::new(),
@@ -247,6 +240,18 @@ fn context_ts(ir: &Ir, c: &Context, kernel: &str) -> ContextTs {
         uses_types,
         declarations: declarations.into_iter().map(layout::render).collect(),
     }
+}
+
+/// The functions that fill a context's bundle (its public members), in slot order: by name.
+pub(crate) fn slot_functions<'a>(ir: &'a Ir, c: &Context) -> Vec<&'a Function> {
+    let mut members: Vec<&Function> = c
+        .functions
+        .iter()
+        .map(|id| ir.function(*id))
+        .filter(|f| !f.private)
+        .collect();
+    members.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
+    members
 }
 
 /// A function's result type: its output, `| null` when the result may be null.
@@ -335,16 +340,10 @@ fn index_ts(ir: &Ir, kernel: &str, context_files: Vec<String>, stage2: Vec<Strin
                 Param::new("params", printer.expr(&ch.params, Mode::Input)),
                 Param::new(
                     "listener",
-                    TypeExpr::Generic {
-                        name: "ChannelListener".to_owned(),
-                        args: vec![message.clone()],
-                    },
+                    TypeExpr::generic("ChannelListener", vec![message.clone()]),
                 ),
             ],
-            returns: TypeExpr::Generic {
-                name: "ChannelSubscription".to_owned(),
-                args: vec![client.clone()],
-            },
+            returns: TypeExpr::generic("ChannelSubscription", vec![client.clone()]),
             body: Expr::call(
                 "subscribeChannel",
                 vec![message, client],
@@ -494,10 +493,7 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
             (
                 format!("call{}", f.ident),
                 params,
-                TypeExpr::Generic {
-                    name: "Promise".to_owned(),
-                    args: vec![output_expr(printer, f)],
-                },
+                TypeExpr::generic("Promise", vec![output_expr(printer, f)]),
                 Expr::call("mizanCall", Vec::new(), args),
             )
         }

@@ -6,7 +6,7 @@ use askama::Template;
 use super::doc::{concat, text};
 use super::layout::{self, Expr, Js, Param, TupleMember, TypeExpr};
 use super::ts::{doc_lines, property_name, string_literal, Mode, Printer};
-use super::{context_file_name, output_expr, HEADER};
+use super::{context_file_name, output_expr, slot_functions, HEADER};
 use crate::ir::{Channel, FieldType, Form, FormField, Function, FunctionKind, Ir, Transport};
 
 // ---- react.tsx -----------------------------------------------------------------------------
@@ -136,10 +136,7 @@ pub fn react_tsx(ir: &Ir, kernel: &str) -> ReactTsx {
             ),
             &context_hook,
             &[],
-            Some(&TypeExpr::Generic {
-                name: "ContextValue".to_owned(),
-                args: vec![TypeExpr::reference(data)],
-            }),
+            Some(&TypeExpr::generic("ContextValue", vec![TypeExpr::reference(data)])),
             vec![layout::return_statement(&Expr::call(
                 "useHandle",
                 Vec::new(),
@@ -151,14 +148,7 @@ pub fn react_tsx(ir: &Ir, kernel: &str) -> ReactTsx {
                 ],
             ))],
         ));
-        let mut fns: Vec<&Function> = c
-            .functions
-            .iter()
-            .map(|id| ir.function(*id))
-            .filter(|f| !f.private)
-            .collect();
-        fns.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
-        for f in fns {
+        for f in slot_functions(ir, c) {
             let ty = output_expr(&printer, f).or_null();
             uses_types |= ty.mentions("T.");
             let access = if crate::ir::names::is_identifier(&f.wire_name) {
@@ -290,10 +280,7 @@ fn mutation_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> (String, bool)
         args_tuple.push(TupleMember {
             label: Some("options?".to_owned()),
             rest: false,
-            ty: TypeExpr::Generic {
-                name: "MutateOptions".to_owned(),
-                args: vec![result.clone()],
-            },
+            ty: TypeExpr::generic("MutateOptions", vec![result.clone()]),
         });
     }
     let mut options = Vec::new();
@@ -331,10 +318,10 @@ fn mutation_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> (String, bool)
         &doc_lines(Some(&doc), false),
         &format!("use{}", f.ident),
         &[],
-        Some(&TypeExpr::Generic {
-            name: "MutationState".to_owned(),
-            args: vec![TypeExpr::Tuple(args_tuple), result],
-        }),
+        Some(&TypeExpr::generic(
+            "MutationState",
+            vec![TypeExpr::Tuple(args_tuple), result],
+        )),
         vec![layout::return_statement(&Expr::call(
             "useMutation",
             Vec::new(),
@@ -368,17 +355,11 @@ pub fn channels_ts(ir: &Ir, kernel: &str) -> ChannelsTs {
             let message = printer.expr(&ch.server_message, Mode::Output);
             let (returns, helper) = match &ch.client_message {
                 Some(m) => (
-                    TypeExpr::Generic {
-                        name: "ChannelWithSend".to_owned(),
-                        args: vec![message, printer.expr(m, Mode::Input)],
-                    },
+                    TypeExpr::generic("ChannelWithSend", vec![message, printer.expr(m, Mode::Input)]),
                     "useChannel",
                 ),
                 None => (
-                    TypeExpr::Generic {
-                        name: "ChannelState".to_owned(),
-                        args: vec![message],
-                    },
+                    TypeExpr::generic("ChannelState", vec![message]),
                     "useChannelMessages",
                 ),
             };
@@ -616,10 +597,7 @@ pub fn forms_ts(ir: &Ir, kernel: &str) -> FormsTs {
                     ),
                     &format!("use{}Form", form.ident),
                     &[],
-                    Some(&TypeExpr::Generic {
-                        name: "FormState".to_owned(),
-                        args: vec![TypeExpr::reference(data.clone()), result],
-                    }),
+                    Some(&TypeExpr::generic("FormState", vec![TypeExpr::reference(data.clone()), result])),
                     vec![layout::return_statement(&Expr::call(
                         "useForm",
                         Vec::new(),
