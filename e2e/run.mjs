@@ -82,15 +82,19 @@ console.log("tsc: generated React code against React 18's types");
 run(process.execPath, [tsc, "-p", join(here, "tsconfig.react18.json")]);
 console.log("tsc: kernel tests");
 run(process.execPath, [tsc, "-p", join(here, "tsconfig.kernel.json")]);
+console.log("tsc: the runtime modules and their unit tests");
+run(process.execPath, [tsc, "-p", join(here, "tsconfig.runtime.json")]);
 
 const out = join(here, ".build");
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out);
 const testsIn = (dir) => readdirSync(join(here, dir)).filter((f) => /\.test\.tsx?$/.test(f)).sort().map((f) => join(here, dir, f));
 const built = (f) => join(out, f.slice(here.length + 1).replace(/\.tsx?$/, ".mjs"));
-const plain = [...testsIn("kernel"), ...testsIn("backend")];
+// Runtime unit tests: `.ts` ones need no DOM, `.tsx` ones render React on jsdom.
+const runtimeTests = testsIn("runtime");
+const plain = [...testsIn("kernel"), ...runtimeTests.filter((f) => f.endsWith(".ts")), ...testsIn("backend")];
 const browserTests = testsIn("browser");
-const react = testsIn("react");
+const react = [...runtimeTests.filter((f) => f.endsWith(".tsx")), ...testsIn("react")];
 const dom = join(here, "react", "dom.ts");
 /** Bundles test files for Node. npm packages stay external and load at run time from the
  * node_modules nearest to `outdir`: one React for the app code and the tests. */

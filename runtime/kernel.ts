@@ -1,5 +1,7 @@
-// The Mizan client kernel: the client side of the Mizan protocol (docs/PROTOCOL.md §3–§5).
-// Generated code calls into it; apps use configure(), hydrate(), initSession() and MizanError.
+// The Mizan client kernel: the client side of the Mizan protocol (docs/PROTOCOL.md §3–§4),
+// framework-free. createMizanClient() returns a client that owns every piece of request state;
+// generated code calls mizanCall() and mizanFetch(), which use options.client or the default
+// client that configure() sets up.
 
 export type Params = Record<string, unknown>;
 export type Invalidation =
@@ -16,49 +18,97 @@ export interface CallEnvelope {
   invalidate?: Invalidation[];
   merge?: MergeEntry[];
 }
-export interface CallOptions {
+/** One successful call's cache effects, delivered to onEffects listeners before the call resolves. */
+export interface Effects {
+  fn: string;
+  invalidate: Invalidation[];
+  merge: MergeEntry[];
+}
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+export interface CallOptions extends RequestOptions {
   /** Send as multipart/form-data; Blob arguments become file parts. */
   upload?: boolean;
-  /** Call over the app's WebSocket instead of the transport. */
+  /** Call over the client's WebSocket instead of the transport. */
   websocket?: boolean;
 }
 /** How calls and context fetches reach the server. HTTP by default; any object of this shape
- * (WebSocket, Tauri IPC, a test double) plugs in through configure({ transport }). */
+ * (Tauri IPC, a test double) plugs in through createMizanClient({ transport }). */
 export interface MizanTransport {
   call(fn: string, args: Params, options: CallOptions): Promise<CallEnvelope>;
-  fetch(context: string, params: Params): Promise<unknown>;
+  fetch(
+    context: string,
+    params: Params,
+    options: RequestOptions,
+  ): Promise<unknown>;
 }
 export interface MizanConfig {
   /** Where the Mizan endpoints are mounted. Default "/api/mizan". */
   baseUrl?: string;
   /** Extra headers for every request (for example X-Mizan-Token). */
   getHeaders?: () => Record<string, string> | Promise<Record<string, string>>;
-  /** CSRF cookie and header names. Default csrftoken / X-CSRFToken. */
-  csrf?: { cookieName?: string; headerName?: string };
+  /** CSRF cookie and header names (default csrftoken / X-CSRFToken); `token()` supplies the
+   * token where there is no document.cookie (server rendering, native apps). */
+  csrf?: {
+    cookieName?: string;
+    headerName?: string;
+    token?: () => string | undefined;
+  };
   transport?: MizanTransport;
   fetch?: typeof fetch;
   /** WebSocket constructor, for runtimes without a global one. */
   WebSocket?: new (url: string) => WebSocket;
 }
-export type ContextStatus = "idle" | "loading" | "success" | "error";
-export interface ContextState<D = unknown> {
-  data: D | null;
-  status: ContextStatus;
-  error: MizanError | null;
+/** Per-call options every generated `call…` and `fetch…` function takes. */
+export interface ClientOptions {
+  client?: MizanClient;
+  signal?: AbortSignal;
 }
-export interface ContextObserver<D = unknown> {
-  getState(): ContextState<D>;
-  subscribe(listener: () => void): () => void;
+export type ChannelStatus = "connecting" | "open" | "closed" | "error";
+export interface ChannelSubscription<C = unknown> {
+  /** Settles once the server has answered the (first) subscribe request. */
+  ready: Promise<void>;
+  status(): ChannelStatus;
+  /** Sends a client message on the subscription (channels that declare one). */
+  send(message: C): Promise<void>;
+  /** Stops listening; the server subscription ends with its last listener. */
+  close(): void;
 }
-export interface ContextHandle<D = unknown> extends ContextObserver<D> {
-  refetch(): Promise<void>;
-  unregister(): void;
+export interface SubscribeOptions {
+  /** Called with the current status at once, then on every change. */
+  onStatus?: (status: ChannelStatus) => void;
+}
+export interface MizanClient {
+  readonly baseUrl: string;
+  call<R = unknown>(
+    fn: string,
+    args?: object,
+    options?: CallOptions,
+  ): Promise<R>;
+  fetch<D = unknown>(
+    context: string,
+    params?: object,
+    options?: RequestOptions,
+  ): Promise<D>;
+  subscribe<M = unknown, C = unknown>(
+    channel: string,
+    params: object,
+    listener: (message: M) => void,
+    options?: SubscribeOptions,
+  ): ChannelSubscription<C>;
+  /** Listens to every successful call's effects; returns the unsubscribe function. */
+  onEffects(listener: (effects: Effects) => void): () => void;
+  /** Sets the CSRF cookie (GET /session/). */
+  initSession(options?: RequestOptions): Promise<void>;
+  /** Closes the socket, fails its pending calls and closes every channel subscription. */
+  disconnect(): void;
 }
 
 export class MizanError extends Error {
-  readonly code: string;
-  readonly status: number;
-  readonly details: unknown;
+  declare readonly code: string;
+  declare readonly status: number;
+  declare readonly details: unknown;
   constructor(
     code: string,
     message: string,
@@ -73,29 +123,37 @@ export class MizanError extends Error {
   }
 }
 
-let config: MizanConfig = {};
-
-/** Sets how the client reaches the server; later calls override earlier ones key by key. */
-export function configure(options: MizanConfig): void {
-  config = { ...config, ...options };
-}
-
-const base = (): string => (config.baseUrl ?? "/api/mizan").replace(/\/$/, "");
 const isObject = (v: unknown): v is Params =>
   !!v && typeof v === "object" && !Array.isArray(v);
+const noop = () => {};
 
 /** Key-sorted compact JSON: the same params in any order give the same key. */
 export function stableKey(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) =>
     isObject(v)
       ? Object.fromEntries(
-          Object.entries(v).sort(([a], [b]) => (a < b ? -1 : +(a > b))),
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
         )
       : v,
   );
 }
 
-// ---- HTTP ---------------------------------------------------------------------------------
+/** Query string of context params: strings as they are, numbers and booleans in decimal,
+ * anything else as compact JSON; keys sorted; undefined members left out. */
+export function queryString(params: Params): string {
+  const q = Object.keys(params)
+    .sort()
+    .filter((k) => params[k] !== undefined)
+    .map((k) => {
+      const v = params[k];
+      const text = typeof v == "object" ? JSON.stringify(v) : String(v);
+      return encodeURIComponent(k) + "=" + encodeURIComponent(text);
+    })
+    .join("&");
+  return q && "?" + q;
+}
 
 function cookie(name: string): string | undefined {
   for (const part of (globalThis.document?.cookie ?? "").split("; ")) {
@@ -106,541 +164,525 @@ function cookie(name: string): string | undefined {
   return undefined;
 }
 
-async function toError(res: Response): Promise<MizanError> {
-  const body = (await res.json().catch(() => null)) as Params | null;
-  const e = body?.["error"];
-  // {"error": {...}} or Django's {"error": true, "code", ...}
-  const env = (isObject(e) ? e : e === true ? body : null) as Params | null;
+/** The error of an answer: `{"error": {...}}`, Django's `{"error": true, "code", ...}`, else
+ * `HTTP_<status>`. */
+function toError(body: unknown, status: number, text = ""): MizanError {
+  const e = isObject(body) ? body["error"] : null;
+  const env = isObject(e) ? e : e === true ? (body as Params) : null;
   return typeof env?.["code"] == "string"
     ? new MizanError(
         env["code"],
         String(env["message"] ?? ""),
-        res.status,
+        status,
         env["details"] ?? null,
       )
-    : new MizanError(
-        "HTTP_" + res.status,
-        res.statusText || "HTTP " + res.status,
-        res.status,
-      );
+    : new MizanError("HTTP_" + status, text || "HTTP " + status, status);
 }
 
-async function request(path: string, init: RequestInit): Promise<unknown> {
-  const headers = {
-    ...(await config.getHeaders?.()),
-    ...(init.headers as Record<string, string>),
-  };
-  let res: Response;
-  try {
-    // Credentials: fetch's default, same-origin (cookies go to the app's own origin).
-    res = await (config.fetch ?? fetch).call(globalThis, base() + path, {
-      ...init,
-      headers,
-    });
-  } catch (e) {
-    throw new MizanError(
-      "NETWORK_ERROR",
-      e instanceof Error ? e.message : String(e),
-    );
-  }
-  if (!res.ok) throw await toError(res);
-  return res.json();
-}
-
-// Blob is global in browsers and in Node 18 and later.
-const isBlob = (v: unknown): v is Blob => v instanceof Blob;
-
-/** Query string of context params: strings as they are, numbers and booleans in decimal,
- * anything else as compact JSON; keys sorted. */
-export function queryString(params: Params): string {
-  const q = Object.keys(params)
-    .sort()
-    .filter((k) => params[k] !== undefined)
-    .map((k) => {
-      const v = params[k];
-      // Objects, arrays and null as JSON; strings, numbers and booleans as themselves.
-      const text = typeof v == "object" ? JSON.stringify(v) : String(v);
-      return encodeURIComponent(k) + "=" + encodeURIComponent(text);
-    })
-    .join("&");
-  return q && "?" + q;
-}
-
-export const httpTransport: MizanTransport = {
-  call(fn, args, options) {
-    const headers: Record<string, string> = {};
-    const { cookieName = "csrftoken", headerName = "X-CSRFToken" } =
-      config.csrf ?? {};
-    const token = cookie(cookieName);
-    if (token) headers[headerName] = token;
-    let body: BodyInit;
-    if (options.upload) {
-      const form = new FormData();
-      const rest: Params = {};
-      const files: [string, Blob][] = [];
-      for (const [k, v] of Object.entries(args)) {
-        const list =
-          Array.isArray(v) && v.length && v.every(isBlob)
-            ? v
-            : isBlob(v)
-              ? [v]
-              : null;
-        if (list) for (const f of list) files.push([k, f]);
-        else rest[k] = v;
-      }
-      form.append("fn", fn);
-      form.append("args", JSON.stringify(rest));
-      for (const [k, f] of files) form.append(k, f);
-      body = form;
-    } else {
-      headers["Content-Type"] = "application/json";
-      body = JSON.stringify({ fn, args });
-    }
-    return request("/call/", {
-      method: "POST",
-      headers,
-      body,
-    }) as Promise<CallEnvelope>;
-  },
-  fetch: (context, params) =>
-    request(
-      "/ctx/" + encodeURIComponent(context) + "/" + queryString(params),
-      {},
-    ),
-};
-
-/** Sets the CSRF cookie (GET /session/); call once before the first mutation of a
- * cookie-authenticated session. */
-export async function initSession(): Promise<void> {
-  await request("/session/", {});
-}
-
-// ---- calls and fetches ----------------------------------------------------------------------
-
-const transport = (): MizanTransport => config.transport ?? httpTransport;
-
-/** Calls a server function, then applies the merges and invalidations it announces. Never
- * retried: a mutation must not run twice. */
-export async function mizanCall<R>(
-  fn: string,
-  args: object = {},
-  options: CallOptions = {},
-): Promise<R> {
-  const a = args as Params;
-  const envelope = await (options.websocket
-    ? wsCall(fn, a)
-    : transport().call(fn, a, options));
-  if (envelope.merge)
-    for (const m of envelope.merge)
-      spliceSlot(m.context, m.slot, m.value, m.params);
-  if (envelope.invalidate) invalidate(envelope.invalidate);
-  return envelope.result as R;
-}
-
-const inflight = new Map<string, Promise<unknown>>();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Fetches one context bundle. Identical concurrent fetches share one request (`fresh` starts
- * a new one, which later fetches share instead); network errors and 5xx answers are retried
- * twice (after about 200 ms, then 400 ms). */
-export function mizanFetch<D>(
-  context: string,
-  params: object = {},
-  fresh = false,
-): Promise<D> {
-  const key = context + stableKey(params);
-  let p = fresh ? undefined : inflight.get(key);
-  if (!p) {
-    p = (async () => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await transport().fetch(context, params as Params);
-        } catch (e) {
-          if (
-            attempt > 1 ||
-            !(e instanceof MizanError) ||
-            (e.status && e.status < 500)
-          )
-            throw e;
-          await sleep(200 << attempt);
+/** `user;user_id=5, notifications` → `[{context: "user", params: {user_id: "5"}}, "notifications"]`. */
+function parseInvalidate(header: string): Invalidation[] {
+  return header.split(",").map((part) => {
+    const [context = "", ...pairs] = part.trim().split(";");
+    return pairs.length
+      ? {
+          context,
+          params: Object.fromEntries(
+            pairs.map((p) => p.split("=").map(decodeURIComponent)),
+          ) as Params,
         }
-      }
-    })().finally(() => {
-      if (inflight.get(key) == p) inflight.delete(key);
-    });
-    inflight.set(key, p);
-  }
-  return p as Promise<D>;
+      : context;
+  });
 }
 
-// ---- the context registry -------------------------------------------------------------------
-
-interface Entry {
-  context: string;
-  params: Params;
-  key: string;
-  state: ContextState;
-  listeners: Set<() => void>;
-  mounts: number;
-  /** Number of the newest request; an older answer is dropped. */
-  seq: number;
+/** Settles as `p` does, or rejects with the signal's reason as soon as it aborts (then calls
+ * `onAbort`). */
+function abortable<T>(
+  p: Promise<T>,
+  signal?: AbortSignal,
+  onAbort = noop,
+): Promise<T> {
+  return signal
+    ? new Promise<T>((resolve, reject) => {
+        const abort = () => {
+          reject(signal.reason);
+          onAbort();
+        };
+        signal.addEventListener("abort", abort, { once: true });
+        p.then(resolve, reject).finally(() =>
+          signal.removeEventListener("abort", abort),
+        );
+      })
+    : p;
 }
 
-const entries = new Map<string, Entry>();
-let ssr: Record<string, Record<string, unknown>> | undefined;
-
-function setState(entry: Entry, state: ContextState): void {
-  entry.state = state;
-  for (const listener of entry.listeners) listener();
-}
-
-/** (Re)fetches an entry. Only the first load may join a fetch already in flight: a refetch must
- * not be answered by a request sent before whatever made it necessary. */
-async function load(entry: Entry): Promise<void> {
-  const seq = ++entry.seq;
-  setState(entry, { ...entry.state, status: "loading" });
-  try {
-    const data = await mizanFetch(entry.context, entry.params, seq > 1);
-    if (seq == entry.seq)
-      setState(entry, { data, status: "success", error: null });
-  } catch (e) {
-    const error =
-      e instanceof MizanError ? e : new MizanError("CLIENT_ERROR", String(e));
-    if (seq == entry.seq)
-      setState(entry, { ...entry.state, status: "error", error });
-  }
-}
-
-/** Server-rendered bundles: {contexts: {<context>: {<stableKey(params)>: bundle}}}. Entries
- * registered with those params start in "success" and do not fetch. */
-export function hydrate(data: {
-  contexts?: Record<string, Record<string, unknown>>;
-}): void {
-  ssr ??= {};
-  for (const [context, bundles] of Object.entries(data.contexts ?? {}))
-    ssr[context] = { ...ssr[context], ...bundles };
-}
-
-function entryFor(context: string, params: object): Entry {
-  const key = context + stableKey(params);
-  let entry = entries.get(key);
-  if (!entry) {
-    const win = (
-      globalThis as { __MIZAN_SSR_DATA__?: Parameters<typeof hydrate>[0] }
-    ).__MIZAN_SSR_DATA__;
-    if (!ssr && win) hydrate(win);
-    const bundles = ssr?.[context];
-    const paramsKey = stableKey(params);
-    const data = bundles?.[paramsKey];
-    if (bundles) delete bundles[paramsKey];
-    entry = {
-      context,
-      params: params as Params,
-      key,
-      state: {
-        data: data ?? null,
-        status: data === undefined ? "idle" : "success",
-        error: null,
-      },
-      listeners: new Set(),
-      mounts: 0,
-      seq: 0,
-    };
-    entries.set(key, entry);
-  }
-  return entry;
-}
-
-function observe<D>(e: Entry): ContextObserver<D> {
-  return {
-    getState: () => e.state as ContextState<D>,
-    subscribe(listener) {
-      e.listeners.add(listener);
-      return () => e.listeners.delete(listener);
-    },
-  };
-}
-
-/** Reads a context bundle without mounting it: no request, no reference count. Renders use it
- * (server rendering included); mounting is registerContext()'s job. */
-export function observeContext<D>(
-  context: string,
-  params: object = {},
-): ContextObserver<D> {
-  return observe(entryFor(context, params));
-}
-
-/** Registers a mounted user of a context bundle; the first registration fetches it. Entries are
- * shared by context and params, and counted: unregister() when unmounting. */
-export function registerContext<D>(
-  context: string,
-  params: object = {},
-): ContextHandle<D> {
-  const e = entryFor(context, params);
-  e.mounts++;
-  if (e.state.status == "idle") void load(e);
-  let mounted = true;
-  return {
-    ...observe<D>(e),
-    refetch: () => load(e),
-    unregister() {
-      if (mounted) {
-        mounted = false;
-        e.mounts--;
-      }
-    },
-  };
-}
-
-const contains = (params: Params, subset: Params): boolean =>
-  Object.entries(subset).every(
-    ([k, v]) =>
-      stableKey(params[k]) == stableKey(v) || String(params[k]) == String(v),
-  );
-
-let pending: Invalidation[] | undefined;
-
-/** Invalidates context bundles. Invalidations made in the same tick are collected; then every
- * matching mounted entry is refetched once, and matching unmounted entries are evicted. */
-export function invalidate(list: Invalidation[]): void {
-  if (!pending) {
-    pending = [];
-    queueMicrotask(() => {
-      const batch = pending ?? [];
-      pending = undefined;
-      const hit = new Set<Entry>();
-      for (const inv of batch)
-        for (const entry of entries.values())
-          if (
-            typeof inv == "string"
-              ? entry.context == inv
-              : entry.context == inv.context &&
-                (!inv.params || contains(entry.params, inv.params))
-          )
-            hit.add(entry);
-      for (const entry of hit) {
-        if (entry.mounts > 0) void load(entry);
-        else entries.delete(entry.key);
-      }
-    });
-  }
-  pending.push(...list);
-}
-
-/** Replaces one slot in every cached bundle of a context (those whose params contain `params`,
- * or all), without a request. Returns a function that restores what was replaced. */
-export function spliceSlot(
-  context: string,
-  slot: string,
-  value: unknown,
-  params?: object,
-): () => void {
-  const undo: [Entry, ContextState][] = [];
-  for (const entry of entries.values()) {
-    if (
-      entry.context == context &&
-      isObject(entry.state.data) &&
-      (!params || contains(entry.params, params as Params))
-    ) {
-      undo.push([entry, entry.state]);
-      setState(entry, {
-        ...entry.state,
-        data: { ...entry.state.data, [slot]: value },
-      });
-    }
-  }
-  return () => {
-    for (const [entry, state] of undo) setState(entry, state);
-  };
-}
-
-// ---- WebSocket: calls and channels -----------------------------------------------------------
-
-interface Frame {
+/** A WebSocket frame from the server (a call's answer carries the call envelope). */
+interface Frame extends CallEnvelope {
   id?: number;
   sub?: number;
-  result?: unknown;
-  invalidate?: Invalidation[];
-  merge?: MergeEntry[];
   error?: Params;
   message?: unknown;
-  subscribed?: boolean;
+}
+/** One subscribe() call's listener and options. */
+interface Handle extends SubscribeOptions {
+  listener: (message: unknown) => void;
 }
 interface Channel {
   channel: string;
   params: Params;
-  listeners: Set<(message: unknown) => void>;
-  /** The server's id of the current subscription; changes when the socket reconnects. */
-  sub: number | undefined;
-  /** Settles when the current subscribe request is answered. */
-  ready?: Promise<void>;
-}
-
-let socket: Promise<WebSocket> | undefined;
-let nextId = 1;
-let retries = 0;
-const replies = new Map<number, (frame: Frame) => void>();
-const channels = new Map<string, Channel>();
-
-/** Opens the app's socket. Browsers cannot set headers on a WebSocket, so the `X-Mizan-Token`
- * of `getHeaders()` goes along as `?token=`; cookies go as they do with HTTP. */
-function connect(): Promise<WebSocket> {
-  const current: Promise<WebSocket> = (socket ??= (async () => {
-    const token = (await config.getHeaders?.())?.["X-Mizan-Token"];
-    const url = new URL(
-      base() + "/ws/",
-      globalThis.location?.href ?? "http://localhost/",
-    );
-    url.protocol = url.protocol.replace("http", "ws");
-    if (token) url.searchParams.set("token", token);
-    const ws = new (config.WebSocket ?? WebSocket)(url.href);
-    return new Promise<WebSocket>((resolve, reject) => {
-      ws.onopen = () => {
-        retries = 0;
-        resolve(ws);
-      };
-      ws.onmessage = (event) => {
-        const frame = JSON.parse(String(event.data)) as Frame;
-        if (frame.id === undefined) {
-          for (const ch of channels.values())
-            if (ch.sub === frame.sub)
-              for (const l of ch.listeners) l(frame.message);
-        } else {
-          replies.get(frame.id)?.(frame);
-          replies.delete(frame.id);
-        }
-      };
-      ws.onclose = () => {
-        reject(closed);
-        // A socket that disconnect() replaced has already failed its calls.
-        if (socket != current) return;
-        socket = undefined;
-        failCalls();
-        // Channels survive a dropped socket: reconnect with backoff and subscribe again.
-        if (channels.size)
-          setTimeout(
-            () => {
-              for (const ch of channels.values()) void resubscribe(ch);
-            },
-            Math.min(30000, 250 << retries++),
-          );
-      };
-    });
-  })());
-  return current;
-}
-
-const closed = new MizanError("NETWORK_ERROR", "WebSocket closed");
-
-/** Fails every call waiting for an answer on the socket. */
-function failCalls(): void {
-  for (const reply of replies.values())
-    reply({ error: closed as unknown as Params });
-  replies.clear();
-}
-
-async function send(
-  frame: Params,
-  onId?: (id: number) => void,
-): Promise<Frame> {
-  const ws = await connect();
-  const id = nextId++;
-  onId?.(id);
-  return new Promise((resolve) => {
-    replies.set(id, resolve);
-    ws.send(JSON.stringify({ id, ...frame }));
-  });
-}
-
-function check(frame: Frame): Frame {
-  const e = frame.error;
-  if (e)
-    throw new MizanError(
-      String(e["code"]),
-      String(e["message"] ?? ""),
-      0,
-      e["details"] ?? null,
-    );
-  return frame;
-}
-
-async function wsCall(fn: string, args: Params): Promise<CallEnvelope> {
-  const { result, invalidate, merge } = check(
-    await send({ op: "call", fn, args }),
-  );
-  return { result, ...(invalidate && { invalidate }), ...(merge && { merge }) };
-}
-
-/** Subscribes a channel on the current socket. The subscription's id is the subscribe frame's
- * id, known before the answer, so messages that follow the answer at once are not missed. */
-function resubscribe(ch: Channel): Promise<void> {
-  ch.sub = undefined;
-  const failed = () => (ch.sub = undefined);
-  return (ch.ready = send(
-    { op: "subscribe", channel: ch.channel, params: ch.params },
-    (id) => (ch.sub = id),
-  ).then((frame) => void (frame.error && failed()), failed));
-}
-
-/** Receives a channel's messages, in order. */
-export type ChannelListener<M> = (message: M) => void;
-
-export interface ChannelSubscription<C = unknown> {
-  /** Settles once the server has answered the subscribe request. */
+  handles: Set<Handle>;
+  status: ChannelStatus;
+  /** The id of the subscription on the current socket (the subscribe frame's id). */
+  sub?: number | undefined;
   ready: Promise<void>;
-  /** Sends a client message on the subscription (channels that declare one). */
-  send(message: C): Promise<void>;
-  /** Stops listening; the server subscription ends with its last listener. */
-  close(): void;
 }
 
-/** Subscribes to a channel. Listeners with the same channel and params share one server
- * subscription on one socket, which reconnects with backoff and resubscribes. */
-export function subscribeChannel<M = unknown, C = unknown>(
-  channel: string,
-  params: object,
-  listener: ChannelListener<M>,
-): ChannelSubscription<C> {
-  const key = channel + stableKey(params);
-  const l = listener as (message: unknown) => void;
-  let ch = channels.get(key);
-  if (!ch) {
-    ch = {
-      channel,
-      params: params as Params,
-      listeners: new Set(),
-      sub: undefined,
-    };
-    channels.set(key, ch);
-    void resubscribe(ch);
+/** Creates a client. Nothing is shared between two clients. */
+export function createMizanClient(config: MizanConfig = {}): MizanClient {
+  const { baseUrl = "/api/mizan", getHeaders, csrf = {} } = config;
+  const page = globalThis.location?.href;
+  if (!config.transport) {
+    let url: URL | undefined;
+    try {
+      url = new URL(baseUrl, page ?? "http://localhost/");
+    } catch {}
+    if (!/^https?:$/.test(url?.protocol ?? ""))
+      throw new TypeError(
+        `createMizanClient: baseUrl ${JSON.stringify(baseUrl)} is not an http(s) URL; pass e.g. baseUrl: "https://api.example.com/api/mizan"`,
+      );
   }
-  const c = ch;
-  c.listeners.add(l);
-  return {
-    ready: c.ready ?? Promise.resolve(),
-    async send(message) {
-      await c.ready;
-      if (c.sub === undefined)
-        throw new MizanError("NOT_SUBSCRIBED", "the channel is not subscribed");
-      check(await send({ op: "send", sub: c.sub, message }));
+  const base = baseUrl.replace(/\/$/, "");
+  /** The absolute URL of an endpoint; a relative baseUrl needs a page to resolve against. */
+  const absolute = (path: string): URL => {
+    try {
+      return new URL(base + path, page);
+    } catch {
+      throw new MizanError(
+        "BAD_CONFIG",
+        `baseUrl "${base}" is relative: pass an absolute baseUrl`,
+      );
+    }
+  };
+
+  /** One HTTP request; answers the JSON body and the response headers. */
+  async function request(
+    path: string,
+    init: RequestInit,
+  ): Promise<[unknown, Headers]> {
+    // A custom fetch may resolve relative URLs itself (SvelteKit's does on the server).
+    if (!config.fetch) absolute(path);
+    const headers = {
+      ...(await getHeaders?.()),
+      ...(init.headers as Record<string, string>),
+    };
+    let res!: Response;
+    let body: unknown;
+    try {
+      // Credentials: fetch's default, same-origin (cookies go to the app's own origin).
+      res = await (config.fetch ?? fetch).call(globalThis, base + path, {
+        ...init,
+        headers,
+      });
+      body = await res.json();
+    } catch (e) {
+      // Aborted, or no answer, or a 2xx that is not JSON (an error's body need not be JSON).
+      if (init.signal?.aborted) throw init.signal.reason;
+      if (!res || res.ok)
+        throw new MizanError(
+          res ? "BAD_RESPONSE" : "NETWORK_ERROR",
+          String(e),
+          res?.status,
+        );
+    }
+    if (!res.ok) throw toError(body, res.status, res.statusText);
+    return [body, res.headers];
+  }
+
+  const transport: MizanTransport = config.transport ?? {
+    async call(fn, args, options) {
+      const headers: Record<string, string> = {};
+      const token = csrf.token
+        ? csrf.token()
+        : cookie(csrf.cookieName ?? "csrftoken");
+      if (token) headers[csrf.headerName ?? "X-CSRFToken"] = token;
+      let body: BodyInit = JSON.stringify({ fn, args });
+      if (options.upload) {
+        // Parts: fn, args (JSON, without the files), then one part per file.
+        const form = new FormData();
+        const rest: Params = {};
+        form.set("fn", fn);
+        form.set("args", "");
+        for (const [k, v] of Object.entries(args)) {
+          // A Blob or a non-empty list of Blobs is a file argument.
+          const list: unknown[] = [v].flat();
+          // Blob is global in browsers and in Node 18 and later.
+          if (list.length && list.every((f) => f instanceof Blob))
+            for (const f of list) form.append(k, f);
+          else rest[k] = v;
+        }
+        form.set("args", JSON.stringify(rest));
+        body = form;
+      } else headers["Content-Type"] = "application/json";
+      const [env, h] = (await request("/call/", {
+        ...options,
+        method: "POST",
+        headers,
+        body,
+      })) as [CallEnvelope, Headers];
+      // A server may announce its invalidations in the header only.
+      const header = h.get("X-Mizan-Invalidate");
+      if (header && !("invalidate" in env))
+        env.invalidate = parseInvalidate(header);
+      return env;
     },
-    close() {
-      c.listeners.delete(l);
-      if (!c.listeners.size && channels.get(key) == c) {
-        channels.delete(key);
-        if (c.sub !== undefined)
-          void send({ op: "unsubscribe", sub: c.sub }).catch(() => undefined);
+    fetch: async (context, params, options) =>
+      (
+        await request(
+          "/ctx/" + encodeURIComponent(context) + "/" + queryString(params),
+          options,
+        )
+      )[0],
+  };
+
+  // ---- WebSocket: calls and channels ----
+
+  /** The socket (opening or open); replies: the calls waiting for its answers. */
+  let socket: Promise<WebSocket> | undefined;
+  let nextId = 1;
+  let retries = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const channels = new Map<string, Channel>();
+  const replies = new Map<
+    number,
+    [(frame: Frame) => void, (error: unknown) => void]
+  >();
+  const listeners = new Set<(effects: Effects) => void>();
+  /** Context fetches in flight: each call joins one with its own signal. */
+  const inflight = new Map<
+    string,
+    (signal: AbortSignal | undefined) => Promise<unknown>
+  >();
+
+  /** What calls on a socket that closed reject with. */
+  const closed = new MizanError("NETWORK_ERROR", "WebSocket closed");
+  const drop = () => {
+    for (const [, reject] of replies.values()) reject(closed);
+    replies.clear();
+  };
+  const setStatus = (ch: Channel, status: ChannelStatus) => {
+    if (ch.status != status) {
+      ch.status = status;
+      for (const h of ch.handles) h.onStatus?.(status);
+    }
+  };
+
+  /** The client's socket, opened on first use. Browsers cannot set headers on a WebSocket, so
+   * the `X-Mizan-Token` of `getHeaders()` goes along as `?token=`. */
+  function connect(): Promise<WebSocket> {
+    if (socket) return socket;
+    const current: Promise<WebSocket> = (async () => {
+      const token = (await getHeaders?.())?.["X-Mizan-Token"];
+      const url = absolute("/ws/");
+      url.protocol = url.protocol.replace("http", "ws");
+      if (token) url.searchParams.set("token", token);
+      // Without a global WebSocket (and none configured): "WebSocket is not defined".
+      const ws = new (config.WebSocket ?? WebSocket)(url.href);
+      return new Promise<WebSocket>((resolve, reject) => {
+        ws.onopen = () => {
+          retries = 0;
+          resolve(ws);
+        };
+        ws.onmessage = ({ data }) => {
+          let f: Frame;
+          try {
+            f = (JSON.parse(String(data)) ?? {}) as Frame;
+          } catch {
+            return; // not a frame
+          }
+          if (f.id == null) {
+            for (const ch of channels.values())
+              if (ch.sub === f.sub)
+                for (const h of ch.handles) h.listener(f.message);
+          } else {
+            replies.get(f.id)?.[0](f);
+            replies.delete(f.id);
+          }
+        };
+        // Runs on "error" and on the "close" that follows it: the second run finds nothing to do.
+        ws.onclose = ws.onerror = () => {
+          reject(closed);
+          // A socket that disconnect() replaced has already failed its calls.
+          if (socket != current) return;
+          socket = undefined;
+          drop();
+          if (!channels.size) return;
+          // Channels survive a dropped socket: reconnect with backoff and subscribe again.
+          for (const ch of channels.values()) setStatus(ch, "connecting");
+          timer = setTimeout(
+            () => {
+              for (const ch of channels.values()) void join(ch);
+            },
+            Math.min(30000, 250 * 2 ** retries++),
+          );
+        };
+      });
+    })().catch((e: unknown) => {
+      // No socket made (getHeaders() failed, no WebSocket...): the next use tries again.
+      if (socket == current) socket = undefined;
+      throw e;
+    });
+    return (socket = current);
+  }
+
+  async function send(
+    frame: Params,
+    onId?: (id: number) => void,
+  ): Promise<Frame> {
+    const s = connect();
+    const ws = await s;
+    if (socket != s) throw closed;
+    const id = nextId++;
+    onId?.(id);
+    return new Promise((resolve, reject) => {
+      replies.set(id, [resolve, reject]);
+      ws.send(JSON.stringify({ id, ...frame }));
+    });
+  }
+
+  function check(frame: Frame): Frame {
+    if (frame.error) throw toError(frame, 0);
+    return frame;
+  }
+
+  const unsubscribe = (ch: Channel) =>
+    send({ op: "unsubscribe", sub: ch.sub }).catch(noop);
+
+  /** Subscribes a channel (whose status is "connecting") on the current socket. The
+   * subscription's id is the subscribe frame's id, known before the answer, so messages that
+   * follow the answer at once are not missed. */
+  function join(ch: Channel): Promise<void> {
+    return (ch.ready = send(
+      { op: "subscribe", channel: ch.channel, params: ch.params },
+      (id) => (ch.sub = id),
+    ).then(
+      (f) => {
+        // Closed while subscribing: end the server's subscription.
+        if (!ch.handles.size) return void (f.error || unsubscribe(ch));
+        setStatus(ch, f.error ? "error" : "open");
+      },
+      // No socket could be made (a socket that closed has scheduled a reconnect instead).
+      (e) => void (e == closed || setStatus(ch, "error")),
+    ));
+  }
+
+  return {
+    baseUrl: base,
+
+    async call<R>(fn: string, args: object = {}, options: CallOptions = {}) {
+      options.signal?.throwIfAborted();
+      const {
+        result,
+        invalidate = [],
+        merge = [],
+      } = await abortable(
+        options.websocket
+          ? send({ op: "call", fn, args }).then(check)
+          : transport.call(fn, args as Params, options),
+        options.signal,
+      );
+      if (invalidate.length || merge.length)
+        for (const l of listeners) l({ fn, invalidate, merge });
+      return result as R;
+    },
+
+    /** Identical concurrent fetches share one request; each caller's signal detaches only that
+     * caller, and the request is aborted once every caller has. Network errors and 5xx answers
+     * are retried twice (after about 200 ms, then 400 ms). */
+    async fetch<D>(
+      context: string,
+      params: object = {},
+      { signal }: RequestOptions = {},
+    ) {
+      signal?.throwIfAborted();
+      const key = context + stableKey(params);
+      let shared = inflight.get(key);
+      if (!shared) {
+        const abort = new AbortController();
+        const s = abort.signal;
+        let callers = 0;
+        const promise = (async () => {
+          for (let attempt = 0; ; attempt++) {
+            s.throwIfAborted();
+            try {
+              return await transport.fetch(context, params as Params, {
+                signal: s,
+              });
+            } catch (e) {
+              // Retried: network errors (status 0) and 5xx; not once aborted (see above).
+              if (
+                attempt > 1 ||
+                !(e instanceof MizanError) ||
+                (e.status || 500) < 500
+              )
+                throw e;
+              await new Promise((r) => setTimeout(r, 200 << attempt));
+            }
+          }
+        })().finally(() => {
+          if (inflight.get(key) == shared) inflight.delete(key);
+        });
+        inflight.set(
+          key,
+          (shared = (signal) => {
+            callers++;
+            return abortable(promise, signal, () => {
+              if (!--callers) {
+                inflight.delete(key);
+                abort.abort(signal?.reason);
+              }
+            });
+          }),
+        );
       }
+      return shared(signal) as Promise<D>;
+    },
+
+    subscribe<M, C>(
+      channel: string,
+      params: object,
+      listener: (message: M) => void,
+      options: SubscribeOptions = {},
+    ): ChannelSubscription<C> {
+      const key = channel + stableKey(params);
+      const h: Handle = {
+        ...options,
+        listener: listener as (message: unknown) => void,
+      };
+      let c = channels.get(key);
+      if (!c) {
+        c = {
+          channel,
+          params: params as Params,
+          handles: new Set(),
+          status: "connecting",
+          ready: Promise.resolve(),
+        };
+        channels.set(key, c);
+        void join(c);
+      }
+      c.handles.add(h);
+      h.onStatus?.(c.status);
+      return {
+        ready: c.ready,
+        status: () => (c.handles.has(h) ? c.status : "closed"),
+        async send(message) {
+          await c.ready;
+          if (c.status != "open" || !c.handles.has(h))
+            throw new MizanError(
+              "NOT_SUBSCRIBED",
+              channel + ": not subscribed",
+            );
+          check(await send({ op: "send", sub: c.sub, message }));
+        },
+        close() {
+          if (!c.handles.delete(h)) return;
+          h.onStatus?.("closed");
+          if (c.handles.size) return;
+          channels.delete(key);
+          // A subscribe still unanswered is ended when its answer comes (join).
+          if (c.status == "open") void unsubscribe(c);
+        },
+      };
+    },
+
+    onEffects(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+
+    async initSession(options = {}) {
+      await request("/session/", options);
+    },
+
+    disconnect() {
+      const s = socket;
+      socket = undefined;
+      clearTimeout(timer);
+      for (const ch of channels.values()) {
+        setStatus(ch, "closed");
+        ch.handles.clear();
+      }
+      channels.clear();
+      drop();
+      s?.then((ws) => ws.close(), noop);
     },
   };
 }
 
-/** Closes the app's WebSocket and ends every channel subscription (for example on sign-out, so
- * that the next socket carries the new credentials). Calls reconnect on demand. */
-export function disconnect(): void {
-  const old = socket;
-  socket = undefined;
-  channels.clear();
-  failCalls();
-  void old?.then((ws) => ws.close());
+// ---- the default client: the one piece of module state ----
+
+let defaults: MizanConfig = {};
+let current: MizanClient | undefined;
+
+/** Configures the default client (later calls override earlier ones key by key); its next use
+ * creates a fresh client, and the old one is disconnected. */
+export function configure(config: MizanConfig): void {
+  defaults = { ...defaults, ...config };
+  current?.disconnect();
+  current = undefined;
+}
+
+/** The default client, created on first use from configure()'s config. */
+export function defaultClient(): MizanClient {
+  return (current ??= createMizanClient(defaults));
+}
+
+const clientOf = (options?: { client?: MizanClient }) =>
+  options?.client ?? defaultClient();
+
+/** Sets the CSRF cookie (GET /session/); call once before the first mutation of a
+ * cookie-authenticated session. */
+export function initSession(options?: ClientOptions): Promise<void> {
+  return clientOf(options).initSession(options);
+}
+
+/** Closes a client's socket (the default client's unless given), for example on sign-out, so
+ * that the next socket carries the new credentials. */
+export function disconnect(options?: { client?: MizanClient }): void {
+  (options?.client ?? current)?.disconnect();
+}
+
+/** Calls a server function; its effects go to the client's onEffects listeners. Never
+ * retried: a mutation must not run twice. */
+export function mizanCall<R>(
+  fn: string,
+  args?: object,
+  options?: ClientOptions,
+  call?: { upload?: boolean; websocket?: boolean },
+): Promise<R> {
+  return clientOf(options).call<R>(fn, args, { ...call, ...options });
+}
+
+/** Fetches one context bundle. */
+export function mizanFetch<D>(
+  context: string,
+  params?: object,
+  options?: ClientOptions,
+): Promise<D> {
+  return clientOf(options).fetch<D>(context, params, options);
+}
+
+/** Receives a channel's messages, in order. */
+export type ChannelListener<M> = (message: M) => void;
+export interface SubscribeChannelOptions extends SubscribeOptions {
+  client?: MizanClient;
+}
+
+/** Subscribes to a channel on `options.client` or the default client. */
+export function subscribeChannel<M, C>(
+  channel: string,
+  params: object,
+  listener: ChannelListener<M>,
+  options?: SubscribeChannelOptions,
+): ChannelSubscription<C> {
+  return clientOf(options).subscribe<M, C>(channel, params, listener, options);
 }

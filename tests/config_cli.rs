@@ -138,8 +138,21 @@ fn check_reports_changed_missing_and_extra_files_and_the_fix() {
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json report");
     assert_eq!(report["clean"], false);
     assert_eq!(report["missing"], serde_json::json!(["contexts/items.ts"]));
-    assert_eq!(report["extra"], serde_json::json!(["channels.ts"]));
-    assert_eq!(report["changed"][0]["path"], "index.ts");
+    assert_eq!(
+        report["extra"],
+        serde_json::json!(["channels.ts", "runtime/channels.ts"])
+    );
+    // index.ts no longer re-exports channels; server.ts has the new description.
+    let changed: Vec<&str> = report["changed"]
+        .as_array()
+        .expect("changed")
+        .iter()
+        .filter_map(|c| c["path"].as_str())
+        .collect();
+    assert!(
+        changed.contains(&"index.ts") && changed.contains(&"server.ts"),
+        "{changed:?}"
+    );
     assert!(report["fix"]
         .as_str()
         .unwrap_or_default()
@@ -147,10 +160,11 @@ fn check_reports_changed_missing_and_extra_files_and_the_fix() {
 
     let fixed = p.run(&[]);
     assert!(
-        String::from_utf8_lossy(&fixed.stdout).contains("1 removed"),
-        "the stale owned file goes"
+        String::from_utf8_lossy(&fixed.stdout).contains("2 removed"),
+        "the stale owned files go"
     );
     assert!(!p.path("web/src/api/channels.ts").exists());
+    assert!(!p.path("web/src/api/runtime/channels.ts").exists());
     assert_eq!(p.run(&["--check"]).status.code(), Some(0));
 }
 

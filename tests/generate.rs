@@ -22,6 +22,7 @@ fn every_generated_file_matches_its_snapshot() {
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert!(
             paths.contains(&"index.ts")
+                && paths.contains(&"server.ts")
                 && paths.contains(&"types.ts")
                 && paths.contains(&"kernel.ts"),
             "{case}: {paths:?}"
@@ -44,6 +45,33 @@ fn every_generated_file_matches_its_snapshot() {
                     format!("{}\n{}", emit::HEADER, emit::KERNEL_SOURCE)
                 );
                 continue;
+            }
+            // The runtime modules are copied as they are, the kernel import pointed one level up.
+            if let Some(name) = f.path.strip_prefix("runtime/") {
+                let source = match name {
+                    "query.ts" => emit::QUERY_SOURCE,
+                    "react.tsx" => emit::REACT_SOURCE,
+                    "forms.ts" => emit::FORMS_SOURCE,
+                    "channels.ts" => emit::CHANNELS_SOURCE,
+                    other => panic!("{case}: unexpected runtime module {other}"),
+                };
+                assert_eq!(
+                    f.contents,
+                    format!(
+                        "{}\n{}",
+                        emit::HEADER,
+                        source.replace("from \"./kernel\";", "from \"../kernel\";")
+                    )
+                );
+                continue;
+            }
+            if ["react.tsx", "forms.ts", "channels.ts"].contains(&f.path.as_str()) {
+                assert!(
+                    f.contents
+                        .starts_with(&format!("{}\n\"use client\";\n", emit::HEADER)),
+                    "{case}/{}: \"use client\" is not the first line after the header",
+                    f.path
+                );
             }
             let name = format!("gen-{case}-{}", f.path.replace('/', "-"));
             snapshot_settings().bind(|| insta::assert_snapshot!(name, f.contents));
@@ -75,10 +103,10 @@ fn stage_two_can_be_left_out() {
         },
     );
     assert!(
-        stage1
-            .iter()
-            .all(|f| !f.contents.contains("from \"react\"")),
-        "no React import anywhere"
+        stage1.iter().all(|f| !f.contents.contains("from \"react\"")
+            && !f.contents.contains("@tanstack/")
+            && !f.path.starts_with("runtime/")),
+        "no React or TanStack Query anywhere"
     );
     assert!(stage1
         .iter()
@@ -146,18 +174,25 @@ fn a_package_kernel_is_imported_instead_of_written() {
         react.contains("} from \"@mizan/base\";"),
         "the React layer imports the package too"
     );
-    let index = &files
+    let server = &files
         .iter()
-        .find(|f| f.path == "index.ts")
-        .expect("index")
+        .find(|f| f.path == "server.ts")
+        .expect("server")
         .contents;
-    assert!(index.contains("from \"@mizan/base\";") && !index.contains("./kernel"));
+    assert!(server.contains("from \"@mizan/base\";") && !server.contains("./kernel"));
+    for f in files.iter().filter(|f| f.path.starts_with("runtime/")) {
+        assert!(
+            !f.contents.contains("\"./kernel\"") && !f.contents.contains("\"../kernel\""),
+            "{} imports the package kernel",
+            f.path
+        );
+    }
     let user = &files
         .iter()
         .find(|f| f.path == "contexts/user.ts")
         .expect("user")
         .contents;
-    assert!(user.contains("import { mizanFetch } from \"@mizan/base\";"));
+    assert!(user.contains("} from \"@mizan/base\";") && !user.contains("../kernel"));
 }
 
 /// Reorders the members of every object (arrays keep their order: it means something there).
@@ -284,12 +319,12 @@ fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(String::from_utf8_lossy(&first.stdout).contains("9 files (9 written, 0 unchanged)"));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("14 files (14 written, 0 unchanged)"));
     let before = snapshot_dir(&dir);
     assert_eq!(
         before.len(),
-        11,
-        "9 generated files, the manifest, and notes.md"
+        16,
+        "14 generated files, the manifest, and notes.md"
     );
     assert!(before.contains_key(".mizan-generate.json"));
 
@@ -299,7 +334,7 @@ fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
         "--out",
         &out,
     ]);
-    assert!(String::from_utf8_lossy(&second.stdout).contains("9 files (0 written, 9 unchanged)"));
+    assert!(String::from_utf8_lossy(&second.stdout).contains("14 files (0 written, 14 unchanged)"));
     assert_eq!(snapshot_dir(&dir), before, "no file rewritten");
 
     for bad in [

@@ -67,10 +67,10 @@ fn watch_regenerates_on_change_keeps_output_on_errors_and_stops_cleanly() {
         });
     }
     let logged = |s: &str| log.lock().expect("log").contains(s);
-    let index = dir.join("api/index.ts");
+    let server = dir.join("api/server.ts");
     let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
     wait_for("the first generation", Duration::from_secs(20), || {
-        read(&index).contains("callAdd")
+        read(&server).contains("callAdd")
     });
     wait_for("the watcher to start", Duration::from_secs(5), || {
         logged("watching")
@@ -85,7 +85,7 @@ fn watch_regenerates_on_change_keeps_output_on_errors_and_stops_cleanly() {
     )
     .expect("edit");
     wait_for("the regeneration", Duration::from_secs(10), || {
-        read(&index).contains("in watch mode")
+        read(&server).contains("in watch mode")
     });
     std::thread::sleep(Duration::from_millis(200));
     let after = files(&dir.join("api"));
@@ -113,7 +113,7 @@ fn watch_regenerates_on_change_keeps_output_on_errors_and_stops_cleanly() {
     changed.sort();
     assert_eq!(
         changed,
-        ["index.ts", "react.tsx"],
+        ["react.tsx", "server.ts"],
         "only the files that mention the description"
     );
 
@@ -140,7 +140,7 @@ fn watch_regenerates_on_change_keeps_output_on_errors_and_stops_cleanly() {
     wait_for(
         "the regeneration after the fix",
         Duration::from_secs(10),
-        || read(&index).contains("fixed."),
+        || read(&server).contains("fixed."),
     );
 
     // Ctrl-C: a clean exit.
@@ -242,8 +242,8 @@ fn watch_polls_a_url_with_etags_and_outlives_the_backend() {
             }
         });
     }
-    let index = dir.join("api/index.ts");
-    let read = || std::fs::read_to_string(&index).unwrap_or_default();
+    let server = dir.join("api/server.ts");
+    let read = || std::fs::read_to_string(&server).unwrap_or_default();
     wait_for("the first generation", Duration::from_secs(20), || {
         read().contains("(v1)")
     });
@@ -252,12 +252,12 @@ fn watch_polls_a_url_with_etags_and_outlives_the_backend() {
         Duration::from_secs(10),
         || not_modified.load(Ordering::SeqCst) >= 2,
     );
-    let mtime = std::fs::metadata(&index)
+    let mtime = std::fs::metadata(&server)
         .and_then(|m| m.modified())
         .expect("mtime");
     assert!(read().contains("(v1)"));
     assert_eq!(
-        std::fs::metadata(&index)
+        std::fs::metadata(&server)
             .and_then(|m| m.modified())
             .expect("mtime"),
         mtime,

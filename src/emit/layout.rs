@@ -685,6 +685,7 @@ pub fn const_decl(export: bool, name: &str, value: &Expr) -> Doc {
 }
 
 /// A function parameter: `name?: Type = default`.
+#[derive(Clone)]
 pub struct Param {
     pub name: String,
     pub ty: Option<TypeExpr>,
@@ -728,14 +729,6 @@ pub enum Expr {
     },
     /// `{ key: value, ... }`.
     Object(Vec<(String, Js)>),
-    /// `call().a?.b`: a call without arguments, then property accesses (each with its `.`).
-    Chain { call: String, props: Vec<String> },
-    /// `left ?? right` and the like.
-    Binary {
-        left: Box<Expr>,
-        op: &'static str,
-        right: Box<Expr>,
-    },
 }
 
 impl Expr {
@@ -755,18 +748,6 @@ impl Expr {
         match self {
             Expr::Atom(s) => text(s.clone()),
             Expr::Object(props) => js_object(props),
-            Expr::Binary { left, op, right } => group(concat(vec![
-                left.doc(),
-                text(" "),
-                group(concat(vec![text(*op), line(), right.doc()])),
-            ])),
-            Expr::Chain { call, props } => {
-                let mut parts = vec![text(call.clone()), text("()")];
-                for p in props {
-                    parts.push(group(indent(concat(vec![softline(), text(p.clone())]))));
-                }
-                group(concat(parts))
-            }
             Expr::Call {
                 callee,
                 type_args: targs,
@@ -839,19 +820,7 @@ fn call_args(args: &[Expr]) -> Doc {
 
 /// `return expr;`
 pub fn return_statement(e: &Expr) -> Doc {
-    match e {
-        Expr::Binary { .. } => concat(vec![
-            text("return"),
-            group(concat(vec![
-                if_break(text(" ("), text(" ")),
-                indent(concat(vec![softline(), e.doc()])),
-                softline(),
-                if_break(text(")"), empty()),
-            ])),
-            text(";"),
-        ]),
-        _ => concat(vec![text("return "), e.doc(), text(";")]),
-    }
+    concat(vec![text("return "), e.doc(), text(";")])
 }
 
 /// `export function name(params): returns { body }`.
@@ -946,7 +915,19 @@ pub fn function(
 
 /// `import { a, b } from "source";` (`type` for a type-only import).
 pub fn import(names: &[String], source: &str, type_only: bool) -> Doc {
-    let keyword = if type_only { "import type " } else { "import " };
+    braced_from(
+        if type_only { "import type " } else { "import " },
+        names,
+        source,
+    )
+}
+
+/// `export { a, b } from "source";`
+pub fn export_from(names: &[String], source: &str) -> Doc {
+    braced_from("export ", names, source)
+}
+
+fn braced_from(keyword: &str, names: &[String], source: &str) -> Doc {
     if names.len() == 1 {
         return text(format!("{keyword}{{ {} }} from {source};", names[0]));
     }

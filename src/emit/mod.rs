@@ -12,6 +12,7 @@ mod ts;
 use askama::Template;
 use heck::ToSnakeCase;
 
+use crate::ir::names::{ChannelNames, ContextNames, FunctionNames, FunctionRole};
 use crate::ir::{Context, Function, FunctionKind, Ir, RouteSegment, Transport, TypeKind};
 use layout::{Expr, Js, Param, TypeExpr};
 use ts::{doc_lines, property_name, string_literal, Mode, Printer};
@@ -61,13 +62,24 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Generates every Stage 1 file, sorted by path.
+/// The runtime modules copied into `runtime/` of the output when a framework layer is on: the
+/// TanStack Query glue (framework-free) and the React helpers. Each imports the kernel as
+/// `"./kernel"`, rewritten on copy (`runtime_module`).
+pub const QUERY_SOURCE: &str = include_str!("../../runtime/query.ts");
+pub const REACT_SOURCE: &str = include_str!("../../runtime/react.tsx");
+pub const FORMS_SOURCE: &str = include_str!("../../runtime/forms.ts");
+pub const CHANNELS_SOURCE: &str = include_str!("../../runtime/channels.ts");
+
+/// Generates every file, sorted by path.
 pub fn generate(ir: &Ir, options: &Options) -> Vec<GeneratedFile> {
     let modes = ts::usage(ir);
     let (kernel_root, kernel_nested) = match &options.kernel {
         KernelSource::Bundled => ("./kernel".to_owned(), "../kernel".to_owned()),
         KernelSource::Package(name) => (name.clone(), name.clone()),
     };
+    // Query keys and option factories exist where a framework layer will use them; Stage 1
+    // alone stays free of TanStack Query.
+    let with_queries = options.react;
     let mut files = Vec::new();
     files.push(file("types.ts", &types_ts(ir, &modes)));
     if options.kernel == KernelSource::Bundled {
@@ -83,29 +95,68 @@ pub fn generate(ir: &Ir, options: &Options) -> Vec<GeneratedFile> {
         let name = context_file_name(c);
         files.push(file(
             &format!("contexts/{name}.ts"),
-            &context_ts(ir, c, &kernel_nested),
+            &context_ts(ir, c, &kernel_nested, with_queries),
         ));
         context_files.push(name);
     }
-    let mut stage2 = Vec::new();
+    let mut modules = vec!["./server".to_owned()];
     if options.react {
+        files.push(runtime_module("query.ts", QUERY_SOURCE, &kernel_nested));
+        files.push(runtime_module("react.tsx", REACT_SOURCE, &kernel_nested));
         files.push(file("react.tsx", &react::react_tsx(ir, &kernel_root)));
-        stage2.push("./react".to_owned());
+        modules.push("./react".to_owned());
         if options.forms && !ir.forms.is_empty() {
-            files.push(file("forms.ts", &react::forms_ts(ir, &kernel_root)));
-            stage2.push("./forms".to_owned());
+            files.push(runtime_module("forms.ts", FORMS_SOURCE, &kernel_nested));
+            files.push(file("forms.ts", &react::forms_ts(ir)));
+            modules.push("./forms".to_owned());
         }
         if options.channels && !ir.channels.is_empty() {
-            files.push(file("channels.ts", &react::channels_ts(ir, &kernel_root)));
-            stage2.push("./channels".to_owned());
+            files.push(runtime_module(
+                "channels.ts",
+                CHANNELS_SOURCE,
+                &kernel_nested,
+            ));
+            files.push(file("channels.ts", &react::channels_ts(ir)));
+            modules.push("./channels".to_owned());
         }
     }
     files.push(file(
+        "server.ts",
+        &server_ts(ir, &kernel_root, context_files, with_queries),
+    ));
+    files.push(file(
         "index.ts",
-        &index_ts(ir, &kernel_root, context_files, stage2),
+        &IndexTs {
+            header: HEADER,
+            modules,
+        },
     ));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
+}
+
+/// A runtime module as written into `runtime/`: the header, then its source with the kernel
+/// import pointed at where the kernel is (`../kernel`, or the package that provides it).
+fn runtime_module(name: &str, source: &str, kernel: &str) -> GeneratedFile {
+    let source = source.replace(
+        "from \"./kernel\";",
+        &format!("from {};", string_literal(kernel)),
+    );
+    GeneratedFile {
+        path: format!("runtime/{name}"),
+        contents: format!("{HEADER}\n{source}"),
+    }
+}
+
+/// A context's `staleTime` in milliseconds, from its `cache` policy, as a TypeScript literal:
+/// `false` or unsaid is 0 (always refetched when used again), `true` is never stale by time.
+fn stale_time(cache: crate::ir::CachePolicy) -> String {
+    use crate::ir::CachePolicy as C;
+    match cache {
+        C::Default | C::NoStore => "0".to_owned(),
+        C::Enabled => "Infinity".to_owned(),
+        C::Seconds(s) => layout::number_literal(&(u128::from(s) * 1000).to_string()),
+    }
 }
 
 /// The file a context's declarations go to: `contexts/<snake_case>.ts`.
@@ -169,14 +220,15 @@ fn types_ts(ir: &Ir, modes: &[Mode]) -> TypesTs {
 #[template(path = "contexts/context.ts", escape = "none")]
 struct ContextTs {
     header: &'static str,
-    kernel: String,
-    uses_types: bool,
-    /// `<C>ContextData`, `<C>ContextParams` and `fetch<C>Context`, laid out.
+    /// The kernel, query and types imports, laid out.
+    imports: Vec<String>,
+    /// `<C>ContextData`, `<C>ContextParams`, `fetch<C>Context` and `<c>ContextQuery`, laid out.
     declarations: Vec<String>,
 }
 
-fn context_ts(ir: &Ir, c: &Context, kernel: &str) -> ContextTs {
+fn context_ts(ir: &Ir, c: &Context, kernel: &str, with_queries: bool) -> ContextTs {
     let printer = Printer::new(ir, "T.");
+    let names = ContextNames::new(&c.ident);
     let slots: Vec<layout::Member> = slot_functions(ir, c)
         .iter()
         .map(|f| layout::Member {
@@ -193,8 +245,6 @@ fn context_ts(ir: &Ir, c: &Context, kernel: &str) -> ContextTs {
     let uses_types =
         slots.iter().any(|s| s.ty.mentions("T.")) || params.iter().any(|p| p.ty.mentions("T."));
     let has_required = c.params.iter().any(|p| p.required);
-    let data = format!("{}ContextData", c.ident);
-    let params_name = format!("{}ContextParams", c.ident);
     let mut declarations = vec![layout::interface(
         &doc_lines(
             Some(&format!(
@@ -203,41 +253,98 @@ fn context_ts(ir: &Ir, c: &Context, kernel: &str) -> ContextTs {
             )),
             false,
         ),
-        &data,
+        &names.data,
         &slots,
     )];
     declarations.push(if params.is_empty() {
         layout::type_alias(
             &[],
-            &params_name,
+            &names.params,
             &TypeExpr::reference("Record<string, never>"),
         )
     } else {
-        layout::interface(&[], &params_name, &params)
+        layout::interface(&[], &names.params, &params)
     });
     let wire = string_literal(&c.wire_name);
+    let params_param = Param {
+        name: "params".to_owned(),
+        ty: Some(TypeExpr::reference(names.params.clone())),
+        default: (!has_required).then(|| "{}".to_owned()),
+    };
     declarations.push(layout::function(
         &doc_lines(Some(&format!("Fetches the {wire} context bundle.")), false),
-        &format!("fetch{}Context", c.ident),
-        &[Param {
-            name: "params".to_owned(),
-            ty: Some(TypeExpr::reference(params_name)),
-            default: (!has_required).then(|| "{}".to_owned()),
-        }],
+        &names.fetch,
+        &[
+            params_param.clone(),
+            Param::new("options?", TypeExpr::reference("ClientOptions")),
+        ],
         Some(&TypeExpr::generic(
             "Promise",
-            vec![TypeExpr::reference(data)],
+            vec![TypeExpr::reference(names.data.clone())],
         )),
         vec![layout::return_statement(&Expr::call(
             "mizanFetch",
             Vec::new(),
-            vec![Expr::atom(wire), Expr::atom("params")],
+            vec![
+                Expr::atom(wire.clone()),
+                Expr::atom("params"),
+                Expr::atom("options"),
+            ],
         ))],
     ));
+    let mut kernel_names = vec!["mizanFetch".to_owned(), "type ClientOptions".to_owned()];
+    let mut imports = Vec::new();
+    if with_queries {
+        kernel_names.push("type MizanClient".to_owned());
+        declarations.push(layout::function(
+            &doc_lines(
+                Some(&format!(
+                    "Query options of the {wire} context bundle, keyed `[\"mizan\", \"ctx\", {wire}, params]`, for `useQuery`, `queryClient.fetchQuery` and the like."
+                )),
+                false,
+            ),
+            &names.query,
+            &[
+                params_param,
+                Param::new("client?", TypeExpr::reference("MizanClient")),
+            ],
+            Some(&TypeExpr::generic(
+                "ContextQueryOptions",
+                vec![TypeExpr::reference(names.data.clone())],
+            )),
+            vec![layout::return_statement(&Expr::call(
+                "contextQuery",
+                Vec::new(),
+                vec![
+                    Expr::atom(wire),
+                    Expr::atom("params"),
+                    Expr::atom(stale_time(c.cache)),
+                    Expr::atom("client"),
+                ],
+            ))],
+        ));
+    }
+    imports.push(layout::render(layout::import(
+        &kernel_names,
+        &string_literal(kernel),
+        false,
+    )));
+    if with_queries {
+        imports.push(layout::render(layout::import(
+            &[
+                "contextQuery".to_owned(),
+                "type ContextQueryOptions".to_owned(),
+            ],
+            "\"../runtime/query\"",
+            false,
+        )));
+    }
+    if uses_types {
+        imports.push("import type * as T from \"../types\";".to_owned());
+    }
     ContextTs {
         header: HEADER,
-        kernel: string_literal(kernel),
-        uses_types,
+        imports,
         declarations: declarations.into_iter().map(layout::render).collect(),
     }
 }
@@ -264,21 +371,28 @@ pub(crate) fn output_expr(printer: &Printer<'_>, f: &Function) -> TypeExpr {
     }
 }
 
-// ---- index.ts ------------------------------------------------------------------------------
+// ---- index.ts and server.ts ------------------------------------------------------------------
 
 #[derive(Template)]
 #[template(path = "index.ts", escape = "none")]
 struct IndexTs {
     header: &'static str,
+    /// `./server`, then the framework layer's modules (`./react`, `./forms`, `./channels`).
+    modules: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "server.ts", escape = "none")]
+struct ServerTs {
+    header: &'static str,
     kernel: String,
-    /// The kernel import, laid out; empty when nothing is imported.
-    kernel_import: String,
-    uses_types: bool,
+    /// The kernel, query and types imports, laid out; nothing unused.
+    imports: Vec<String>,
     context_files: Vec<String>,
+    /// Re-export `./runtime/query` (keys, factories, effects, hydrate).
+    with_queries: bool,
     /// Every function, laid out with its doc comment.
     functions: Vec<String>,
-    /// Stage 2 modules re-exported at the end (`./react`, `./forms`, `./channels`).
-    stage2: Vec<String>,
 }
 
 /// One generated function before layout.
@@ -308,16 +422,23 @@ impl FunctionView {
                 .iter()
                 .any(|p| p.ty.as_ref().is_some_and(|t| t.mentions("T.")))
     }
+
+    fn calls(&self, callee: &str) -> bool {
+        matches!(&self.body, Expr::Call { callee: c, .. } if c == callee)
+    }
 }
 
-fn index_ts(ir: &Ir, kernel: &str, context_files: Vec<String>, stage2: Vec<String>) -> IndexTs {
+fn server_ts(ir: &Ir, kernel: &str, context_files: Vec<String>, with_queries: bool) -> ServerTs {
     let printer = Printer::new(ir, "T.");
     let mut fns: Vec<&Function> = ir.public_functions().collect();
     fns.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
-    let mut functions: Vec<FunctionView> = fns
-        .iter()
-        .filter_map(|f| function_view(ir, &printer, f))
-        .collect();
+    let mut functions: Vec<FunctionView> = Vec::new();
+    for f in fns {
+        functions.extend(function_view(ir, &printer, f));
+        if with_queries && f.role() == FunctionRole::PlainRead {
+            functions.push(query_view(&printer, f));
+        }
+    }
     let mut channels: Vec<&crate::ir::Channel> = ir.channels.iter().collect();
     channels.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
     for ch in channels {
@@ -335,13 +456,14 @@ fn index_ts(ir: &Ir, kernel: &str, context_files: Vec<String>, stage2: Vec<Strin
         }
         functions.push(FunctionView {
             doc,
-            name: format!("subscribe{}Channel", ch.ident),
+            name: ChannelNames::new(&ch.ident).subscribe,
             params: vec![
                 Param::new("params", printer.expr(&ch.params, Mode::Input)),
                 Param::new(
                     "listener",
                     TypeExpr::generic("ChannelListener", vec![message.clone()]),
                 ),
+                Param::new("options?", TypeExpr::reference("SubscribeChannelOptions")),
             ],
             returns: TypeExpr::generic("ChannelSubscription", vec![client.clone()]),
             body: Expr::call(
@@ -351,36 +473,105 @@ fn index_ts(ir: &Ir, kernel: &str, context_files: Vec<String>, stage2: Vec<Strin
                     Expr::atom(string_literal(&ch.wire_name)),
                     Expr::atom("params"),
                     Expr::atom("listener"),
+                    Expr::atom("options"),
                 ],
             ),
         });
     }
     let uses_types = functions.iter().any(FunctionView::mentions_types);
-    let mut imports = Vec::new();
-    if functions
-        .iter()
-        .any(|f| matches!(&f.body, Expr::Call { callee, .. } if callee == "mizanCall"))
-    {
-        imports.push("mizanCall".to_owned());
+    let mut kernel_names = Vec::new();
+    let calls = functions.iter().any(|f| f.calls("mizanCall"));
+    if calls {
+        kernel_names.push("mizanCall".to_owned());
     }
     if !ir.channels.is_empty() {
-        imports.push("subscribeChannel".to_owned());
-        imports.push("type ChannelListener".to_owned());
-        imports.push("type ChannelSubscription".to_owned());
+        kernel_names.push("subscribeChannel".to_owned());
+        kernel_names.extend(
+            [
+                "ChannelListener",
+                "ChannelSubscription",
+                "SubscribeChannelOptions",
+            ]
+            .map(|t| format!("type {t}")),
+        );
+    }
+    if calls {
+        kernel_names.push("type ClientOptions".to_owned());
+    }
+    let queries = functions.iter().any(|f| f.calls("functionQuery"));
+    if queries {
+        kernel_names.push("type MizanClient".to_owned());
     }
     let kernel_literal = string_literal(kernel);
-    IndexTs {
+    let mut imports = Vec::new();
+    if !kernel_names.is_empty() {
+        imports.push(layout::render(layout::import(
+            &kernel_names,
+            &kernel_literal,
+            false,
+        )));
+    }
+    if queries {
+        imports.push(layout::render(layout::import(
+            &[
+                "functionQuery".to_owned(),
+                "type FunctionQueryOptions".to_owned(),
+            ],
+            "\"./runtime/query\"",
+            false,
+        )));
+    }
+    if uses_types {
+        imports.push("import type * as T from \"./types\";".to_owned());
+    }
+    ServerTs {
         header: HEADER,
-        kernel_import: if imports.is_empty() {
-            String::new()
-        } else {
-            layout::render(layout::import(&imports, &kernel_literal, false))
-        },
         kernel: kernel_literal,
-        uses_types,
+        imports,
         context_files,
+        with_queries,
         functions: functions.iter().map(FunctionView::render).collect(),
-        stage2,
+    }
+}
+
+/// The first parameter of a function's call, query factory and query hook: its arguments,
+/// defaulting to `{}` when none is required (`Record<string, never>` when it takes none).
+pub(crate) fn args_param(printer: &Printer<'_>, f: &Function) -> Param {
+    let all_optional = f.args.iter().all(|a| !a.required);
+    Param {
+        name: "args".to_owned(),
+        ty: Some(
+            input_type(printer, f).unwrap_or_else(|| TypeExpr::reference("Record<string, never>")),
+        ),
+        default: all_optional.then(|| "{}".to_owned()),
+    }
+}
+
+/// `<fn>Query(args, client?)`: the query options of a plain read function.
+fn query_view(printer: &Printer<'_>, f: &Function) -> FunctionView {
+    let names = FunctionNames::new(&f.ident);
+    let mut args = vec![
+        Expr::atom(string_literal(&f.wire_name)),
+        Expr::atom("args"),
+        Expr::atom(stale_time(f.cache)),
+        Expr::atom("client"),
+    ];
+    if f.transport == Transport::Websocket {
+        args.push(Expr::Object(vec![("websocket".to_owned(), Js::Bool(true))]));
+    }
+    FunctionView {
+        doc: format!(
+            "Query options of `{}`, keyed `[\"mizan\", \"fn\", {}, args]`, for `useQuery`, `queryClient.fetchQuery` and the like.",
+            f.wire_name,
+            string_literal(&f.wire_name)
+        ),
+        name: names.query,
+        params: vec![
+            args_param(printer, f),
+            Param::new("client?", TypeExpr::reference("MizanClient")),
+        ],
+        returns: TypeExpr::generic("FunctionQueryOptions", vec![output_expr(printer, f)]),
+        body: Expr::call("functionQuery", Vec::new(), args),
     }
 }
 
@@ -426,7 +617,7 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
                 vec![Param::new("args", inline_args(printer, f))]
             };
             (
-                format!("{}Url", crate::ir::names::lower_first(&f.ident)),
+                FunctionNames::new(&f.ident).url,
                 params,
                 TypeExpr::atom("string"),
                 Expr::atom(url),
@@ -459,7 +650,7 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
             }
             let input = input_type(printer, f);
             let all_optional = f.args.iter().all(|a| !a.required);
-            let params = match input {
+            let mut params = match input {
                 None => Vec::new(),
                 Some(t) => vec![Param {
                     name: "args".to_owned(),
@@ -467,6 +658,8 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
                     default: all_optional.then(|| "{}".to_owned()),
                 }],
             };
+            let has_args = !params.is_empty();
+            params.push(Param::new("options?", TypeExpr::reference("ClientOptions")));
             let mut options = Vec::new();
             if f.upload {
                 options.push(("upload".to_owned(), Js::Bool(true)));
@@ -481,17 +674,18 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
             }
             let mut args = vec![
                 Expr::atom(string_literal(&f.wire_name)),
-                if params.is_empty() {
-                    Expr::Object(Vec::new())
-                } else {
+                if has_args {
                     Expr::atom("args")
+                } else {
+                    Expr::Object(Vec::new())
                 },
+                Expr::atom("options"),
             ];
             if !options.is_empty() {
                 args.push(Expr::Object(options));
             }
             (
-                format!("call{}", f.ident),
+                FunctionNames::new(&f.ident).call,
                 params,
                 TypeExpr::generic("Promise", vec![output_expr(printer, f)]),
                 Expr::call("mizanCall", Vec::new(), args),

@@ -7,6 +7,10 @@ use super::doc::{concat, text};
 use super::layout::{self, Expr, Js, Param, TupleMember, TypeExpr};
 use super::ts::{doc_lines, property_name, string_literal, Mode, Printer};
 use super::{context_file_name, output_expr, slot_functions, HEADER};
+use crate::ir::names::{
+    ChannelNames, ContextNames, FormNames, FunctionNames, FunctionRole, CHANNELS_REEXPORTS,
+    FORMS_REEXPORTS, REACT_REEXPORTS,
+};
 use crate::ir::{Channel, FieldType, Form, FormField, Function, FunctionKind, Ir, Transport};
 
 // ---- react.tsx -----------------------------------------------------------------------------
@@ -15,20 +19,56 @@ use crate::ir::{Channel, FieldType, Form, FormField, Function, FunctionKind, Ir,
 #[template(path = "react.tsx", escape = "none")]
 pub struct ReactTsx {
     header: &'static str,
-    /// The `react` and kernel imports, laid out; nothing unused (noUnusedLocals).
-    react_import: String,
-    kernel_import: String,
-    uses_types: bool,
-    /// `import type { <C>ContextData, ... } from "./contexts/<c>";`, laid out.
-    context_imports: Vec<String>,
-    has_contexts: bool,
-    has_global: bool,
-    has_mutations: bool,
-    has_merges: bool,
-    /// Per context: its handle, props, provider and hooks, laid out.
+    /// Every import, laid out; nothing unused (noUnusedLocals).
+    imports: Vec<String>,
+    /// `export { MizanContext, ... } from "./runtime/react";`, laid out.
+    reexport: String,
+    /// Per context: its binding, props, provider and hooks, laid out.
     contexts: Vec<Vec<String>>,
-    /// Per plain function or mutation: its hook, laid out.
-    mutations: Vec<String>,
+    /// Per plain function or mutation: its query hook and its mutation hook, laid out.
+    hooks: Vec<String>,
+}
+
+fn strings(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| (*n).to_owned()).collect()
+}
+
+/// `UseQueryResult<D, MizanError>`.
+fn query_result(data: TypeExpr) -> TypeExpr {
+    TypeExpr::generic(
+        "UseQueryResult",
+        vec![data, TypeExpr::reference("MizanError")],
+    )
+}
+
+/// `export function name(): returns { return callee(args); }` with a doc comment.
+fn hook(
+    doc: &str,
+    name: &str,
+    params: &[Param],
+    returns: TypeExpr,
+    callee: &str,
+    args: Vec<Expr>,
+) -> super::doc::Doc {
+    layout::function(
+        &doc_lines(Some(doc), false),
+        name,
+        params,
+        Some(&returns),
+        vec![layout::return_statement(&Expr::call(
+            callee,
+            Vec::new(),
+            args,
+        ))],
+    )
+}
+
+/// A description, then a note on its own line.
+fn described(f: &Function, note: &str) -> String {
+    match &f.description {
+        Some(d) if !d.is_empty() => format!("{d}\n{note}"),
+        _ => note.to_owned(),
+    }
 }
 
 pub fn react_tsx(ir: &Ir, kernel: &str) -> ReactTsx {
@@ -39,215 +79,208 @@ pub fn react_tsx(ir: &Ir, kernel: &str) -> ReactTsx {
     let mut uses_types = false;
     let mut contexts = Vec::new();
     for c in sorted {
-        let data = format!("{}ContextData", c.ident);
+        let names = ContextNames::new(&c.ident);
         let has_params = !c.params.is_empty();
-        let mut names = vec![data.clone()];
+        let mut imported = vec![names.query.clone(), format!("type {}", names.data)];
         if has_params {
-            names.push(format!("{}ContextParams", c.ident));
+            imported.push(format!("type {}", names.params));
         }
         context_imports.push(layout::render(layout::import(
-            &names,
+            &imported,
             &string_literal(&format!("./contexts/{}", context_file_name(c))),
-            true,
+            false,
         )));
-        let handle = format!("{}Handle", c.ident);
+        let mut binding_args = vec![
+            Expr::atom(names.query.clone()),
+            Expr::atom(string_literal(&names.provider)),
+        ];
+        let mut param_names: Vec<&str> = c.params.iter().map(|p| p.wire_name.as_str()).collect();
+        param_names.sort_unstable();
+        binding_args.extend(param_names.iter().map(|p| Expr::atom(string_literal(p))));
         let mut decls = vec![layout::const_decl(
             false,
-            &handle,
-            &Expr::call(
-                "createHandle",
-                vec![TypeExpr::reference(data.clone())],
-                Vec::new(),
-            ),
+            &names.binding,
+            &Expr::call("defineContext", Vec::new(), binding_args),
         )];
         let props = if has_params {
-            let props = format!("{}ContextProps", c.ident);
             decls.push(layout::type_alias(
                 &[],
-                &props,
+                &names.props,
                 &TypeExpr::intersection(vec![
-                    TypeExpr::reference(format!("{}ContextParams", c.ident)),
+                    TypeExpr::reference(names.params.clone()),
                     TypeExpr::reference("ProviderProps"),
                 ]),
             ));
-            props
+            names.props.clone()
         } else {
             "ProviderProps".to_owned()
         };
-        let register = layout::const_decl(
-            false,
-            "handle",
-            &Expr::call(
-                "useRegistered",
-                vec![TypeExpr::reference(data.clone())],
-                vec![
-                    Expr::atom(string_literal(&c.wire_name)),
-                    Expr::atom(if has_params { "params" } else { "{}" }),
-                ],
-            ),
-        );
-        let mut body = Vec::new();
-        if has_params {
-            body.push(text("const { children, ...params } = props;"));
-        }
-        body.push(register);
-        body.push(layout::return_statement(&Expr::call(
-            "provide",
-            Vec::new(),
-            vec![
-                Expr::atom(handle.clone()),
-                Expr::atom("handle"),
-                Expr::atom(if has_params {
-                    "children"
-                } else {
-                    "props.children"
-                }),
-            ],
-        )));
-        let provider = format!("{}Context", c.ident);
+        let provider_doc = if has_params {
+            format!("Provides the `{}` context bundle to its children: one query, shared by every hook below it. Its props are the context's params and query options.", c.wire_name)
+        } else {
+            format!("Sets query options for the `{}` context bundle below it. Optional: its hooks work anywhere under `<MizanContext>`.", c.wire_name)
+        };
         decls.push(layout::function(
-            &doc_lines(
-                Some(&format!(
-                    "Provides the `{}` context bundle to its children: one request, shared by every hook below it.",
-                    c.wire_name
-                )),
-                false,
-            ),
-            &provider,
+            &doc_lines(Some(&provider_doc), false),
+            &names.provider,
             &[Param::new("props", TypeExpr::reference(props))],
             None,
-            body,
+            vec![layout::return_statement(&Expr::call(
+                &format!("{}.provide", names.binding),
+                Vec::new(),
+                vec![Expr::atom("props")],
+            ))],
         ));
         decls.push(layout::const_decl(
             true,
-            &format!("{provider}Provider"),
-            &Expr::atom(provider.clone()),
+            &names.provider_alias,
+            &Expr::atom(names.provider.clone()),
         ));
-        let missing = if c.is_global {
-            "<MizanContext> (or <GlobalContext>)".to_owned()
-        } else {
-            format!("<{provider}>")
-        };
-        let context_hook = format!("use{}Context", c.ident);
-        decls.push(layout::function(
-            &doc_lines(
-                Some(&format!("The state of the nearest `{provider}` bundle.")),
-                false,
-            ),
-            &context_hook,
+        decls.push(hook(
+            &format!("The `{}` bundle's query result (`data`, `status`, `error`, `isPending`, `refetch`, ...).", c.wire_name),
+            &names.use_context,
             &[],
-            Some(&TypeExpr::generic("ContextValue", vec![TypeExpr::reference(data)])),
-            vec![layout::return_statement(&Expr::call(
-                "useHandle",
-                Vec::new(),
-                vec![
-                    Expr::atom(handle),
-                    Expr::atom(string_literal(&format!(
-                        "{context_hook}() must be used inside {missing}: add the provider above this component"
-                    ))),
-                ],
-            ))],
+            query_result(TypeExpr::reference(names.data.clone())),
+            &format!("{}.useContext", names.binding),
+            Vec::new(),
         ));
         for f in slot_functions(ir, c) {
-            let ty = output_expr(&printer, f).or_null();
+            let fnames = FunctionNames::new(&f.ident);
+            let ty = output_expr(&printer, f);
             uses_types |= ty.mentions("T.");
-            let access = if crate::ir::names::is_identifier(&f.wire_name) {
-                format!("?.{}", f.wire_name)
-            } else {
-                format!("?.[{}]", string_literal(&f.wire_name))
-            };
-            let mut doc = f.description.clone().unwrap_or_default();
-            if !doc.is_empty() {
-                doc.push('\n');
-            }
-            doc.push_str(&format!(
-                "The `{}` slot of the `{}` context; `null` until it has loaded.",
+            let slot = vec![Expr::atom(string_literal(&f.wire_name))];
+            let what = format!(
+                "the `{}` slot of the `{}` context",
                 f.wire_name, c.wire_name
-            ));
-            decls.push(layout::function(
-                &doc_lines(Some(&doc), false),
-                &format!("use{}", f.ident),
+            );
+            decls.push(hook(
+                &described(
+                    f,
+                    &format!("The value of {what}: `undefined` until it has loaded."),
+                ),
+                &fnames.hook,
                 &[],
-                Some(&ty),
-                vec![layout::return_statement(&Expr::Binary {
-                    left: Box::new(Expr::Chain {
-                        call: context_hook.clone(),
-                        props: vec![".data".to_owned(), access],
-                    }),
-                    op: "??",
-                    right: Box::new(Expr::atom("null")),
-                })],
+                TypeExpr::union(vec![ty.clone(), TypeExpr::atom("undefined")]),
+                &format!("{}.useSlot", names.binding),
+                slot.clone(),
+            ));
+            decls.push(hook(
+                &format!("The query result of {what}."),
+                &fnames.use_query,
+                &[],
+                query_result(ty.clone()),
+                &format!("{}.useSlotQuery", names.binding),
+                slot.clone(),
+            ));
+            decls.push(hook(
+                &format!("The value of {what}; suspends while it loads, and throws its error to the nearest error boundary."),
+                &fnames.use_suspense,
+                &[],
+                ty,
+                &format!("{}.useSuspenseSlot", names.binding),
+                slot,
             ));
         }
         contexts.push(decls.into_iter().map(layout::render).collect());
     }
     let mut fns: Vec<&Function> = ir
         .public_functions()
-        .filter(|f| matches!(f.kind, FunctionKind::Plain | FunctionKind::Mutation { .. }))
+        .filter(|f| matches!(f.role(), FunctionRole::PlainRead | FunctionRole::Call))
         .collect();
     fns.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
     let mut has_merges = false;
-    let mutations: Vec<String> = fns
-        .into_iter()
-        .map(|f| {
-            let (hook, merges) = mutation_view(ir, &printer, f);
-            uses_types |= hook.contains("T.");
-            has_merges |= merges;
-            hook
-        })
-        .collect();
+    let mut has_queries = false;
+    let mut queries = Vec::new();
+    let mut hooks = Vec::new();
+    for f in fns {
+        if f.role() == FunctionRole::PlainRead {
+            has_queries = true;
+            let fnames = FunctionNames::new(&f.ident);
+            queries.push(fnames.query.clone());
+            let ty = output_expr(&printer, f);
+            let args = super::args_param(&printer, f);
+            uses_types |= ty.mentions("T.") || args.ty.as_ref().is_some_and(|t| t.mentions("T."));
+            hooks.push(layout::render(hook(
+                &described(f, &format!("Reads `{}` as a query: fetched when used, cached by its arguments, cancelled when no longer needed.", f.wire_name)),
+                &fnames.use_query,
+                &[args, Param::new("options?", TypeExpr::reference("QueryHookOptions"))],
+                query_result(ty),
+                "useMizanQuery",
+                vec![Expr::atom(fnames.query), Expr::atom("args"), Expr::atom("options")],
+            )));
+        }
+        let (hook, merges) = mutation_view(ir, &printer, f);
+        uses_types |= hook.contains("T.");
+        has_merges |= merges;
+        hooks.push(hook);
+    }
+    let has_mutations = !hooks.is_empty();
     let has_contexts = !contexts.is_empty();
-    let has_mutations = !mutations.is_empty();
-    let mut react: Vec<&str> = Vec::new();
-    let mut kernel_imports: Vec<&'static str> = vec!["configure"];
+    let mut imports = Vec::new();
+    if has_contexts || has_queries {
+        imports.push(layout::render(layout::import(
+            &strings(&["UseQueryResult"]),
+            "\"@tanstack/react-query\"",
+            true,
+        )));
+        imports.push(layout::render(layout::import(
+            &strings(&["MizanError"]),
+            &string_literal(kernel),
+            true,
+        )));
+    }
+    let mut runtime: Vec<&str> = Vec::new();
     if has_contexts {
-        react.extend([
-            "createContext",
-            "useContext",
-            "useEffect",
-            "useSyncExternalStore",
-        ]);
-        kernel_imports.extend(["observeContext", "registerContext", "stableKey"]);
+        runtime.push("defineContext");
+    }
+    if has_merges {
+        runtime.push("merge");
     }
     if has_mutations {
-        react.push("useCallback");
-        kernel_imports.push("MizanError");
+        runtime.push("useMizanMutation");
     }
-    if has_contexts || has_mutations {
-        react.extend(["useMemo", "useState"]);
+    if has_queries {
+        runtime.push("useMizanQuery");
     }
-    kernel_imports.extend(["mizanCall", "mizanFetch"]);
     if has_mutations {
-        kernel_imports.push("spliceSlot");
-        kernel_imports.push("type CallOptions");
+        runtime.extend(["type MutateOptions", "type MutationState"]);
     }
     if has_contexts {
-        kernel_imports.push("type ContextHandle");
+        runtime.push("type ProviderProps");
     }
-    kernel_imports.extend(["type ContextState", "type MizanConfig"]);
-    react.sort_unstable();
-    if has_contexts {
-        react.push("type Context");
+    if has_queries {
+        runtime.push("type QueryHookOptions");
     }
-    react.push("type ReactNode");
-    let react: Vec<String> = react.into_iter().map(str::to_owned).collect();
-    let kernel_imports: Vec<String> = kernel_imports.into_iter().map(str::to_owned).collect();
+    if !has_merges {
+        runtime.retain(|n| *n != "type MutateOptions");
+    }
+    if !runtime.is_empty() {
+        imports.push(layout::render(layout::import(
+            &strings(&runtime),
+            "\"./runtime/react\"",
+            false,
+        )));
+    }
+    if !queries.is_empty() {
+        imports.push(layout::render(layout::import(
+            &queries,
+            "\"./server\"",
+            false,
+        )));
+    }
+    if uses_types {
+        imports.push("import type * as T from \"./types\";".to_owned());
+    }
+    imports.extend(context_imports);
     ReactTsx {
         header: HEADER,
-        react_import: layout::render(layout::import(&react, "\"react\"", false)),
-        kernel_import: layout::render(layout::import(
-            &kernel_imports,
-            &string_literal(kernel),
-            false,
+        imports,
+        reexport: layout::render(layout::export_from(
+            &strings(REACT_REEXPORTS),
+            "\"./runtime/react\"",
         )),
-        uses_types,
-        context_imports,
-        has_contexts,
-        has_global: ir.contexts.iter().any(|c| c.is_global),
-        has_mutations,
-        has_merges,
         contexts,
-        mutations,
+        hooks,
     }
 }
 
@@ -306,24 +339,20 @@ fn mutation_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> (String, bool)
         margs.extend(m.scope.iter().map(|p| Expr::atom(string_literal(p))));
         call_args.push(Expr::call("merge", Vec::new(), margs));
     }
-    let mut doc = f.description.clone().unwrap_or_default();
-    if !doc.is_empty() {
-        doc.push('\n');
-    }
-    doc.push_str(&format!("Calls `{}`; `mutate()` resolves to its result and the kernel applies what it invalidates or merges.", f.wire_name));
+    let mut doc = format!("Calls `{}`: `mutate(args)` resolves to its result, with status fields; what the call invalidates or merges is applied to the cache.", f.wire_name);
     if !merges.is_empty() {
         doc.push_str("\n`mutate(args, { optimistic })` shows a predicted result at once and rolls it back if the call fails.");
     }
     let hook = layout::render(layout::function(
-        &doc_lines(Some(&doc), false),
-        &format!("use{}", f.ident),
+        &doc_lines(Some(&described(f, &doc)), false),
+        &FunctionNames::new(&f.ident).hook,
         &[],
         Some(&TypeExpr::generic(
             "MutationState",
             vec![TypeExpr::Tuple(args_tuple), result],
         )),
         vec![layout::return_statement(&Expr::call(
-            "useMutation",
+            "useMizanMutation",
             Vec::new(),
             call_args,
         ))],
@@ -337,15 +366,14 @@ fn mutation_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> (String, bool)
 #[template(path = "channels.ts", escape = "none")]
 pub struct ChannelsTs {
     header: &'static str,
-    kernel_import: String,
-    uses_types: bool,
-    /// Some channel takes no client messages (its hook has no `send`).
-    has_receive_only: bool,
+    imports: Vec<String>,
+    /// `export { ... } from "./runtime/channels";`, laid out.
+    reexport: String,
     /// One hook per channel, laid out.
     channels: Vec<String>,
 }
 
-pub fn channels_ts(ir: &Ir, kernel: &str) -> ChannelsTs {
+pub fn channels_ts(ir: &Ir) -> ChannelsTs {
     let printer = Printer::new(ir, "T.");
     let mut chans: Vec<&Channel> = ir.channels.iter().collect();
     chans.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
@@ -366,37 +394,59 @@ pub fn channels_ts(ir: &Ir, kernel: &str) -> ChannelsTs {
             layout::render(layout::function(
                 &doc_lines(
                     Some(&format!(
-                        "Subscribes to the `{}` channel while mounted: messages in order, the last one, and the subscription's status.{}",
+                        "Subscribes to the `{}` channel while mounted: the last `max` messages (default 500) in order, the last one, and the subscription's status.{}",
                         ch.wire_name,
                         if ch.client_message.is_some() { "\n`send()` posts a message on the channel." } else { "" }
                     )),
                     false,
                 ),
-                &format!("use{}Channel", ch.ident),
-                &[Param::new("params", printer.expr(&ch.params, Mode::Input))],
+                &ChannelNames::new(&ch.ident).hook,
+                &[
+                    Param::new("params", printer.expr(&ch.params, Mode::Input)),
+                    Param::new("options?", TypeExpr::reference("ChannelOptions")),
+                ],
                 Some(&returns),
                 vec![layout::return_statement(&Expr::call(
                     helper,
                     Vec::new(),
-                    vec![Expr::atom(string_literal(&ch.wire_name)), Expr::atom("params")],
+                    vec![
+                        Expr::atom(string_literal(&ch.wire_name)),
+                        Expr::atom("params"),
+                        Expr::atom("options"),
+                    ],
                 ))],
             ))
         })
         .collect();
-    let imports: Vec<String> = [
-        "MizanError",
-        "stableKey",
-        "subscribeChannel",
-        "type ChannelSubscription",
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
+    let mut runtime = Vec::new();
+    if ir.channels.iter().any(|c| c.client_message.is_some()) {
+        runtime.push("useChannel");
+    }
+    if ir.channels.iter().any(|c| c.client_message.is_none()) {
+        runtime.push("useChannelMessages");
+    }
+    runtime.push("type ChannelOptions");
+    if ir.channels.iter().any(|c| c.client_message.is_none()) {
+        runtime.push("type ChannelState");
+    }
+    if ir.channels.iter().any(|c| c.client_message.is_some()) {
+        runtime.push("type ChannelWithSend");
+    }
+    let mut imports = vec![layout::render(layout::import(
+        &strings(&runtime),
+        "\"./runtime/channels\"",
+        false,
+    ))];
+    if channels.iter().any(|c| c.contains("T.")) {
+        imports.push("import type * as T from \"./types\";".to_owned());
+    }
     ChannelsTs {
         header: HEADER,
-        kernel_import: layout::render(layout::import(&imports, &string_literal(kernel), false)),
-        uses_types: channels.iter().any(|c| c.contains("T.")),
-        has_receive_only: ir.channels.iter().any(|c| c.client_message.is_none()),
+        imports,
+        reexport: layout::render(layout::export_from(
+            &strings(CHANNELS_REEXPORTS),
+            "\"./runtime/channels\"",
+        )),
         channels,
     }
 }
@@ -407,8 +457,9 @@ pub fn channels_ts(ir: &Ir, kernel: &str) -> ChannelsTs {
 #[template(path = "forms.ts", escape = "none")]
 pub struct FormsTs {
     header: &'static str,
-    kernel_import: String,
-    uses_types: bool,
+    imports: Vec<String>,
+    /// `export type { ... } from "./runtime/forms";`, laid out.
+    reexport: String,
     /// Per form: its data type, field list, initial values, Zod schema and hook, laid out.
     forms: Vec<Vec<String>>,
 }
@@ -516,7 +567,7 @@ fn field_meta(f: &FormField) -> Js {
     ])
 }
 
-pub fn forms_ts(ir: &Ir, kernel: &str) -> FormsTs {
+pub fn forms_ts(ir: &Ir) -> FormsTs {
     let printer = Printer::new(ir, "T.");
     let mut sorted: Vec<&Form> = ir.forms.iter().collect();
     sorted.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
@@ -525,12 +576,12 @@ pub fn forms_ts(ir: &Ir, kernel: &str) -> FormsTs {
         .into_iter()
         .map(|form| {
             let submit = form.submit_fn.map(|id| ir.function(id));
-            let camel = crate::ir::names::lower_first(&form.ident);
+            let names = FormNames::new(&form.ident);
             let title = form.title.clone().unwrap_or_else(|| form.wire_name.clone());
-            let data = format!("{}FormData", form.ident);
-            let fields_name = format!("{camel}FormFields");
-            let initial_name = format!("{camel}FormInitial");
-            let schema_name = format!("{camel}FormSchema");
+            let data = names.data.clone();
+            let fields_name = names.fields.clone();
+            let initial_name = names.initial.clone();
+            let schema_name = names.schema.clone();
             let mut by_name: Vec<&FormField> = form.fields.iter().collect();
             by_name.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
             let members: Vec<layout::Member> = by_name
@@ -571,10 +622,12 @@ pub fn forms_ts(ir: &Ir, kernel: &str) -> FormsTs {
                     &Js::Object(initial),
                 ),
                 concat(vec![
-                    text(format!(
-                        "/** Zod schema of the `{}` form's data, from its field list. */",
-                        form.wire_name
-                    )),
+                    // The wire name goes through the doc-comment escaper like every other.
+                    text(super::ts::doc_comment(
+                        Some(&format!("Zod schema of the `{}` form's data, from its field list.", form.wire_name)),
+                        false,
+                        "",
+                    ).trim_end().to_owned()),
                     super::doc::hardline(),
                     layout::const_decl(
                         true,
@@ -595,7 +648,7 @@ pub fn forms_ts(ir: &Ir, kernel: &str) -> FormsTs {
                         )),
                         false,
                     ),
-                    &format!("use{}Form", form.ident),
+                    &names.hook,
                     &[],
                     Some(&TypeExpr::generic("FormState", vec![TypeExpr::reference(data.clone()), result])),
                     vec![layout::return_statement(&Expr::call(
@@ -613,14 +666,21 @@ pub fn forms_ts(ir: &Ir, kernel: &str) -> FormsTs {
             decls.into_iter().map(layout::render).collect()
         })
         .collect();
+    let mut imports = vec![layout::render(layout::import(
+        &strings(&["formSchema", "useForm", "type FieldsOf", "type FormState"]),
+        "\"./runtime/forms\"",
+        false,
+    ))];
+    if uses_types {
+        imports.push("import type * as T from \"./types\";".to_owned());
+    }
     FormsTs {
         header: HEADER,
-        kernel_import: layout::render(layout::import(
-            &["MizanError".to_owned(), "mizanCall".to_owned()],
-            &string_literal(kernel),
-            false,
+        imports,
+        reexport: layout::render(layout::export_from(
+            &strings(FORMS_REEXPORTS),
+            "\"./runtime/forms\"",
         )),
-        uses_types,
         forms,
     }
 }

@@ -1283,12 +1283,7 @@ impl<'a> Builder<'a> {
         let mut api: IndexMap<String, (String, Span)> = IndexMap::new();
         // The names the generated files use for themselves come first; an item generating one
         // of them is refused, since it would redeclare it.
-        let reserved: BTreeSet<&str> = names::STAGE2_EXPORTS
-            .iter()
-            .chain(names::KERNEL_EXPORTS)
-            .chain(names::FILE_HELPERS)
-            .copied()
-            .collect();
+        let reserved: BTreeSet<&str> = names::reserved_api_names().collect();
         let mut claim = |diags: &mut Vec<Diagnostic>, ident: String, owner: String, span: Span| {
             if reserved.contains(ident.as_str()) {
                 diags.push(diagnostics::name_reserved(span, &ident, &owner));
@@ -1310,51 +1305,25 @@ impl<'a> Builder<'a> {
         };
         for c in &ir.contexts {
             let owner = format!("context `{}`", c.wire_name);
-            for ident in [
-                format!("{}Context", c.ident),
-                format!("{}ContextProvider", c.ident),
-                format!("use{}Context", c.ident),
-                format!("fetch{}Context", c.ident),
-                format!("{}ContextData", c.ident),
-                format!("{}ContextParams", c.ident),
-                format!("{}ContextProps", c.ident),
-            ] {
-                claim(&mut self.diags, ident, owner.clone(), c.span);
+            for ident in names::ContextNames::new(&c.ident).all() {
+                claim(&mut self.diags, ident.to_owned(), owner.clone(), c.span);
             }
         }
         for f in ir.functions.iter().filter(|f| !f.private) {
             let owner = format!("function `{}`", f.wire_name);
-            let idents = match f.kind {
-                FunctionKind::ViewPath { .. } => {
-                    vec![format!("{}Url", names::lower_first(&f.ident))]
-                }
-                FunctionKind::ContextRead { .. } => vec![format!("use{}", f.ident)],
-                _ => vec![format!("use{}", f.ident), format!("call{}", f.ident)],
-            };
-            for ident in idents {
-                claim(&mut self.diags, ident, owner.clone(), f.span);
+            for ident in names::FunctionNames::new(&f.ident).exported(f.role()) {
+                claim(&mut self.diags, ident.to_owned(), owner.clone(), f.span);
             }
         }
         for form in &ir.forms {
-            let camel = names::lower_first(&form.ident);
-            for ident in [
-                format!("use{}Form", form.ident),
-                format!("{}FormData", form.ident),
-                format!("{camel}FormSchema"),
-            ] {
-                claim(
-                    &mut self.diags,
-                    ident,
-                    format!("form `{}`", form.wire_name),
-                    form.span,
-                );
+            let owner = format!("form `{}`", form.wire_name);
+            for ident in names::FormNames::new(&form.ident).all() {
+                claim(&mut self.diags, ident.to_owned(), owner.clone(), form.span);
             }
         }
         for ch in &ir.channels {
-            for ident in [
-                format!("use{}Channel", ch.ident),
-                format!("subscribe{}Channel", ch.ident),
-            ] {
+            let n = names::ChannelNames::new(&ch.ident);
+            for ident in [n.hook, n.subscribe] {
                 claim(
                     &mut self.diags,
                     ident,

@@ -71,6 +71,18 @@ impl Ir {
     }
 }
 
+impl Function {
+    /// What the generated client offers for this function, and so which names it takes.
+    pub fn role(&self) -> names::FunctionRole {
+        match self.kind {
+            FunctionKind::ContextRead { .. } => names::FunctionRole::Slot,
+            FunctionKind::ViewPath { .. } => names::FunctionRole::ViewPath,
+            FunctionKind::Plain if !self.upload => names::FunctionRole::PlainRead,
+            FunctionKind::Plain | FunctionKind::Mutation { .. } => names::FunctionRole::Call,
+        }
+    }
+}
+
 /// A named schema.
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeDef {

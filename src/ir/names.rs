@@ -88,66 +88,269 @@ pub const RESERVED: &[&str] = &[
     "yield",
 ];
 
-/// Names the React layer exports (re-exported by `index.ts`); a schema may not take them.
-pub const STAGE2_EXPORTS: &[&str] = &[
-    "ChannelState",
-    "ChannelStatus",
-    "ChannelWithSend",
-    "ContextValue",
-    "FieldsOf",
-    "FormField",
-    "FormFieldError",
-    "FormState",
+/// What `react.tsx` re-exports from the React runtime (`runtime/react.tsx`); `type ` marks a
+/// type-only export. A test ties these lists to the runtime modules' real exports.
+pub const REACT_REEXPORTS: &[&str] = &[
     "MizanContext",
-    "MizanContextProps",
-    "MutateOptions",
-    "MutationState",
-    "ProviderProps",
     "useMizan",
+    "type ContextBinding",
+    "type Merge",
+    "type MizanContextProps",
+    "type MutateOptions",
+    "type MutationState",
+    "type ProviderProps",
+    "type QueryHookOptions",
 ];
 
-/// The generated files' own helpers, which are not exported: no generated name may take them.
+/// What `forms.ts` re-exports from `runtime/forms.ts`.
+pub const FORMS_REEXPORTS: &[&str] = &[
+    "type FieldsOf",
+    "type FormField",
+    "type FormFieldError",
+    "type FormState",
+];
+
+/// What `channels.ts` re-exports from `runtime/channels.ts`.
+pub const CHANNELS_REEXPORTS: &[&str] = &[
+    "type ChannelOptions",
+    "type ChannelState",
+    "type ChannelWithSend",
+];
+
+/// The runtime names the generated files import for their own use without exporting them
+/// (and `T`, the types namespace): no generated name may take them.
 pub const FILE_HELPERS: &[&str] = &[
-    "Merge",
-    "REQUIRED",
-    "createHandle",
-    "fieldSchema",
+    "T",
+    "UseQueryResult",
+    "contextQuery",
+    "defineContext",
     "formSchema",
+    "functionQuery",
     "merge",
-    "provide",
     "useChannel",
     "useChannelMessages",
     "useForm",
-    "useHandle",
-    "useMutation",
-    "useRegistered",
+    "useMizanMutation",
+    "useMizanQuery",
 ];
 
-/// Names the generated files export from the kernel; a schema may not take them.
+/// Everything `server.ts` re-exports with `export *` from the kernel and `runtime/query.ts`;
+/// a schema may not take these names. Kept equal to the modules' exports by a test.
 pub const KERNEL_EXPORTS: &[&str] = &[
+    "CachedQuery",
+    "CallEnvelope",
     "CallOptions",
     "ChannelListener",
+    "ChannelStatus",
     "ChannelSubscription",
-    "ContextHandle",
-    "ContextObserver",
-    "ContextState",
-    "ContextStatus",
+    "ClientOptions",
+    "ContextKey",
+    "ContextQueryOptions",
+    "Effects",
+    "EffectTarget",
+    "FunctionKey",
+    "FunctionQueryOptions",
+    "Invalidation",
+    "MergeEntry",
+    "MizanClient",
     "MizanConfig",
     "MizanError",
+    "MizanQueryOptions",
     "MizanTransport",
+    "Params",
+    "RequestOptions",
+    "SubscribeChannelOptions",
+    "SubscribeOptions",
     "configure",
+    "contextKey",
+    "contextQuery",
+    "createMizanClient",
+    "defaultClient",
     "disconnect",
+    "effectApplier",
+    "functionKey",
+    "functionQuery",
     "hydrate",
     "initSession",
-    "invalidate",
     "mizanCall",
     "mizanFetch",
-    "observeContext",
-    "registerContext",
-    "spliceSlot",
+    "queryString",
+    "spliceOptimistic",
     "stableKey",
     "subscribeChannel",
 ];
+
+/// A re-export entry's name, without its `type ` marker.
+pub fn export_name(entry: &str) -> &str {
+    entry.strip_prefix("type ").unwrap_or(entry)
+}
+
+/// Every name the generated files declare or import for themselves: an item generating one of
+/// them is refused.
+pub fn reserved_api_names() -> impl Iterator<Item = &'static str> {
+    REACT_REEXPORTS
+        .iter()
+        .chain(FORMS_REEXPORTS)
+        .chain(CHANNELS_REEXPORTS)
+        .map(|e| export_name(e))
+        .chain(KERNEL_EXPORTS.iter().copied())
+        .chain(FILE_HELPERS.iter().copied())
+}
+
+/// The exported names generated for one context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextNames {
+    /// `<UserContext user_id={5}>`.
+    pub provider: String,
+    /// `UserContextProvider`, an alias of the provider.
+    pub provider_alias: String,
+    pub props: String,
+    pub data: String,
+    pub params: String,
+    /// `useUserContext()`: the bundle's query result.
+    pub use_context: String,
+    /// `fetchUserContext(params, options?)`.
+    pub fetch: String,
+    /// `userContextQuery(params, client?)`: the bundle's query options.
+    pub query: String,
+    /// The module-level binding the React layer's hooks share (not exported).
+    pub binding: String,
+}
+
+impl ContextNames {
+    pub fn new(stem: &str) -> Self {
+        let camel = lower_first(stem);
+        ContextNames {
+            provider: format!("{stem}Context"),
+            provider_alias: format!("{stem}ContextProvider"),
+            props: format!("{stem}ContextProps"),
+            data: format!("{stem}ContextData"),
+            params: format!("{stem}ContextParams"),
+            use_context: format!("use{stem}Context"),
+            fetch: format!("fetch{stem}Context"),
+            query: format!("{camel}ContextQuery"),
+            binding: format!("{camel}Binding"),
+        }
+    }
+
+    pub fn all(&self) -> [&str; 9] {
+        [
+            &self.provider,
+            &self.provider_alias,
+            &self.props,
+            &self.data,
+            &self.params,
+            &self.use_context,
+            &self.fetch,
+            &self.query,
+            &self.binding,
+        ]
+    }
+}
+
+/// The exported names generated for one function; which of them exist depends on its kind
+/// (`FunctionNames::of_kind`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionNames {
+    /// `callEcho(args, options?)`.
+    pub call: String,
+    /// `useEcho()`: a mutation hook, or a context slot's value.
+    pub hook: String,
+    /// `useEchoQuery(args)` for a plain read, `useUserProfileQuery()` for a slot.
+    pub use_query: String,
+    /// `useSuspenseUserProfile()` for a slot.
+    pub use_suspense: String,
+    /// `echoQuery(args, client?)`: query options of a plain read.
+    pub query: String,
+    /// `profilePageUrl(args)` for a view path.
+    pub url: String,
+}
+
+/// Which generated names a function has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunctionRole {
+    /// A context function: its slot hooks.
+    Slot,
+    /// A plain function that can be read as a query (not an upload).
+    PlainRead,
+    /// A mutation, or a plain upload.
+    Call,
+    ViewPath,
+}
+
+impl FunctionNames {
+    pub fn new(stem: &str) -> Self {
+        let camel = lower_first(stem);
+        FunctionNames {
+            call: format!("call{stem}"),
+            hook: format!("use{stem}"),
+            use_query: format!("use{stem}Query"),
+            use_suspense: format!("useSuspense{stem}"),
+            query: format!("{camel}Query"),
+            url: format!("{camel}Url"),
+        }
+    }
+
+    /// The names a function of this role exports.
+    pub fn exported(&self, role: FunctionRole) -> Vec<&str> {
+        match role {
+            FunctionRole::Slot => vec![&self.hook, &self.use_query, &self.use_suspense],
+            FunctionRole::PlainRead => vec![&self.call, &self.hook, &self.use_query, &self.query],
+            FunctionRole::Call => vec![&self.call, &self.hook],
+            FunctionRole::ViewPath => vec![&self.url],
+        }
+    }
+}
+
+/// The names generated for one form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormNames {
+    pub hook: String,
+    pub data: String,
+    pub schema: String,
+    /// Module-level constants of `forms.ts` (not exported).
+    pub fields: String,
+    pub initial: String,
+}
+
+impl FormNames {
+    pub fn new(stem: &str) -> Self {
+        let camel = lower_first(stem);
+        FormNames {
+            hook: format!("use{stem}Form"),
+            data: format!("{stem}FormData"),
+            schema: format!("{camel}FormSchema"),
+            fields: format!("{camel}FormFields"),
+            initial: format!("{camel}FormInitial"),
+        }
+    }
+
+    pub fn all(&self) -> [&str; 5] {
+        [
+            &self.hook,
+            &self.data,
+            &self.schema,
+            &self.fields,
+            &self.initial,
+        ]
+    }
+}
+
+/// The names generated for one channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelNames {
+    pub hook: String,
+    pub subscribe: String,
+}
+
+impl ChannelNames {
+    pub fn new(stem: &str) -> Self {
+        ChannelNames {
+            hook: format!("use{stem}Channel"),
+            subscribe: format!("subscribe{stem}Channel"),
+        }
+    }
+}
 
 pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
@@ -211,7 +414,13 @@ pub fn assign_type_idents(wire_names: &[&str], taken: &BTreeSet<String>) -> Vec<
     let mut used: BTreeSet<String> = taken.clone();
     used.extend(RESERVED.iter().map(|s| (*s).to_owned()));
     used.extend(KERNEL_EXPORTS.iter().map(|s| (*s).to_owned()));
-    used.extend(STAGE2_EXPORTS.iter().map(|s| (*s).to_owned()));
+    used.extend(
+        REACT_REEXPORTS
+            .iter()
+            .chain(FORMS_REEXPORTS)
+            .chain(CHANNELS_REEXPORTS)
+            .map(|e| export_name(e).to_owned()),
+    );
     let mut out: Vec<Option<String>> = vec![None; wire_names.len()];
     // First pass: names that are already identifiers keep them when free.
     for (slot, name) in out.iter_mut().zip(wire_names) {
@@ -281,6 +490,70 @@ mod tests {
             ]
         );
         assert!(idents.iter().all(|i| is_identifier(i)));
+    }
+
+    /// The names a runtime module exports, read from its (Prettier-formatted) source.
+    fn exports(source: &str) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for line in source.lines() {
+            let Some(rest) = line.strip_prefix("export ") else {
+                continue;
+            };
+            let rest = rest.strip_prefix("async ").unwrap_or(rest);
+            for kw in ["function ", "class ", "const ", "interface ", "type "] {
+                if let Some(decl) = rest.strip_prefix(kw) {
+                    let name: String = decl
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if !name.is_empty() {
+                        out.insert(name);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn listed(entries: &[&str]) -> BTreeSet<String> {
+        entries.iter().map(|e| export_name(e).to_owned()).collect()
+    }
+
+    #[test]
+    fn reserved_names_are_the_runtime_modules_real_exports() {
+        let kernel = exports(include_str!("../../runtime/kernel.ts"));
+        let query = exports(include_str!("../../runtime/query.ts"));
+        let all: BTreeSet<String> = kernel.union(&query).cloned().collect();
+        assert_eq!(
+            listed(KERNEL_EXPORTS),
+            all,
+            "KERNEL_EXPORTS vs kernel.ts + query.ts"
+        );
+        for (list, source) in [
+            (REACT_REEXPORTS, include_str!("../../runtime/react.tsx")),
+            (FORMS_REEXPORTS, include_str!("../../runtime/forms.ts")),
+            (
+                CHANNELS_REEXPORTS,
+                include_str!("../../runtime/channels.ts"),
+            ),
+        ] {
+            let real = exports(source);
+            let reexported = listed(list);
+            assert!(
+                reexported.is_subset(&real),
+                "{reexported:?} not all in {real:?}"
+            );
+            // What a module exports is either re-exported or one of the files' own helpers.
+            let helpers = listed(FILE_HELPERS);
+            let rest: Vec<&String> = real
+                .iter()
+                .filter(|n| !reexported.contains(*n) && !helpers.contains(*n))
+                .collect();
+            assert!(
+                rest.is_empty(),
+                "exported but neither re-exported nor a helper: {rest:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,8 +1,7 @@
 {{ header }}
-import { mizanFetch } from {{ kernel }};
-{%- if uses_types %}
-import type * as T from "../types";
-{%- endif %}
+{%- for i in imports %}
+{{ i }}
+{%- endfor %}
 {%- for d in declarations %}
 
 {{ d }}

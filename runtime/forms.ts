@@ -1,0 +1,261 @@
+"use client";
+// Form helpers for the generated `use<Name>Form()` hooks: a Zod schema built from a form's field
+// list (with Django's messages), and useForm(), which validates on the client and submits through
+// the client of the enclosing <MizanContext>.
+import { useCallback, useMemo, useState } from "react";
+import { z } from "zod";
+import { MizanError } from "./kernel";
+import { useMizan } from "./react";
+
+/** One message about one field; `source` says who found the problem. */
+export interface FormFieldError {
+  message: string;
+  source: "client" | "server";
+}
+
+/** How to render a field, from the form's declaration. */
+export interface FormField<K extends string = string> {
+  name: K;
+  label: string;
+  type: string;
+  widget: string | null;
+  required: boolean;
+  disabled: boolean;
+  helpText: string | null;
+  maxLength: number | null;
+  minLength: number | null;
+  choices: readonly { value: unknown; label: string }[] | null;
+}
+
+export interface FormState<D, R> {
+  /** Current values; fields without a value yet are absent. */
+  data: Partial<D>;
+  set: <K extends keyof D & string>(field: K, value: D[K]) => void;
+  errors: Partial<Record<keyof D & string, FormFieldError[]>>;
+  /** Validates on the client (Zod); true when valid. */
+  validate: () => boolean;
+  /** Validates, then submits; resolves to the result, or null when there are errors. */
+  submit: () => Promise<R | null>;
+  isSubmitting: boolean;
+  result: R | null;
+  /** An error that is not about a field (network, permission...). */
+  error: MizanError | null;
+  fields: FieldsOf<D>;
+  reset: () => void;
+}
+
+/** The fields of a form whose data is `D`. */
+export type FieldsOf<D> = readonly FormField<keyof D & string>[];
+
+const REQUIRED = "This field is required.";
+
+/** The Zod schema of one field, from its declaration, with Django's messages. A format is
+ * checked only once a value is there, so an empty required field says "required". */
+function fieldSchema(f: FormField): z.ZodType {
+  const lengths = (s: z.ZodString): z.ZodString => {
+    let out = s;
+    if (f.minLength !== null)
+      out = out.min(
+        f.minLength,
+        `Ensure this value has at least ${f.minLength} characters.`,
+      );
+    if (f.maxLength !== null)
+      out = out.max(
+        f.maxLength,
+        `Ensure this value has at most ${f.maxLength} characters.`,
+      );
+    return out;
+  };
+  // A required field must be given (not undefined, null or "") before its format is checked.
+  const required = (s: z.ZodType): z.ZodType =>
+    z
+      .custom((v) => v !== undefined && v !== null && v !== "", REQUIRED)
+      .pipe(s);
+  const optional = (s: z.ZodType): z.ZodType =>
+    f.required ? required(s) : s.optional();
+  // An optional text-like field may also be left empty.
+  const blankOk = (s: z.ZodType): z.ZodType =>
+    f.required ? required(s) : z.union([z.literal(""), s]).optional();
+  const values = (f.choices ?? []).map((c) => c.value);
+  const choice = (): z.ZodType =>
+    values.length === 0
+      ? z.string()
+      : z.custom((v) => values.includes(v), "Select a valid choice.");
+  switch (f.type) {
+    case "email":
+      return blankOk(
+        lengths(z.string()).pipe(z.email("Enter a valid email address.")),
+      );
+    case "url":
+      return blankOk(lengths(z.string()).pipe(z.url("Enter a valid URL.")));
+    case "integer":
+      return optional(
+        z.number("Enter a whole number.").int("Enter a whole number."),
+      );
+    case "number":
+      return optional(z.number("Enter a number."));
+    case "boolean":
+      return f.required ? z.literal(true, REQUIRED) : z.boolean().optional();
+    case "date":
+      return blankOk(z.iso.date("Enter a valid date."));
+    case "datetime":
+      return blankOk(
+        z
+          .string()
+          .regex(
+            /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/,
+            "Enter a valid date/time.",
+          ),
+      );
+    case "choice":
+      return blankOk(choice());
+    case "multiple_choice":
+      return f.required
+        ? required(z.array(choice()).min(1, REQUIRED))
+        : z.array(choice()).optional();
+    case "file":
+      return optional(
+        z.custom<Blob>(
+          (v) => typeof Blob !== "undefined" && v instanceof Blob,
+          "Select a file.",
+        ),
+      );
+    default:
+      // text, textarea, password
+      return blankOk(lengths(z.string()));
+  }
+}
+
+/** A form's Zod schema, built from its field list. */
+export function formSchema<D>(fields: FieldsOf<D>): z.ZodType<D> {
+  const shape = Object.fromEntries(fields.map((f) => [f.name, fieldSchema(f)]));
+  return z.object(shape) as unknown as z.ZodType<D>;
+}
+
+/** A server's field error: a `FieldError` (`{ message, code? }`) or a bare string. */
+function serverMessage(m: unknown): string {
+  if (typeof m === "string") return m;
+  if (m !== null && typeof m === "object" && "message" in m)
+    return String(m.message);
+  return String(m);
+}
+
+/** The state of one form: its values, typed `set`, client-side (Zod) and server-side field
+ * errors, and `submit()`, which calls `submitFn` with `{ data }` through the client of the
+ * enclosing <MizanContext>. `submitFn` null: a form without a submit function (validation only). */
+export function useForm<D, R>(
+  schema: z.ZodType<D>,
+  initial: Partial<D>,
+  fields: FieldsOf<D>,
+  submitFn: string | null,
+): FormState<D, R> {
+  type Errors = FormState<D, R>["errors"];
+  const { client } = useMizan();
+  const [data, setData] = useState<Partial<D>>(initial);
+  const [errors, setErrors] = useState<Errors>({});
+  const [isSubmitting, setSubmitting] = useState(false);
+  const [result, setResult] = useState<R | null>(null);
+  const [error, setError] = useState<MizanError | null>(null);
+
+  const set = useCallback(
+    <K extends keyof D & string>(field: K, value: D[K]) => {
+      setData((d) => ({ ...d, [field]: value }));
+      setErrors((e) => ({ ...e, [field]: undefined }));
+    },
+    [],
+  );
+
+  const check = useCallback((): Errors => {
+    const parsed = schema.safeParse(data);
+    const found: Record<string, FormFieldError[]> = {};
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = String(issue.path[0] ?? "");
+        (found[field] ??= []).push({
+          message: issue.message,
+          source: "client",
+        });
+      }
+    }
+    return found as Errors;
+  }, [schema, data]);
+
+  const validate = useCallback(() => {
+    const found = check();
+    setErrors(found);
+    return Object.keys(found).length === 0;
+  }, [check]);
+
+  const submit = useCallback(async (): Promise<R | null> => {
+    const found = check();
+    setErrors(found);
+    setError(null);
+    if (Object.keys(found).length > 0 || submitFn === null) return null;
+    setSubmitting(true);
+    try {
+      const r = await client.call<R>(submitFn, { data });
+      setResult(r);
+      return r;
+    } catch (e) {
+      const err =
+        e instanceof MizanError ? e : new MizanError("CLIENT_ERROR", String(e));
+      if (
+        err.code === "VALIDATION_FAILED" &&
+        err.details !== null &&
+        typeof err.details === "object" &&
+        !Array.isArray(err.details)
+      ) {
+        const server: Record<string, FormFieldError[]> = {};
+        for (const [field, messages] of Object.entries(err.details)) {
+          const list: unknown[] = Array.isArray(messages)
+            ? messages
+            : [messages];
+          server[field] = list.map((m) => ({
+            message: serverMessage(m),
+            source: "server" as const,
+          }));
+        }
+        setErrors(server as Errors);
+      } else {
+        setError(err);
+      }
+      return null;
+    } finally {
+      setSubmitting(false);
+    }
+  }, [check, client, data, submitFn]);
+
+  const reset = useCallback(() => {
+    setData(initial);
+    setErrors({});
+    setResult(null);
+    setError(null);
+  }, [initial]);
+
+  return useMemo(
+    () => ({
+      data,
+      set,
+      errors,
+      validate,
+      submit,
+      isSubmitting,
+      result,
+      error,
+      fields,
+      reset,
+    }),
+    [
+      data,
+      set,
+      errors,
+      validate,
+      submit,
+      isSubmitting,
+      result,
+      error,
+      fields,
+      reset,
+    ],
+  );
+}

@@ -1,0 +1,278 @@
+// TanStack Query v5 glue, framework-free: query keys and query options for context bundles and
+// plain read functions, and the cache effects of calls (invalidations, merges, optimistic
+// splices, server-rendered seeds) applied to any QueryClient. Type-only imports of TanStack, so
+// importing this module never loads TanStack (or React) at run time.
+import type {
+  DataTag,
+  InvalidateOptions,
+  QueryKey,
+} from "@tanstack/query-core";
+import {
+  defaultClient,
+  stableKey,
+  type Effects,
+  type Invalidation,
+  type MizanClient,
+  type MizanError,
+  type Params,
+} from "./kernel";
+
+export type ContextKey = readonly ["mizan", "ctx", string, Params];
+export type FunctionKey = readonly ["mizan", "fn", string, Params];
+
+/** The params object without its `undefined` members (a new object). */
+const defined = (params?: object): Params =>
+  Object.fromEntries(
+    Object.entries(params ?? {}).filter(([, v]) => v !== undefined),
+  );
+
+/** `["mizan", "ctx", context, params]`: the query key of a context bundle. */
+export function contextKey(context: string, params?: object): ContextKey {
+  return ["mizan", "ctx", context, defined(params)];
+}
+
+/** `["mizan", "fn", fn, args]`: the query key of a plain read function. */
+export function functionKey(fn: string, args?: object): FunctionKey {
+  return ["mizan", "fn", fn, defined(args)];
+}
+
+/** Query options (a plain object) for a bundle or a plain read function. */
+export interface MizanQueryOptions<D, K extends QueryKey> {
+  queryKey: DataTag<K, D, MizanError>;
+  queryFn: (context: { signal: AbortSignal }) => Promise<D>;
+  staleTime: number;
+}
+export type ContextQueryOptions<D> = MizanQueryOptions<D, ContextKey>;
+export type FunctionQueryOptions<D> = MizanQueryOptions<D, FunctionKey>;
+
+/** A signal that aborts one task after `signal` does. TanStack aborts a fetch whose last observer
+ * leaves, and StrictMode's remount (or any observer that comes straight back) fetches again at
+ * once: that fetch then joins the request still in flight (the client shares identical
+ * concurrent fetches) instead of costing a second one. */
+function lingering(signal: AbortSignal): AbortSignal {
+  const later = new AbortController();
+  const abort = () => setTimeout(() => later.abort(signal.reason));
+  if (signal.aborted) abort();
+  else signal.addEventListener("abort", abort, { once: true });
+  return later.signal;
+}
+
+/** Query options of a context bundle; `client` defaults to the default client when the query runs. */
+export function contextQuery<D>(
+  context: string,
+  params: object,
+  staleTime: number,
+  client?: MizanClient,
+): ContextQueryOptions<D> {
+  const queryKey = contextKey(context, params);
+  return {
+    queryKey: queryKey as DataTag<ContextKey, D, MizanError>,
+    queryFn: ({ signal }) =>
+      (client ?? defaultClient()).fetch<D>(context, queryKey[3], {
+        signal: lingering(signal),
+      }),
+    staleTime,
+  };
+}
+
+/** Query options of a plain read function; `client` defaults to the default client when the query runs. */
+export function functionQuery<D>(
+  fn: string,
+  args: object,
+  staleTime: number,
+  client?: MizanClient,
+  call?: { websocket?: boolean },
+): FunctionQueryOptions<D> {
+  const queryKey = functionKey(fn, args);
+  return {
+    queryKey: queryKey as DataTag<FunctionKey, D, MizanError>,
+    queryFn: ({ signal }) =>
+      (client ?? defaultClient()).call<D>(fn, queryKey[3], {
+        ...call,
+        signal,
+      }),
+    staleTime,
+  };
+}
+
+/** What the effect code reads of a cached query (TanStack's `Query` fits). */
+export interface CachedQuery {
+  queryKey: QueryKey;
+  queryHash: string;
+  state: { data: unknown; isInvalidated: boolean; dataUpdateCount: number };
+}
+
+/** The QueryClient methods the effect code uses: structural, so that the QueryClient of
+ * react-query, vue-query and svelte-query all fit. */
+export interface EffectTarget {
+  getQueryCache(): {
+    findAll(filters: { queryKey: QueryKey; exact?: boolean }): CachedQuery[];
+  };
+  /** Answers the data as stored (after structural sharing). */
+  setQueryData(queryKey: QueryKey, data: unknown): unknown;
+  invalidateQueries(
+    filters: { predicate: (query: CachedQuery) => boolean },
+    options?: InvalidateOptions,
+  ): Promise<void>;
+  setQueryDefaults(
+    queryKey: QueryKey,
+    options: { refetchOnMount: (query: CachedQuery) => boolean },
+  ): void;
+}
+
+const isObject = (v: unknown): v is Params =>
+  !!v && typeof v === "object" && !Array.isArray(v);
+
+/** A param as text: header params arrive as strings, so `5` and `"5"` are the same param. */
+const text = (v: unknown): string | undefined =>
+  typeof v === "string" ? v : stableKey(v);
+
+/** The key's params contain every given param. */
+function paramsMatch(key: QueryKey, params?: Params): boolean {
+  const own = key[3];
+  return (
+    isObject(own) &&
+    Object.entries(params ?? {}).every(
+      ([k, v]) =>
+        v === undefined || (Object.hasOwn(own, k) && text(own[k]) === text(v)),
+    )
+  );
+}
+
+const isBundle = (key: QueryKey, context: string): boolean =>
+  key[0] === "mizan" && key[1] === "ctx" && key[2] === context;
+
+/** Whether one invalidation entry hits the query with this key (protocol.md §4). */
+function hits(key: QueryKey, entry: Invalidation): boolean {
+  if (typeof entry === "string") return isBundle(key, entry);
+  return (
+    (isBundle(key, entry.context) && paramsMatch(key, entry.params)) ||
+    (entry.function !== undefined &&
+      key[0] === "mizan" &&
+      key[1] === "fn" &&
+      key[2] === entry.function)
+  );
+}
+
+/** The cached bundles of a context whose params contain `params` (all of them without). */
+function bundles(
+  queryClient: EffectTarget,
+  context: string,
+  params?: Params,
+): CachedQuery[] {
+  return queryClient
+    .getQueryCache()
+    .findAll({ queryKey: ["mizan", "ctx", context] })
+    .filter((q) => paramsMatch(q.queryKey, params));
+}
+
+/** Replaces one slot of every matching cached bundle whose data is an object. */
+function splice(
+  queryClient: EffectTarget,
+  target: { context: string; slot: string; params?: Params },
+  next: (current: unknown) => unknown,
+  done?: (query: CachedQuery, value: unknown, previous: unknown) => void,
+): void {
+  for (const query of bundles(queryClient, target.context, target.params)) {
+    const data = query.state.data;
+    if (!isObject(data)) continue;
+    const value = next(data[target.slot]);
+    // Structural sharing may store a copy: what the slot holds is what setQueryData answers.
+    const stored = queryClient.setQueryData(query.queryKey, {
+      ...data,
+      [target.slot]: value,
+    });
+    done?.(
+      query,
+      isObject(stored) ? stored[target.slot] : value,
+      data[target.slot],
+    );
+  }
+}
+
+/** Applies one call's effects: merges at once (no request); the invalidations of every call
+ * within one microtask folded into ONE `invalidateQueries({ predicate })`, so that each active
+ * matching query refetches once and inactive ones are marked stale. */
+export function effectApplier(
+  queryClient: EffectTarget,
+): (effects: Effects) => void {
+  let pending: Invalidation[] = [];
+  return (effects) => {
+    for (const entry of effects.merge)
+      splice(queryClient, entry, () => entry.value);
+    if (!effects.invalidate.length) return;
+    if (!pending.length)
+      queueMicrotask(() => {
+        const list = pending;
+        pending = [];
+        void queryClient.invalidateQueries({
+          predicate: (query) => list.some((e) => hits(query.queryKey, e)),
+        });
+      });
+    pending.push(...effects.invalidate);
+  };
+}
+
+/** Optimistic merge: sets `optimistic` (a value, or `(current) => next` per bundle) into the slot
+ * of every matching cached bundle; returns rollback(), which restores a bundle's slot only if it
+ * still holds the optimistic value (`===`). */
+export function spliceOptimistic(
+  queryClient: EffectTarget,
+  targets: { context: string; slot: string; params?: Params }[],
+  optimistic: unknown,
+): () => void {
+  const undo: (() => void)[] = [];
+  for (const target of targets)
+    splice(
+      queryClient,
+      target,
+      (current) =>
+        typeof optimistic === "function"
+          ? (optimistic as (current: unknown) => unknown)(current)
+          : optimistic,
+      (query, value, previous) =>
+        undo.push(() => {
+          const [now] = queryClient
+            .getQueryCache()
+            .findAll({ queryKey: query.queryKey, exact: true });
+          const data = now?.state.data;
+          if (isObject(data) && data[target.slot] === value)
+            queryClient.setQueryData(query.queryKey, {
+              ...data,
+              [target.slot]: previous,
+            });
+        }),
+    );
+  return () => undo.forEach((restore) => restore());
+}
+
+/** Seeds server-rendered bundles (`{contexts: {<ctx>: {<stableKey(params)>: bundle}}}`) into the
+ * QueryClient so that their first mount does not refetch; a bundle already cached is left as it is. */
+export function hydrate(
+  data: { contexts?: Record<string, Record<string, unknown>> } | undefined,
+  queryClient: EffectTarget,
+): void {
+  for (const [context, byParams] of Object.entries(data?.contexts ?? {}))
+    for (const [params, bundle] of Object.entries(byParams)) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(params);
+      } catch {
+        continue;
+      }
+      if (!isObject(parsed) || bundle === undefined) continue;
+      const queryKey = contextKey(context, parsed);
+      const cache = queryClient.getQueryCache();
+      if (cache.findAll({ queryKey, exact: true })[0]?.state.data !== undefined)
+        continue;
+      queryClient.setQueryData(queryKey, bundle);
+      const seeded = cache.findAll({ queryKey, exact: true })[0]?.queryHash;
+      // Defaults apply to every key this one prefixes: only the seeded query is spared.
+      queryClient.setQueryDefaults(queryKey, {
+        refetchOnMount: (q) =>
+          q.queryHash !== seeded ||
+          q.state.isInvalidated ||
+          q.state.dataUpdateCount > 1,
+      });
+    }
+}
