@@ -1,6 +1,8 @@
 {{ header }}
 "use client";
-{% for i in imports %}
+{%- if !imports.is_empty() %}
+{% endif %}
+{%- for i in imports %}
 {{ i }}
 {%- endfor %}
 
