@@ -4,7 +4,11 @@
 // importing this module never loads TanStack (or React) at run time.
 import type {
   DataTag,
+  GetNextPageParamFunction,
+  GetPreviousPageParamFunction,
+  InfiniteData,
   InvalidateOptions,
+  QueryFunction,
   QueryKey,
 } from "@tanstack/query-core";
 import {
@@ -19,6 +23,7 @@ import {
 
 export type ContextKey = readonly ["mizan", "ctx", string, Params];
 export type FunctionKey = readonly ["mizan", "fn", string, Params];
+export type InfiniteKey = readonly ["mizan", "fn", string, Params, "infinite"];
 
 /** The params object without its `undefined` members (a new object). */
 const defined = (params?: object): Params =>
@@ -34,6 +39,11 @@ export function contextKey(context: string, params?: object): ContextKey {
 /** `["mizan", "fn", fn, args]`: the query key of a plain read function. */
 export function functionKey(fn: string, args?: object): FunctionKey {
   return ["mizan", "fn", fn, defined(args)];
+}
+
+/** `["mizan", "fn", fn, args, "infinite"]`: the key of a paged read, `args` without the page. */
+export function infiniteKey(fn: string, args?: object): InfiniteKey {
+  return ["mizan", "fn", fn, defined(args), "infinite"];
 }
 
 /** Query options (a plain object) for a bundle or a plain read function. */
@@ -91,6 +101,54 @@ export function functionQuery<D>(
         ...call,
         signal,
       }),
+    staleTime,
+  };
+}
+
+/** How the pages of a paged read follow each other: TanStack's own page-param functions, and
+ * the first page's param (none by default: the server's first page). */
+export interface InfinitePages<R, P> {
+  getNextPageParam: GetNextPageParamFunction<P, R>;
+  getPreviousPageParam?: GetPreviousPageParamFunction<P, R>;
+  initialPageParam?: P;
+}
+
+/** Infinite query options (a plain object) for a paged read. */
+export interface FunctionInfiniteQueryOptions<R, P> {
+  queryKey: DataTag<InfiniteKey, InfiniteData<R, P>, MizanError>;
+  queryFn: QueryFunction<R, InfiniteKey, P>;
+  initialPageParam: P;
+  getNextPageParam: GetNextPageParamFunction<P, R>;
+  getPreviousPageParam?: GetPreviousPageParamFunction<P, R>;
+  staleTime: number;
+}
+
+/** Infinite query options of a paged read function: each page calls `fn` with `args` and the
+ * page's param as the argument named `paging`. */
+export function functionInfiniteQuery<R, P>(
+  fn: string,
+  paging: string,
+  args: object,
+  pages: InfinitePages<R, P>,
+  staleTime: number,
+  client?: MizanClient,
+  call?: { websocket?: boolean },
+): FunctionInfiniteQueryOptions<R, P> {
+  const queryKey = infiniteKey(fn, args);
+  const { initialPageParam, ...follow } = pages;
+  return {
+    queryKey: queryKey as DataTag<InfiniteKey, InfiniteData<R, P>, MizanError>,
+    queryFn: (context) =>
+      (client ?? defaultClient()).call<R>(
+        fn,
+        defined({
+          ...queryKey[3],
+          [paging]: (context as { pageParam: P }).pageParam,
+        }),
+        { ...call, signal: context.signal },
+      ),
+    initialPageParam: initialPageParam as P,
+    ...follow,
     staleTime,
   };
 }

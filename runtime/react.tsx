@@ -6,9 +6,14 @@ import {
   QueryClient,
   QueryClientProvider,
   useMutation,
+  useInfiniteQuery,
   useQuery,
+  useSuspenseInfiniteQuery,
   useSuspenseQuery,
+  type InfiniteData,
+  type UseInfiniteQueryResult,
   type UseQueryResult,
+  type UseSuspenseInfiniteQueryResult,
 } from "@tanstack/react-query";
 import {
   createContext,
@@ -35,8 +40,11 @@ import {
   spliceOptimistic,
   type ContextKey,
   type ContextQueryOptions,
+  type FunctionInfiniteQueryOptions,
   type FunctionKey,
   type FunctionQueryOptions,
+  type InfiniteKey,
+  type InfinitePages,
 } from "./query";
 
 export interface MizanContextProps extends MizanConfig {
@@ -236,6 +244,44 @@ export function useMizanQuery<A, D>(
     { ...query(args, client), ...observerOptions(options) },
     queryClient,
   );
+}
+
+/** The infinite query of a paged read function, cached by its args without the page param. */
+export function useMizanInfiniteQuery<A, R, P>(
+  query: (
+    args: A,
+    pages: InfinitePages<R, P>,
+    client?: MizanClient,
+  ) => FunctionInfiniteQueryOptions<R, P>,
+  args: A,
+  pages: InfinitePages<R, P>,
+  options?: QueryHookOptions,
+): UseInfiniteQueryResult<InfiniteData<R, P>, MizanError> {
+  const { client, queryClient } = useMizan();
+  return useInfiniteQuery<R, MizanError, InfiniteData<R, P>, InfiniteKey, P>(
+    { ...query(args, pages, client), ...observerOptions(options) },
+    queryClient,
+  );
+}
+
+/** useMizanInfiniteQuery() that suspends while the first page loads. */
+export function useSuspenseMizanInfiniteQuery<A, R, P>(
+  query: (
+    args: A,
+    pages: InfinitePages<R, P>,
+    client?: MizanClient,
+  ) => FunctionInfiniteQueryOptions<R, P>,
+  args: A,
+  pages: InfinitePages<R, P>,
+): UseSuspenseInfiniteQueryResult<InfiniteData<R, P>, MizanError> {
+  const { client, queryClient } = useMizan();
+  return useSuspenseInfiniteQuery<
+    R,
+    MizanError,
+    InfiniteData<R, P>,
+    InfiniteKey,
+    P
+  >(query(args, pages, client), queryClient);
 }
 
 /** A merge target of a mutation: the context, the slot, and the args that scope it. */

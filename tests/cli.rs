@@ -40,7 +40,7 @@ fn valid_schema_prints_a_summary_and_exits_0() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
-        "fixtures/good/reference-3.1/schema.json: valid (OpenAPI 3.1): 23 functions (1 private), 3 contexts, 1 channel, 1 form, 28 types\n"
+        "fixtures/good/reference-3.1/schema.json: valid (OpenAPI 3.1): 24 functions (1 private), 3 contexts, 1 channel, 1 form, 30 types\n"
     );
     assert!(out.stderr.is_empty());
 }

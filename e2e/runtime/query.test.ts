@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
 
-import { hashKey, QueryClient, QueryObserver, type QueryKey } from "@tanstack/query-core";
+import { hashKey, InfiniteQueryObserver, QueryClient, QueryObserver, type QueryKey } from "@tanstack/query-core";
 
 import {
   configure,
@@ -22,9 +22,11 @@ import {
   contextKey,
   contextQuery,
   effectApplier,
+  functionInfiniteQuery,
   functionKey,
   functionQuery,
   hydrate,
+  infiniteKey,
   spliceOptimistic,
   type EffectTarget,
 } from "../../runtime/query.ts";
@@ -558,4 +560,93 @@ test("hydrate: no data, bad keys and already cached bundles are left alone", () 
   hydrate({ contexts: { user: { '{"user_id":1}': userBundle(1, "Server"), "not json": {}, "[1]": {} } } }, qc);
   assert.equal(qc.getQueryData(contextKey("user", { user_id: 1 })), mine);
   assert.equal(qc.getQueryCache().getAll().length, 1);
+});
+
+// ---- paged reads ------------------------------------------------------------------------------
+
+/** Resolves once `done()` holds; fails after two seconds. */
+async function waitUntil(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done(); waited += 5) {
+    assert.ok(waited < 2000, "timed out");
+    await tick(5);
+  }
+}
+
+interface Page {
+  items: number[];
+  next: number | null;
+}
+
+/** A paged function over 0..6, three to a page, `cursor` where the page starts. */
+function pagedTransport() {
+  return fakeTransport(undefined, (fn, args) => {
+    const start = Number(args["cursor"] ?? 0);
+    const items = [0, 1, 2, 3, 4, 5, 6].slice(start, start + 3);
+    const next = start + 3 < 7 ? start + 3 : null;
+    return { result: fn === "history" ? { items, next, user: args["user_id"] } : null };
+  });
+}
+
+test("an infinite query keys its args without the page, and calls each page with its cursor", async () => {
+  const t = pagedTransport();
+  const client = createMizanClient({ transport: t.transport });
+  const qc = newQueryClient();
+  const options = functionInfiniteQuery<Page, number | null | undefined>(
+    "history",
+    "cursor",
+    { user_id: 1, cursor: undefined },
+    { getNextPageParam: (last) => last.next },
+    0,
+    client,
+  );
+  assert.deepEqual(options.queryKey, ["mizan", "fn", "history", { user_id: 1 }, "infinite"]);
+  assert.deepEqual(infiniteKey("history", { user_id: 1, cursor: undefined }), options.queryKey);
+  const observer = new InfiniteQueryObserver(qc, options);
+  const unsubscribe = observer.subscribe(() => undefined);
+  try {
+    await waitUntil(() => observer.getCurrentResult().isSuccess);
+    await observer.fetchNextPage();
+    await observer.fetchNextPage();
+    const result = observer.getCurrentResult();
+    assert.deepEqual(
+      result.data?.pages.map((p) => p.items),
+      [[0, 1, 2], [3, 4, 5], [6]],
+    );
+    assert.equal(result.hasNextPage, false, "null ends the pages");
+    assert.deepEqual(
+      t.calls.map((c) => c.args),
+      [{ user_id: 1 }, { user_id: 1, cursor: 3 }, { user_id: 1, cursor: 6 }],
+      "the first page has no cursor (the server's first page), then each page's",
+    );
+    assert.ok(t.calls.every((c) => c.options.signal instanceof AbortSignal), "each page call gets a signal");
+
+    // A function-level invalidation refetches the pages, as TanStack does: all three again.
+    const apply = effectApplier(qc);
+    apply({ fn: "x", invalidate: [{ context: "user", function: "history" }], merge: [] });
+    await waitUntil(() => t.calls.length === 6 && !observer.getCurrentResult().isFetching);
+    assert.deepEqual(
+      t.calls.slice(3).map((c) => c.args["cursor"]),
+      [undefined, 3, 6],
+    );
+  } finally {
+    unsubscribe();
+  }
+});
+
+test("an infinite query starts at initialPageParam when one is given", async () => {
+  const t = pagedTransport();
+  const client = createMizanClient({ transport: t.transport });
+  const qc = newQueryClient();
+  const data = await qc.fetchInfiniteQuery(
+    functionInfiniteQuery<Page, number | null | undefined>(
+      "history",
+      "cursor",
+      { user_id: 2 },
+      { getNextPageParam: (last) => last.next, initialPageParam: 3 },
+      0,
+      client,
+    ),
+  );
+  assert.deepEqual(data.pages[0]?.items, [3, 4, 5]);
+  assert.deepEqual(data.pageParams, [3]);
 });

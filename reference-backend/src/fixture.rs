@@ -102,6 +102,26 @@ pub struct FindUserInput {
     pub user_id: i64,
 }
 
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct OrderHistoryInput {
+    pub user_id: i64,
+    /// Where the page starts: the previous page's `next_cursor`; the first page without.
+    #[serde(default)]
+    pub cursor: Option<i64>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct OrderPage {
+    pub orders: Vec<Order>,
+    /// The cursor of the next page; null on the last one.
+    #[serde(default)]
+    pub next_cursor: Option<i64>,
+}
+
+/// Every user's order history: seven orders, three to a page.
+const HISTORY_LEN: i64 = 7;
+const PAGE_SIZE: i64 = 3;
+
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct StatusOutput {
     pub ok: bool,
@@ -519,6 +539,31 @@ pub fn registry() -> Api {
         "find_user",
         "The profile of a user, or null when there is none.",
         |cx, i: FindUserInput| Ok(cx.store().profile(i.user_id)),
+    );
+    r.function(
+        "order_history",
+        "A user's orders, oldest first, three to a page; `cursor` is where the next page starts.",
+        |cx, i: OrderHistoryInput| {
+            cx.store()
+                .profile(i.user_id)
+                .ok_or_else(|| ApiError::not_found("no such user"))?;
+            let start = i.cursor.unwrap_or(0);
+            if !(0..=HISTORY_LEN).contains(&start) {
+                return Err(ApiError::field("cursor", "no such page"));
+            }
+            let end = (start + PAGE_SIZE).min(HISTORY_LEN);
+            Ok(OrderPage {
+                orders: (start..end)
+                    .map(|n| Order {
+                        id: i.user_id * 1000 + n,
+                        total: format!("{}.00", 5 + n),
+                        status: OrderStatus::Paid,
+                        created_at: format!("2026-10-{:02}T09:00:00Z", n + 1),
+                    })
+                    .collect(),
+                next_cursor: (end < HISTORY_LEN).then_some(end),
+            })
+        },
     );
     r.function0("whoami", "The authenticated caller.", |cx| {
         cx.user()

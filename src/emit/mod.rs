@@ -435,8 +435,11 @@ fn server_ts(ir: &Ir, kernel: &str, context_files: Vec<String>, with_queries: bo
     let mut functions: Vec<FunctionView> = Vec::new();
     for f in fns {
         functions.extend(function_view(ir, &printer, f));
-        if with_queries && f.role() == FunctionRole::PlainRead {
+        if with_queries && f.is_read() {
             functions.push(query_view(&printer, f));
+        }
+        if with_queries && f.role() == FunctionRole::PagedRead {
+            functions.extend(infinite_query_view(&printer, f));
         }
     }
     let mut channels: Vec<&crate::ir::Channel> = ir.channels.iter().collect();
@@ -512,11 +515,19 @@ fn server_ts(ir: &Ir, kernel: &str, context_files: Vec<String>, with_queries: bo
         )));
     }
     if queries {
-        imports.push(layout::render(layout::import(
+        let names: &[&str] = if functions.iter().any(|f| f.calls("functionInfiniteQuery")) {
             &[
-                "functionQuery".to_owned(),
-                "type FunctionQueryOptions".to_owned(),
-            ],
+                "functionInfiniteQuery",
+                "functionQuery",
+                "type FunctionInfiniteQueryOptions",
+                "type FunctionQueryOptions",
+                "type InfinitePages",
+            ]
+        } else {
+            &["functionQuery", "type FunctionQueryOptions"]
+        };
+        imports.push(layout::render(layout::import(
+            &names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>(),
             "\"./runtime/query\"",
             false,
         )));
@@ -545,6 +556,81 @@ pub(crate) fn args_param(printer: &Printer<'_>, f: &Function) -> Param {
         ),
         default: all_optional.then(|| "{}".to_owned()),
     }
+}
+
+/// A paged read's arguments without its page (`Omit<T.X, "cursor">`, or inline), and the type
+/// of its page param; `None` for a function without a paging argument.
+pub(crate) fn paged_params(printer: &Printer<'_>, f: &Function) -> Option<(Param, TypeExpr)> {
+    let page = f.paging()?;
+    let mut page_ty = printer.expr(&page.ty, Mode::Input);
+    if !page.required {
+        page_ty = TypeExpr::union(vec![page_ty, TypeExpr::atom("undefined")]);
+    }
+    let rest: Vec<&crate::ir::Arg> = f
+        .args
+        .iter()
+        .filter(|a| a.wire_name != page.wire_name)
+        .collect();
+    let ty = match &f.input {
+        Some(t) if matches!(t.kind, TypeKind::Ref { .. }) => TypeExpr::generic(
+            "Omit",
+            vec![
+                printer.expr(t, Mode::Input),
+                TypeExpr::atom(string_literal(&page.wire_name)),
+            ],
+        ),
+        _ if rest.is_empty() => TypeExpr::reference("Record<string, never>"),
+        _ => TypeExpr::Object(
+            printer.input_fields(
+                rest.iter()
+                    .map(|a| (a.wire_name.as_str(), &a.ty, a.required)),
+            ),
+        ),
+    };
+    let args = Param {
+        name: "args".to_owned(),
+        ty: Some(ty),
+        default: rest.iter().all(|a| !a.required).then(|| "{}".to_owned()),
+    };
+    Some((args, page_ty))
+}
+
+/// `<fn>InfiniteQuery(args, pages, client?)`: the infinite query options of a paged read.
+fn infinite_query_view(printer: &Printer<'_>, f: &Function) -> Option<FunctionView> {
+    let page = f.paging()?;
+    let (args, page_ty) = paged_params(printer, f)?;
+    let result = output_expr(printer, f);
+    let mut call = vec![
+        Expr::atom(string_literal(&f.wire_name)),
+        Expr::atom(string_literal(&page.wire_name)),
+        Expr::atom("args"),
+        Expr::atom("pages"),
+        Expr::atom(stale_time(f.cache)),
+        Expr::atom("client"),
+    ];
+    if f.transport == Transport::Websocket {
+        call.push(Expr::Object(vec![("websocket".to_owned(), Js::Bool(true))]));
+    }
+    Some(FunctionView {
+        doc: format!(
+            "Infinite query options of `{}`, one page per `{}`, keyed `[\"mizan\", \"fn\", {}, args, \"infinite\"]` (`args` without `{}`).",
+            f.wire_name,
+            page.wire_name,
+            string_literal(&f.wire_name),
+            page.wire_name
+        ),
+        name: FunctionNames::new(&f.ident).infinite_query,
+        params: vec![
+            args,
+            Param::new(
+                "pages",
+                TypeExpr::generic("InfinitePages", vec![result.clone(), page_ty.clone()]),
+            ),
+            Param::new("client?", TypeExpr::reference("MizanClient")),
+        ],
+        returns: TypeExpr::generic("FunctionInfiniteQueryOptions", vec![result, page_ty]),
+        body: Expr::call("functionInfiniteQuery", Vec::new(), call),
+    })
 }
 
 /// `<fn>Query(args, client?)`: the query options of a plain read function.

@@ -185,41 +185,84 @@ pub fn react_tsx(ir: &Ir, kernel: &str) -> ReactTsx {
     }
     let mut fns: Vec<&Function> = ir
         .public_functions()
-        .filter(|f| matches!(f.role(), FunctionRole::PlainRead | FunctionRole::Call))
+        .filter(|f| f.is_read() || f.role() == FunctionRole::Call)
         .collect();
     fns.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
     let mut has_merges = false;
-    let mut has_queries = false;
-    let mut queries = Vec::new();
+    let mut has_infinite = false;
+    // The factories the query hooks take from `server.ts`.
+    let mut factories = Vec::new();
     let mut hooks = Vec::new();
-    for f in fns {
-        if f.role() == FunctionRole::PlainRead {
-            has_queries = true;
-            let fnames = FunctionNames::new(&f.ident);
-            queries.push(fnames.query.clone());
+    for f in &fns {
+        let fnames = FunctionNames::new(&f.ident);
+        if f.is_read() {
+            factories.push(fnames.query.clone());
             let ty = output_expr(&printer, f);
             let args = super::args_param(&printer, f);
-            uses_types |= ty.mentions("T.") || args.ty.as_ref().is_some_and(|t| t.mentions("T."));
             hooks.push(layout::render(hook(
                 &described(f, &format!("Reads `{}` as a query: fetched when used, cached by its arguments, cancelled when no longer needed.", f.wire_name)),
                 &fnames.use_query,
                 &[args, Param::new("options?", TypeExpr::reference("QueryHookOptions"))],
                 query_result(ty),
                 "useMizanQuery",
-                vec![Expr::atom(fnames.query), Expr::atom("args"), Expr::atom("options")],
+                vec![Expr::atom(fnames.query.clone()), Expr::atom("args"), Expr::atom("options")],
+            )));
+        }
+        if let (Some(page), Some((args, page_ty))) = (f.paging(), super::paged_params(&printer, f))
+        {
+            has_infinite = true;
+            factories.push(fnames.infinite_query.clone());
+            let result = output_expr(&printer, f);
+            let data = TypeExpr::generic("InfiniteData", vec![result.clone(), page_ty.clone()]);
+            let pages = Param::new(
+                "pages",
+                TypeExpr::generic("InfinitePages", vec![result, page_ty]),
+            );
+            let factory = || Expr::atom(fnames.infinite_query.clone());
+            hooks.push(layout::render(hook(
+                &described(f, &format!("Reads `{}` page by page (its `{}` argument) as an infinite query: `fetchNextPage()` loads the next one.", f.wire_name, page.wire_name)),
+                &fnames.use_infinite,
+                &[args.clone(), pages.clone(), Param::new("options?", TypeExpr::reference("QueryHookOptions"))],
+                TypeExpr::generic("UseInfiniteQueryResult", vec![data.clone(), TypeExpr::reference("MizanError")]),
+                "useMizanInfiniteQuery",
+                vec![factory(), Expr::atom("args"), Expr::atom("pages"), Expr::atom("options")],
+            )));
+            hooks.push(layout::render(hook(
+                &format!(
+                    "`{}()` that suspends while the first page loads.",
+                    fnames.use_infinite
+                ),
+                &fnames.use_suspense_infinite,
+                &[args, pages],
+                TypeExpr::generic(
+                    "UseSuspenseInfiniteQueryResult",
+                    vec![data, TypeExpr::reference("MizanError")],
+                ),
+                "useSuspenseMizanInfiniteQuery",
+                vec![factory(), Expr::atom("args"), Expr::atom("pages")],
             )));
         }
         let (hook, merges) = mutation_view(ir, &printer, f);
-        uses_types |= hook.contains("T.");
         has_merges |= merges;
         hooks.push(hook);
     }
-    let has_mutations = !hooks.is_empty();
+    uses_types |= hooks.iter().any(|h| h.contains("T."));
+    let has_mutations = !fns.is_empty();
+    let has_queries = !factories.is_empty();
     let has_contexts = !contexts.is_empty();
     let mut imports = Vec::new();
     if has_contexts || has_queries {
+        let mut tanstack = vec!["UseQueryResult"];
+        if has_infinite {
+            tanstack = vec![
+                "InfiniteData",
+                "UseInfiniteQueryResult",
+                "UseQueryResult",
+                "UseSuspenseInfiniteQueryResult",
+            ];
+        }
         imports.push(layout::render(layout::import(
-            &strings(&["UseQueryResult"]),
+            &strings(&tanstack),
             "\"@tanstack/react-query\"",
             true,
         )));
@@ -229,31 +272,22 @@ pub fn react_tsx(ir: &Ir, kernel: &str) -> ReactTsx {
             true,
         )));
     }
-    let mut runtime: Vec<&str> = Vec::new();
-    if has_contexts {
-        runtime.push("defineContext");
-    }
-    if has_merges {
-        runtime.push("merge");
-    }
-    if has_mutations {
-        runtime.push("useMizanMutation");
-    }
-    if has_queries {
-        runtime.push("useMizanQuery");
-    }
-    if has_mutations {
-        runtime.extend(["type MutateOptions", "type MutationState"]);
-    }
-    if has_contexts {
-        runtime.push("type ProviderProps");
-    }
-    if has_queries {
-        runtime.push("type QueryHookOptions");
-    }
-    if !has_merges {
-        runtime.retain(|n| *n != "type MutateOptions");
-    }
+    // Values first, then types, each in name order (the runtime's import list).
+    let runtime: Vec<&str> = [
+        ("defineContext", has_contexts),
+        ("merge", has_merges),
+        ("useMizanInfiniteQuery", has_infinite),
+        ("useMizanMutation", has_mutations),
+        ("useMizanQuery", has_queries),
+        ("useSuspenseMizanInfiniteQuery", has_infinite),
+        ("type MutateOptions", has_merges),
+        ("type MutationState", has_mutations),
+        ("type ProviderProps", has_contexts),
+        ("type QueryHookOptions", has_queries),
+    ]
+    .into_iter()
+    .filter_map(|(name, used)| used.then_some(name))
+    .collect();
     if !runtime.is_empty() {
         imports.push(layout::render(layout::import(
             &strings(&runtime),
@@ -261,9 +295,16 @@ pub fn react_tsx(ir: &Ir, kernel: &str) -> ReactTsx {
             false,
         )));
     }
-    if !queries.is_empty() {
+    if has_infinite {
         imports.push(layout::render(layout::import(
-            &queries,
+            &strings(&["InfinitePages"]),
+            "\"./runtime/query\"",
+            true,
+        )));
+    }
+    if has_queries {
+        imports.push(layout::render(layout::import(
+            &factories,
             "\"./server\"",
             false,
         )));

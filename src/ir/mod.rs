@@ -71,15 +71,36 @@ impl Ir {
     }
 }
 
+/// Argument names that make a plain read a paged one (generated-client.md: infinite queries).
+pub const PAGING_ARGS: &[&str] = &["after", "cursor", "offset", "page"];
+
 impl Function {
     /// What the generated client offers for this function, and so which names it takes.
     pub fn role(&self) -> names::FunctionRole {
         match self.kind {
             FunctionKind::ContextRead { .. } => names::FunctionRole::Slot,
             FunctionKind::ViewPath { .. } => names::FunctionRole::ViewPath,
+            FunctionKind::Plain if !self.upload && self.paging().is_some() => {
+                names::FunctionRole::PagedRead
+            }
             FunctionKind::Plain if !self.upload => names::FunctionRole::PlainRead,
             FunctionKind::Plain | FunctionKind::Mutation { .. } => names::FunctionRole::Call,
         }
+    }
+
+    /// The argument a paged read takes its page from: the first of `PAGING_ARGS` it has.
+    pub fn paging(&self) -> Option<&Arg> {
+        PAGING_ARGS
+            .iter()
+            .find_map(|p| self.args.iter().find(|a| a.wire_name == *p))
+    }
+
+    /// A plain function read as a query: `PlainRead` or `PagedRead`.
+    pub fn is_read(&self) -> bool {
+        matches!(
+            self.role(),
+            names::FunctionRole::PlainRead | names::FunctionRole::PagedRead
+        )
     }
 }
 

@@ -120,8 +120,11 @@ pub const CHANNELS_REEXPORTS: &[&str] = &[
 /// The runtime names the generated files import for their own use without exporting them
 /// (and `T`, the types namespace): no generated name may take them.
 pub const FILE_HELPERS: &[&str] = &[
+    "InfiniteData",
     "T",
+    "UseInfiniteQueryResult",
     "UseQueryResult",
+    "UseSuspenseInfiniteQueryResult",
     "contextQuery",
     "defineContext",
     "formSchema",
@@ -130,8 +133,10 @@ pub const FILE_HELPERS: &[&str] = &[
     "useChannel",
     "useChannelMessages",
     "useForm",
+    "useMizanInfiniteQuery",
     "useMizanMutation",
     "useMizanQuery",
+    "useSuspenseMizanInfiniteQuery",
 ];
 
 /// Everything `server.ts` re-exports with `export *` from the kernel and `runtime/query.ts`;
@@ -148,8 +153,11 @@ pub const KERNEL_EXPORTS: &[&str] = &[
     "ContextQueryOptions",
     "Effects",
     "EffectTarget",
+    "FunctionInfiniteQueryOptions",
     "FunctionKey",
     "FunctionQueryOptions",
+    "InfiniteKey",
+    "InfinitePages",
     "Invalidation",
     "MergeEntry",
     "MizanClient",
@@ -168,9 +176,11 @@ pub const KERNEL_EXPORTS: &[&str] = &[
     "defaultClient",
     "disconnect",
     "effectApplier",
+    "functionInfiniteQuery",
     "functionKey",
     "functionQuery",
     "hydrate",
+    "infiniteKey",
     "initSession",
     "mizanCall",
     "mizanFetch",
@@ -264,6 +274,11 @@ pub struct FunctionNames {
     pub query: String,
     /// `profilePageUrl(args)` for a view path.
     pub url: String,
+    /// `orderHistoryInfiniteQuery(args, pages, client?)`: infinite query options of a paged read.
+    pub infinite_query: String,
+    /// `useOrderHistoryInfiniteQuery(args, pages, options?)` and its Suspense twin.
+    pub use_infinite: String,
+    pub use_suspense_infinite: String,
 }
 
 /// Which generated names a function has.
@@ -273,6 +288,8 @@ pub enum FunctionRole {
     Slot,
     /// A plain function that can be read as a query (not an upload).
     PlainRead,
+    /// A plain read with a paging argument: also an infinite query.
+    PagedRead,
     /// A mutation, or a plain upload.
     Call,
     ViewPath,
@@ -288,6 +305,9 @@ impl FunctionNames {
             use_suspense: format!("useSuspense{stem}"),
             query: format!("{camel}Query"),
             url: format!("{camel}Url"),
+            infinite_query: format!("{camel}InfiniteQuery"),
+            use_infinite: format!("use{stem}InfiniteQuery"),
+            use_suspense_infinite: format!("useSuspense{stem}InfiniteQuery"),
         }
     }
 
@@ -296,6 +316,15 @@ impl FunctionNames {
         match role {
             FunctionRole::Slot => vec![&self.hook, &self.use_query, &self.use_suspense],
             FunctionRole::PlainRead => vec![&self.call, &self.hook, &self.use_query, &self.query],
+            FunctionRole::PagedRead => vec![
+                &self.call,
+                &self.hook,
+                &self.use_query,
+                &self.query,
+                &self.infinite_query,
+                &self.use_infinite,
+                &self.use_suspense_infinite,
+            ],
             FunctionRole::Call => vec![&self.call, &self.hook],
             FunctionRole::ViewPath => vec![&self.url],
         }
