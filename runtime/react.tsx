@@ -82,6 +82,13 @@ export function MizanContext(props: MizanContextProps): JSX.Element {
     () => client.onEffects(effectApplier(queryClient)),
     [client, queryClient],
   );
+  // A client the root made is the root's to close: its socket ends with it.
+  useEffect(
+    () => () => {
+      if (!given) client.disconnect();
+    },
+    [client, given],
+  );
   const root = useMemo(() => ({ client, queryClient }), [client, queryClient]);
   return createElement(
     QueryClientProvider,
