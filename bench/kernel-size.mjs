@@ -1,5 +1,6 @@
-// Size of the runtime kernel as an app ships it (esbuild --minify, then gzip -9), next to
-// TanStack Query's core (QueryClient + QueryObserver, what a React Query app pulls in).
+// Sizes of the runtime code an app ships (esbuild --minify, ES2020, then gzip -9): the kernel,
+// and the React layer's own runtime without React, TanStack Query or the kernel, next to
+// TanStack Query's core (QueryClient + QueryObserver, what any React Query app pulls in).
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
@@ -9,12 +10,18 @@ async function size(label, options) {
   return { label, minified: code.length, gzipped: gzipSync(code, { level: 9 }).length };
 }
 
+const external = ["react", "react/*", "@tanstack/*", "zod", "./kernel"];
 const rows = [
   await size("mizan kernel (runtime/kernel.ts, everything)", { entryPoints: ["runtime/kernel.ts"] }),
+  await size("React layer: runtime/react.tsx + runtime/query.ts", { entryPoints: ["runtime/react.tsx"], external }),
+  await size("forms: runtime/forms.ts (without Zod)", { entryPoints: ["runtime/forms.ts"], external: [...external, "./react"] }),
+  await size("channels: runtime/channels.ts", { entryPoints: ["runtime/channels.ts"], external: [...external, "./react"] }),
   await size("@tanstack/query-core (QueryClient, QueryObserver)", {
     stdin: { contents: 'export { QueryClient, QueryObserver } from "@tanstack/query-core";', resolveDir: "bench", loader: "js" },
   }),
 ];
 console.log("| bundle | minified | min + gzip |\n|:---|---:|---:|");
 for (const r of rows) console.log(`| ${r.label} | ${r.minified} B | ${r.gzipped} B |`);
-console.log(`\nkernel / query-core (min + gzip): ${(rows[0].gzipped / rows[1].gzipped).toFixed(2)}`);
+const core = rows.at(-1).gzipped;
+console.log(`\nkernel / query-core (min + gzip): ${(rows[0].gzipped / core).toFixed(2)}`);
+console.log(`React layer / query-core (min + gzip): ${(rows[1].gzipped / core).toFixed(2)}`);

@@ -1,7 +1,7 @@
 // Watch latency: from saving a schema change to the regenerated file on disk.
 //   node bench/watch-latency.mjs <mizan-generate> <schema.json> [runs] [label]
 // Starts `mizan-generate --watch` on a copy of the schema, then edits one description at a time
-// and times until the new text is in index.ts. Prints the median and the 90th percentile, and
+// and times until the new text is in server.ts. Prints the median and the 90th percentile, and
 // the same less the debounce (75 ms, the default).
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -20,7 +20,7 @@ const write = (marker) => {
 write("start");
 writeFileSync(join(dir, "mizan.toml"), '[source.file]\npath = "schema.json"\n[output]\ndir = "api"\n');
 const child = spawn(resolve(bin), ["--watch"], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-const index = join(dir, "api", "index.ts");
+const index = join(dir, "api", "server.ts");
 const read = () => {
   try {
     return readFileSync(index, "utf8");
