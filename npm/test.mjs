@@ -51,7 +51,8 @@ test("installed with scripts: the binary replaces the launcher and generates", (
   assert.equal(run(dir, ["--version"]).stdout.trim(), `mizan-generate ${version}`);
   const gen = run(dir, []);
   assert.equal(gen.status, 0, gen.stderr);
-  assert.match(readFileSync(join(dir, "src", "api", "react.tsx"), "utf8"), /export function MizanContext/);
+  assert.match(readFileSync(join(dir, "src", "api", "react.tsx"), "utf8"), /export \{\n  MizanContext,/);
+  assert.match(readFileSync(join(dir, "src", "api", "runtime", "react.tsx"), "utf8"), /export function MizanContext/);
   assert.equal(run(dir, ["--check"]).status, 0);
   const schema = JSON.parse(readFileSync(join(dir, "node_modules", "mizan-generate", "mizan.schema.json"), "utf8"));
   assert.equal(schema.title, "mizan.toml", "the package ships the config's JSON Schema");
@@ -64,7 +65,7 @@ test("installed with --ignore-scripts: the launcher finds and runs the binary", 
   assert.equal(run(dir, ["--version"]).stdout.trim(), `mizan-generate ${version}`);
   const gen = run(dir, []);
   assert.equal(gen.status, 0, gen.stderr);
-  assert.match(gen.stdout, /9 files \(9 written/);
+  assert.match(gen.stdout, /14 files \(14 written/);
 
   // Exit codes come through: invalid input is 1, a usage error 2, drift 1.
   writeFileSync(join(dir, "broken.json"), "{ not json");
