@@ -505,6 +505,8 @@ fn server_ts(ir: &Ir, kernel: &str, context_files: Vec<String>, with_queries: bo
     if queries {
         kernel_names.push("type MizanClient".to_owned());
     }
+    // Values, then types, each in name order.
+    kernel_names.sort_by_key(|n| (n.starts_with("type "), n.to_lowercase()));
     let kernel_literal = string_literal(kernel);
     let mut imports = Vec::new();
     if !kernel_names.is_empty() {
