@@ -67,6 +67,9 @@ function useSubscription<M, C>(
     state: initialState(),
   }));
   const subscription = useRef<ChannelSubscription<C> | null>(null);
+  // Bumped when the client closes the subscription under the hook (`disconnect()` on sign-in
+  // or sign-out): the hook then subscribes again, on a socket with the new credentials.
+  const [generation, setGeneration] = useState(0);
   // Read by the listener, so that a new `max` does not resubscribe.
   const maxRef = useRef(max);
   useEffect(() => {
@@ -94,8 +97,10 @@ function useSubscription<M, C>(
           last: message,
         })),
       {
-        onStatus: (status) =>
-          update((s) => (s.status === status ? s : { ...s, status })),
+        onStatus: (status) => {
+          update((s) => (s.status === status ? s : { ...s, status }));
+          if (status === "closed" && active) setGeneration((g) => g + 1);
+        },
       },
     );
     subscription.current = sub;
@@ -107,7 +112,7 @@ function useSubscription<M, C>(
       sub.close();
     };
     // `id` stands for `channel` and `params`.
-  }, [client, id]);
+  }, [client, id, generation]);
 
   const send = useCallback(async (message: C): Promise<void> => {
     const sub = subscription.current;

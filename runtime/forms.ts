@@ -31,7 +31,9 @@ export interface FormState<D, R> {
   /** Current values; fields without a value yet are absent. */
   data: Partial<D>;
   set: <K extends keyof D & string>(field: K, value: D[K]) => void;
-  errors: Partial<Record<keyof D & string, FormFieldError[]>>;
+  /** Per field; the server's errors that are not about one field (Django's non-field errors)
+   * under `__all__`. */
+  errors: Partial<Record<(keyof D & string) | "__all__", FormFieldError[]>>;
   /** Validates on the client (Zod); true when valid. */
   validate: () => boolean;
   /** Validates, then submits; resolves to the result, or null when there are errors. */
@@ -140,6 +142,16 @@ function serverMessage(m: unknown): string {
   return String(m);
 }
 
+/** Freezes a form's declarations, deeply (they are module constants shared by every render and
+ * every server request): nothing an app does to what a hook returns can reach another user. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 /** The state of one form: its values, typed `set`, client-side (Zod) and server-side field
  * errors, and `submit()`, which calls `submitFn` with `{ data }` through the client of the
  * enclosing <MizanContext>. `submitFn` null: a form without a submit function (validation only). */
@@ -151,7 +163,10 @@ export function useForm<D, R>(
 ): FormState<D, R> {
   type Errors = FormState<D, R>["errors"];
   const { client } = useMizan();
-  const [data, setData] = useState<Partial<D>>(initial);
+  deepFreeze(initial);
+  deepFreeze(fields);
+  // Each form instance edits its own copy of the initial values.
+  const [data, setData] = useState<Partial<D>>(() => ({ ...initial }));
   const [errors, setErrors] = useState<Errors>({});
   const [isSubmitting, setSubmitting] = useState(false);
   const [result, setResult] = useState<R | null>(null);
@@ -226,7 +241,7 @@ export function useForm<D, R>(
   }, [check, client, data, submitFn]);
 
   const reset = useCallback(() => {
-    setData(initial);
+    setData({ ...initial });
     setErrors({});
     setResult(null);
     setError(null);

@@ -49,7 +49,8 @@ export interface MizanConfig {
   /** Extra headers for every request (for example X-Mizan-Token). */
   getHeaders?: () => Record<string, string> | Promise<Record<string, string>>;
   /** CSRF cookie and header names (default csrftoken / X-CSRFToken); `token()` supplies the
-   * token where there is no document.cookie (server rendering, native apps). */
+   * token where there is no document.cookie (server rendering, native apps); when it answers
+   * undefined, the cookie is read. */
   csrf?: {
     cookieName?: string;
     headerName?: string;
@@ -86,10 +87,12 @@ export interface MizanClient {
     args?: object,
     options?: CallOptions,
   ): Promise<R>;
+  /** `fresh` starts a new request instead of joining one in flight (a refetch must not be
+   * answered by a request sent before whatever made it necessary). */
   fetch<D = unknown>(
     context: string,
     params?: object,
-    options?: RequestOptions,
+    options?: RequestOptions & { fresh?: boolean },
   ): Promise<D>;
   subscribe<M = unknown, C = unknown>(
     channel: string,
@@ -300,9 +303,7 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
   const transport: MizanTransport = config.transport ?? {
     async call(fn, args, options) {
       const headers: Record<string, string> = {};
-      const token = csrf.token
-        ? csrf.token()
-        : cookie(csrf.cookieName ?? "csrftoken");
+      const token = csrf.token?.() ?? cookie(csrf.cookieName ?? "csrftoken");
       if (token) headers[csrf.headerName ?? "X-CSRFToken"] = token;
       let body: BodyInit = JSON.stringify({ fn, args });
       if (options.upload) {
@@ -500,11 +501,12 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
     async fetch<D>(
       context: string,
       params: object = {},
-      { signal }: RequestOptions = {},
+      { signal, fresh }: RequestOptions & { fresh?: boolean } = {},
     ) {
       signal?.throwIfAborted();
       const key = context + stableKey(params);
-      let shared = inflight.get(key);
+      // A fresh request replaces the one in flight for later callers.
+      let shared = fresh ? undefined : inflight.get(key);
       if (!shared) {
         const abort = new AbortController();
         const s = abort.signal;

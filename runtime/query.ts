@@ -13,11 +13,11 @@ import type {
 } from "@tanstack/query-core";
 import {
   defaultClient,
+  MizanError,
   stableKey,
   type Effects,
   type Invalidation,
   type MizanClient,
-  type MizanError,
   type Params,
 } from "./kernel";
 
@@ -46,14 +46,44 @@ export function infiniteKey(fn: string, args?: object): InfiniteKey {
   return ["mizan", "fn", fn, defined(args), "infinite"];
 }
 
-/** Query options (a plain object) for a bundle or a plain read function. */
+/** What a query function reads of TanStack's context: the signal, and the QueryClient (to tell a
+ * first load from a refetch). */
+export interface QueryFnContext {
+  signal: AbortSignal;
+  client?: {
+    getQueryState(
+      queryKey: QueryKey,
+    ): { isInvalidated: boolean; dataUpdateCount: number } | undefined;
+  };
+}
+
+/** Query options (a plain object) for a bundle or a plain read function. `retry`: the client
+ * already retries bundle fetches on network errors and 5xx; plain reads are retried (twice)
+ * only on those. */
 export interface MizanQueryOptions<D, K extends QueryKey> {
   queryKey: DataTag<K, D, MizanError>;
-  queryFn: (context: { signal: AbortSignal }) => Promise<D>;
+  queryFn: (context: QueryFnContext) => Promise<D>;
   staleTime: number;
+  retry: false | ((failures: number, error: MizanError) => boolean);
 }
 export type ContextQueryOptions<D> = MizanQueryOptions<D, ContextKey>;
 export type FunctionQueryOptions<D> = MizanQueryOptions<D, FunctionKey>;
+
+/** A failure as a `MizanError`, as the hooks' types promise: a custom transport may throw
+ * anything. An abort stays as it is (TanStack reverts a cancelled query itself). */
+export function asMizanError(e: unknown): unknown {
+  return e instanceof MizanError ||
+    (e instanceof Error && e.name === "AbortError")
+    ? e
+    : new MizanError(
+        "CLIENT_ERROR",
+        e instanceof Error ? e.message : String(e),
+      );
+}
+
+const rethrow = (e: unknown): never => {
+  throw asMizanError(e);
+};
 
 /** A signal that aborts one task after `signal` does. TanStack aborts a fetch whose last observer
  * leaves, and StrictMode's remount (or any observer that comes straight back) fetches again at
@@ -77,11 +107,19 @@ export function contextQuery<D>(
   const queryKey = contextKey(context, params);
   return {
     queryKey: queryKey as DataTag<ContextKey, D, MizanError>,
-    queryFn: ({ signal }) =>
-      (client ?? defaultClient()).fetch<D>(context, queryKey[3], {
-        signal: lingering(signal),
-      }),
+    queryFn: ({ signal, client: cache }) => {
+      // A refetch (the bundle has data, or was invalidated) must not join a request sent
+      // before whatever made it necessary; a first load may (StrictMode's second mount does).
+      const state = cache?.getQueryState(queryKey);
+      return (client ?? defaultClient())
+        .fetch<D>(context, queryKey[3], {
+          signal: lingering(signal),
+          fresh: !!state && (state.isInvalidated || state.dataUpdateCount > 0),
+        })
+        .catch(rethrow);
+    },
     staleTime,
+    retry: false,
   };
 }
 
@@ -97,11 +135,11 @@ export function functionQuery<D>(
   return {
     queryKey: queryKey as DataTag<FunctionKey, D, MizanError>,
     queryFn: ({ signal }) =>
-      (client ?? defaultClient()).call<D>(fn, queryKey[3], {
-        ...call,
-        signal,
-      }),
+      (client ?? defaultClient())
+        .call<D>(fn, queryKey[3], { ...call, signal })
+        .catch(rethrow),
     staleTime,
+    retry: retryRead,
   };
 }
 
@@ -121,6 +159,7 @@ export interface FunctionInfiniteQueryOptions<R, P> {
   getNextPageParam: GetNextPageParamFunction<P, R>;
   getPreviousPageParam?: GetPreviousPageParamFunction<P, R>;
   staleTime: number;
+  retry: (failures: number, error: MizanError) => boolean;
 }
 
 /** Infinite query options of a paged read function: each page calls `fn` with `args` and the
@@ -139,18 +178,26 @@ export function functionInfiniteQuery<R, P>(
   return {
     queryKey: queryKey as DataTag<InfiniteKey, InfiniteData<R, P>, MizanError>,
     queryFn: (context) =>
-      (client ?? defaultClient()).call<R>(
-        fn,
-        defined({
-          ...queryKey[3],
-          [paging]: (context as { pageParam: P }).pageParam,
-        }),
-        { ...call, signal: context.signal },
-      ),
+      (client ?? defaultClient())
+        .call<R>(
+          fn,
+          defined({
+            ...queryKey[3],
+            [paging]: (context as { pageParam: P }).pageParam,
+          }),
+          { ...call, signal: context.signal },
+        )
+        .catch(rethrow),
     initialPageParam: initialPageParam as P,
     ...follow,
     staleTime,
+    retry: retryRead,
   };
+}
+
+/** Retries a read twice on a network error or a 5xx answer, never on another error. */
+function retryRead(failures: number, error: MizanError): boolean {
+  return failures < 2 && (error.status === 0 || error.status >= 500);
 }
 
 /** What the effect code reads of a cached query (TanStack's `Query` fits). */

@@ -22,12 +22,14 @@ import {
   useContext,
   useEffect,
   useMemo,
+  useRef,
   useState,
   type JSX,
   type ReactNode,
 } from "react";
 import {
   createMizanClient,
+  defaultClient,
   stableKey,
   type MizanClient,
   type MizanConfig,
@@ -35,6 +37,7 @@ import {
   type Params,
 } from "./kernel";
 import {
+  asMizanError,
   effectApplier,
   hydrate,
   spliceOptimistic,
@@ -65,8 +68,17 @@ const RootContext = createContext<Root | null>(null);
  * applies every call's cache effects to its QueryClient. */
 export function MizanContext(props: MizanContextProps): JSX.Element {
   const { client: given, queryClient: givenQueryClient, children } = props;
+  // The client is made once per mount; its headers and CSRF token are read from the latest
+  // props, so a token that changes (sign-in) reaches the next request.
+  const latest = useRef(props);
+  latest.current = props;
   const [own] = useState(() => {
     const { client: _c, queryClient: _q, children: _ch, ...config } = props;
+    config.getHeaders = async () => (await latest.current.getHeaders?.()) ?? {};
+    config.csrf = {
+      ...config.csrf,
+      token: () => latest.current.csrf?.token?.(),
+    };
     const queryClient = givenQueryClient ?? new QueryClient();
     if (typeof window !== "undefined")
       hydrate(
@@ -78,10 +90,15 @@ export function MizanContext(props: MizanContextProps): JSX.Element {
   });
   const client = given ?? own.client;
   const queryClient = givenQueryClient ?? own.queryClient;
-  useEffect(
-    () => client.onEffects(effectApplier(queryClient)),
-    [client, queryClient],
-  );
+  // Every call's effects reach this root's cache: the root's client's, and the default client's
+  // (a `call<Fn>()` made without `{ client }`), so that no component code is needed either way.
+  useEffect(() => {
+    const apply = effectApplier(queryClient);
+    const fallback = defaultClient();
+    const stop = [client.onEffects(apply)];
+    if (fallback !== client) stop.push(fallback.onEffects(apply));
+    return () => stop.forEach((off) => off());
+  }, [client, queryClient]);
   // A client the root made is the root's to close: its socket ends with it.
   useEffect(
     () => () => {
@@ -225,12 +242,14 @@ export function defineContext<D, P>(
     useSuspenseSlot<K extends keyof D & string>(slot: K): D[K] {
       const [options, queryClient] = useOptions();
       const select = useCallback((data: D) => data[slot], [slot]);
-      const { queryKey, queryFn, staleTime, refetchInterval } = options;
+      // Suspense queries take neither `enabled` nor `placeholderData`.
+      const { queryKey, queryFn, staleTime, retry, refetchInterval } = options;
       return useSuspenseQuery<D, MizanError, D[K], ContextKey>(
         {
           queryKey,
           queryFn,
           staleTime,
+          retry,
           ...(refetchInterval !== undefined && { refetchInterval }),
           select,
         },
@@ -330,7 +349,10 @@ export function useMizanMutation<A extends unknown[], R>(
   const { client, queryClient } = useMizan();
   const m = useMutation<R, MizanError, A, (() => void) | undefined>(
     {
-      mutationFn: (args) => client.call<R>(fn, (args[0] ?? {}) as object, call),
+      mutationFn: (args) =>
+        client
+          .call<R>(fn, (args[0] ?? {}) as object, call)
+          .catch((e: unknown) => Promise.reject(asMizanError(e))),
       onMutate: (args) => {
         const options = args[1] as MutateOptions<R> | undefined;
         if (!options || !("optimistic" in options)) return undefined;

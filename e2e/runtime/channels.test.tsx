@@ -346,3 +346,17 @@ test("useChannelMessages has no send; StrictMode ends with one live subscription
   await deliver(ws, live[live.length - 1]!, "news");
   assert.deepEqual(latest?.messages, [{ text: "news" }]);
 });
+
+test("disconnect() (sign-in, sign-out) closes the socket; the hook subscribes again on a new one", async () => {
+  const ws = fakeServer();
+  const chat = mountChat(ws, { room: "lobby" });
+  await subscribed(ws, "lobby");
+  await waitFor(() => assert.equal(chat.current().status, "open"));
+  const before = ws.sockets.length;
+  await act(async () => chat.client.disconnect());
+  await waitFor(() => assert.equal(ws.sockets.length, before + 1));
+  await waitFor(() => {
+    assert.ok(ws.last().sent.some((f) => f["op"] === "subscribe"), "subscribed on the new socket");
+    assert.equal(chat.current().status, "open");
+  });
+});

@@ -290,3 +290,16 @@ test("two roots submit through their own clients", async () => {
   assert.equal(a.calls.length, 0);
   assert.deepEqual(b.calls, [{ fn: "contact.submit", args: { data: { ...valid, name: "Grace" } } }]);
 });
+
+test("a form's declarations are frozen, and each form instance edits its own copy of the initial values", async () => {
+  const t = new FakeTransport();
+  const first = mount(t);
+  assert.ok(Object.isFrozen(fields) && fields.every((f) => Object.isFrozen(f)), "the field list is frozen, deeply");
+  assert.ok(Object.isFrozen(initial), "the initial values are frozen");
+  assert.throws(() => {
+    (first.current().fields[0] as { label: string }).label = "changed";
+  }, TypeError);
+  assert.notEqual(first.current().data, initial, "data is a copy");
+  await fill(first.current, { name: "Ada" });
+  assert.deepEqual(initial, { name: "" }, "the shared initial values are untouched");
+});

@@ -702,3 +702,106 @@ test("window.__MIZAN_SSR_DATA__ is seeded before the first render: no fetch for 
   await sleep(20);
   assert.equal(s.fetches.length, 0);
 });
+
+test("an invalidation while a fetch is in flight sends a new request; the newer answer wins", async () => {
+  const s = fakeServer();
+  const client = createMizanClient({ transport: s.transport });
+  render(
+    <Root client={client}>
+      <UserContext user_id={1}>
+        <ProfileName id="p" />
+      </UserContext>
+    </Root>,
+  );
+  await waitFor(() => assert.equal(text("p"), "Mizan user 1"));
+  // A refetch starts and is held; the server then changes, and an invalidation arrives.
+  const release = deferred<void>();
+  s.hold = release.promise;
+  const qc = [...queryClients][0];
+  assert.ok(qc);
+  let refetch: Promise<void> | undefined;
+  await act(async () => {
+    refetch = qc.refetchQueries({ queryKey: ["mizan", "ctx", "user"] }).catch(() => undefined);
+  });
+  await waitFor(() => assert.equal(s.count("user"), 2));
+  s.names.set(1, "Renamed");
+  s.onCall = () => ({ result: { ok: true }, invalidate: [{ context: "user", params: { user_id: 1 } }] });
+  await act(() => client.call("update_profile", { user_id: 1, name: "Renamed" }));
+  s.hold = null;
+  // The invalidation's refetch does not join the older request.
+  await waitFor(() => assert.equal(s.count("user"), 3));
+  await act(async () => {
+    release.resolve();
+    await refetch;
+  });
+  await waitFor(() => assert.equal(text("p"), "Renamed"));
+});
+
+test("<MizanContext> reads getHeaders and csrf.token from its latest props", async () => {
+  const seen: { headers: Record<string, string> }[] = [];
+  const fetchSpy: typeof fetch = async (_input, init) => {
+    seen.push({ headers: { ...(init?.headers as Record<string, string>) } });
+    return new Response(JSON.stringify({ result: { ok: true } }), { status: 200, headers: { "Content-Type": "application/json" } });
+  };
+  let call: (() => Promise<unknown>) | undefined;
+  function Caller() {
+    const { client } = useMizan();
+    call = () => client.call("echo", { text: "hi" });
+    return null;
+  }
+  const app = (token: string) => (
+    <Root baseUrl="http://api.test/api/mizan" fetch={fetchSpy} getHeaders={() => ({ "X-Mizan-Token": token })} csrf={{ token: () => "csrf-" + token }}>
+      <Caller />
+    </Root>
+  );
+  const { rerender } = render(app("ada"));
+  await act(() => call!());
+  rerender(app("grace"));
+  await act(() => call!());
+  assert.equal(seen[0]?.headers["X-Mizan-Token"], "ada");
+  assert.equal(seen[1]?.headers["X-Mizan-Token"], "grace", "the token of the latest render");
+  assert.equal(seen[1]?.headers["X-CSRFToken"], "csrf-grace");
+});
+
+test("a call made through the default client still updates the root's cache", async () => {
+  const s = fakeServer();
+  // The default client is the one `call<Fn>()` uses without `{ client }`.
+  const { configure, defaultClient } = await import("../../runtime/kernel.ts");
+  configure({ transport: s.transport });
+  {
+    render(
+      <Root client={createMizanClient({ transport: s.transport })}>
+        <UserContext user_id={1}>
+          <ProfileName id="p" />
+        </UserContext>
+      </Root>,
+    );
+    await waitFor(() => assert.equal(text("p"), "Mizan user 1"));
+    s.onCall = (_fn, args) => {
+      const value = { user_id: 1, name: String(args["name"]) };
+      return { result: value, merge: [{ context: "user", slot: "user_profile", value, params: { user_id: 1 } }] };
+    };
+    await act(() => defaultClient().call("rename_user", { user_id: 1, name: "Merged" }));
+    await waitFor(() => assert.equal(text("p"), "Merged"));
+    assert.equal(s.count("user"), 1, "a merge makes no request");
+  }
+});
+
+test("a failure that is not a MizanError reaches the hooks as one (CLIENT_ERROR)", async () => {
+  const s = fakeServer();
+  s.onCall = () => {
+    throw new TypeError("the transport broke");
+  };
+  let rename: ReturnType<typeof useRenameUser> | undefined;
+  function Renamer() {
+    rename = useRenameUser();
+    return <p data-testid="error">{rename.error?.code ?? "none"}</p>;
+  }
+  render(
+    <Root client={createMizanClient({ transport: s.transport })}>
+      <Renamer />
+    </Root>,
+  );
+  await act(() => rename!.mutate({ user_id: 1, name: "x" }).catch((e: unknown) => assert.ok(e instanceof MizanError)));
+  await waitFor(() => assert.equal(text("error"), "CLIENT_ERROR"));
+});

@@ -1,7 +1,8 @@
 // Type-level tests of the type model (fixtures/good/types-3.1 and types-3.0).
 import type { KitchenSinkInput, KitchenSinkOutput, Pet, Quote, Shape, TreeNodeInput, appModelsAccount } from "../.generated/types-3.1/index";
 import type { Media } from "../.generated/types-3.0/index";
-import { call_2faVerify, callKitchenSink, fetchTreeContext } from "../.generated/types-3.1/index";
+import { QueryClient } from "@tanstack/query-core";
+import { _2faVerifyQuery, call_2faVerify, callKitchenSink, createMizanClient, fetchTreeContext, treeContextQuery, type TreeContextData } from "../.generated/types-3.1/server";
 
 export function narrows(pet: Pet, shape: Shape, media: Media): number {
   const lives = pet.pet_type === "cat" ? pet.lives : pet.good_boy ? 1 : 0;
@@ -25,10 +26,16 @@ export const tree: TreeNodeInput = { label: "root", children: [{ label: "leaf" }
 export const minimal: KitchenSinkInput = { tree, shape: { kind: "square", side: 1 } };
 
 export async function calls(): Promise<unknown> {
+  const client = createMizanClient({ baseUrl: "https://api.example.com/api/mizan" });
   const verified: boolean = await call_2faVerify({ code: "123456" });
   const bundle = await fetchTreeContext();
   const root = bundle.tree_root; // nullable output
-  return [verified, root?.label, await callKitchenSink(minimal)];
+  const viaClient: TreeContextData = await fetchTreeContext({}, { client });
+  // Query factories, also for a name that starts with a digit.
+  const queryClient = new QueryClient();
+  const checked = await queryClient.fetchQuery(_2faVerifyQuery({ code: "123456" }, client));
+  const tree = queryClient.getQueryData(treeContextQuery().queryKey);
+  return [verified, root?.label, viaClient.tree_size, checked satisfies boolean, tree?.tree_size, await callKitchenSink(minimal, { client })];
 }
 
 export function mustNotCompile(pet: Pet, out: KitchenSinkOutput): void {

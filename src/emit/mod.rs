@@ -136,12 +136,20 @@ pub fn generate(ir: &Ir, options: &Options) -> Vec<GeneratedFile> {
 }
 
 /// A runtime module as written into `runtime/`: the header, then its source with the kernel
-/// import pointed at where the kernel is (`../kernel`, or the package that provides it).
-fn runtime_module(name: &str, source: &str, kernel: &str) -> GeneratedFile {
-    let source = source.replace(
-        "from \"./kernel\";",
-        &format!("from {};", string_literal(kernel)),
-    );
+/// import pointed at where the kernel is (`../kernel`, or the package that provides it), and
+/// TanStack's core types taken from the framework adapter the app installs
+/// (`@tanstack/react-query` re-exports them), so the app needs no direct dependency on
+/// `@tanstack/query-core` (which pnpm would not hoist).
+pub fn runtime_module(name: &str, source: &str, kernel: &str) -> GeneratedFile {
+    let source = source
+        .replace(
+            "from \"./kernel\";",
+            &format!("from {};", string_literal(kernel)),
+        )
+        .replace(
+            "from \"@tanstack/query-core\";",
+            "from \"@tanstack/react-query\";",
+        );
     GeneratedFile {
         path: format!("runtime/{name}"),
         contents: format!("{HEADER}\n{source}"),
