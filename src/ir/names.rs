@@ -166,9 +166,11 @@ pub const KERNEL_EXPORTS: &[&str] = &[
     "MizanQueryOptions",
     "MizanTransport",
     "Params",
+    "QueryFnContext",
     "RequestOptions",
     "SubscribeChannelOptions",
     "SubscribeOptions",
+    "asMizanError",
     "configure",
     "contextKey",
     "contextQuery",
@@ -207,6 +209,16 @@ pub fn reserved_api_names() -> impl Iterator<Item = &'static str> {
         .chain(FILE_HELPERS.iter().copied())
 }
 
+/// A stem after a prefix (`use`, `call`, `fetch`, `subscribe`): without the `_` that only keeps
+/// a leading digit from starting an identifier, so `2fa_verify` gives `use2faVerify`, which
+/// React's rules of hooks recognise (`use` then a capital or a digit).
+fn prefixed(stem: &str) -> &str {
+    match stem.strip_prefix('_') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
+        _ => stem,
+    }
+}
+
 /// The exported names generated for one context.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContextNames {
@@ -230,14 +242,15 @@ pub struct ContextNames {
 impl ContextNames {
     pub fn new(stem: &str) -> Self {
         let camel = lower_first(stem);
+        let bare = prefixed(stem);
         ContextNames {
             provider: format!("{stem}Context"),
             provider_alias: format!("{stem}ContextProvider"),
             props: format!("{stem}ContextProps"),
             data: format!("{stem}ContextData"),
             params: format!("{stem}ContextParams"),
-            use_context: format!("use{stem}Context"),
-            fetch: format!("fetch{stem}Context"),
+            use_context: format!("use{bare}Context"),
+            fetch: format!("fetch{bare}Context"),
             query: format!("{camel}ContextQuery"),
             binding: format!("{camel}Binding"),
         }
@@ -298,16 +311,17 @@ pub enum FunctionRole {
 impl FunctionNames {
     pub fn new(stem: &str) -> Self {
         let camel = lower_first(stem);
+        let bare = prefixed(stem);
         FunctionNames {
-            call: format!("call{stem}"),
-            hook: format!("use{stem}"),
-            use_query: format!("use{stem}Query"),
-            use_suspense: format!("useSuspense{stem}"),
+            call: format!("call{bare}"),
+            hook: format!("use{bare}"),
+            use_query: format!("use{bare}Query"),
+            use_suspense: format!("useSuspense{bare}"),
             query: format!("{camel}Query"),
             url: format!("{camel}Url"),
             infinite_query: format!("{camel}InfiniteQuery"),
-            use_infinite: format!("use{stem}InfiniteQuery"),
-            use_suspense_infinite: format!("useSuspense{stem}InfiniteQuery"),
+            use_infinite: format!("use{bare}InfiniteQuery"),
+            use_suspense_infinite: format!("useSuspense{bare}InfiniteQuery"),
         }
     }
 
@@ -345,8 +359,9 @@ pub struct FormNames {
 impl FormNames {
     pub fn new(stem: &str) -> Self {
         let camel = lower_first(stem);
+        let bare = prefixed(stem);
         FormNames {
-            hook: format!("use{stem}Form"),
+            hook: format!("use{bare}Form"),
             data: format!("{stem}FormData"),
             schema: format!("{camel}FormSchema"),
             fields: format!("{camel}FormFields"),
@@ -374,9 +389,10 @@ pub struct ChannelNames {
 
 impl ChannelNames {
     pub fn new(stem: &str) -> Self {
+        let bare = prefixed(stem);
         ChannelNames {
-            hook: format!("use{stem}Channel"),
-            subscribe: format!("subscribe{stem}Channel"),
+            hook: format!("use{bare}Channel"),
+            subscribe: format!("subscribe{bare}Channel"),
         }
     }
 }
