@@ -173,6 +173,10 @@ const env = {
   MIZAN_MWT_SECRET: secret,
   MIZAN_ARTIFACTS: join(here, "artifacts"),
   CHROMIUM: chromium,
+  // Tests that need a backend of their own (two roots, a restart) start it from here.
+  MIZAN_REFERENCE_BACKEND: backend,
+  // The bundled browser app, which those backends serve too (--static).
+  MIZAN_SITE: site,
 };
 const node = (args) => spawnSync(process.execPath, ["--experimental-websocket", "--no-warnings", ...args], { stdio: "inherit", env }).status ?? 1;
 const status =

@@ -1,62 +1,314 @@
-// A small React app on the client generated from the reference backend's schema: what the
-// browser end-to-end test drives.
-import { StrictMode, useState } from "react";
-import { createRoot } from "react-dom/client";
+// The browser app the end-to-end tests drive: the React layer generated from the reference
+// backend's schema, on real React 19 and TanStack Query v5. `?s=<scenario>` picks what to render;
+// every scenario runs under StrictMode. What the tests read besides the DOM goes to
+// `window.__probe` (probe.ts).
+import { Component, StrictMode, Suspense, useLayoutEffect, useState, type ReactNode } from "react";
+import { createRoot, hydrateRoot } from "react-dom/client";
 
 import * as api from "../.generated/backend/index.ts";
+import { probe } from "./probe.ts";
+import { SsrTree } from "./ssr-app.tsx";
 
-function Profile() {
+const query = new URLSearchParams(location.search);
+const number = (name: string, fallback: number): number => Number(query.get(name) ?? fallback);
+
+/** fetch, recording every request whose signal aborts. */
+const recordingFetch: typeof fetch = (input, init) => {
+  const url = input instanceof Request ? input.url : String(input);
+  init?.signal?.addEventListener("abort", () => probe().aborts.push(url), { once: true });
+  return fetch(input, init);
+};
+
+/** WebSocket, counting connection attempts. */
+class CountingWebSocket extends WebSocket {
+  constructor(url: string | URL) {
+    super(url);
+    probe().sockets++;
+  }
+}
+
+/** Publishes the root's QueryClient under `label`. Renders nothing. */
+function Probe({ label }: { label: string }): null {
+  const { queryClient } = api.useMizan();
+  probe().queryClients[label] = queryClient;
+  return null;
+}
+
+/** Records every committed value of `text` under `label`. */
+function useLogged(label: string, text: string): void {
+  useLayoutEffect(() => {
+    (probe().log[label] ??= []).push(text);
+  }, [label, text]);
+}
+
+// ---- main: several providers and hooks, merge and affects mutations ----
+
+function Profile({ label }: { label: string }) {
   const profile = api.useUserProfile();
   const orders = api.useUserOrders();
+  const bundle = api.useUserContext();
   return (
     <section>
-      <h1 data-testid="name">{profile?.name ?? "Loading…"}</h1>
-      <p>{orders ? `${orders.length} recent orders` : ""}</p>
+      <h3 data-testid={`name-${label}`}>{profile ? profile.name : "loading"}</h3>
+      <p data-testid={`orders-${label}`}>
+        {orders ? `${orders.length} orders` : "…"}
+        {bundle.isFetching ? " (fetching)" : ""}
+      </p>
     </section>
   );
 }
 
-function Actions() {
+function Header() {
+  const user = api.useCurrentUser();
+  const settings = api.useSiteSettings();
+  return (
+    <header>
+      <h1>{settings ? settings.site_name : "…"}</h1>
+      <p data-testid="current-user">{user === undefined ? "loading" : user === null ? "anonymous" : user.username}</p>
+    </header>
+  );
+}
+
+function Actions({ userId }: { userId: number }) {
   const rename = api.useRenameUser();
   const update = api.useUpdateProfile();
+  const [name, setName] = useState("");
   return (
     <p>
-      <button onClick={() => void rename.mutate({ user_id: 7, name: "Merged Name" }).catch(() => undefined)}>Rename (merge)</button>{" "}
-      <button onClick={() => void update.mutate({ user_id: 7, name: "Updated Name" }).catch(() => undefined)}>Update (affects)</button>
+      <input aria-label="new name" value={name} onChange={(e) => setName(e.target.value)} />{" "}
+      <button onClick={() => void rename.mutate({ user_id: userId, name }).catch(() => undefined)}>Rename (merge)</button>{" "}
+      <button onClick={() => void update.mutate({ user_id: userId, name }).catch(() => undefined)}>Update (affects)</button>{" "}
+      <span data-testid="mutations">
+        rename {rename.status}, update {update.status}
+      </span>
     </p>
   );
 }
 
-function Contact() {
-  const form = api.useContactForm();
+function Main({ a, b }: { a: number; b: number }) {
   return (
-    <form onSubmit={(e) => (e.preventDefault(), void form.submit())}>
-      <h2>Contact</h2>
-      {form.fields.map((f) => (
-        <label key={f.name} style={{ display: "block" }}>
-          {f.label}{" "}
-          <input name={f.name} value={String(form.data[f.name] ?? "")} onChange={(e) => form.set(f.name, e.target.value as never)} />
-          {form.errors[f.name]?.map((err) => (
-            <em key={err.message} className="error">
-              {" "}
-              {err.message}
-            </em>
-          ))}
-        </label>
-      ))}
-      <button type="submit">{form.isSubmitting ? "Sending…" : "Send"}</button>
-      {form.result ? <strong> Sent.</strong> : null}
-    </form>
+    <api.MizanContext fetch={recordingFetch}>
+      <Probe label="main" />
+      <Header />
+      <api.UserContext user_id={a}>
+        <Profile label="a" />
+        <Profile label="a2" />
+        <Actions userId={a} />
+      </api.UserContext>
+      <api.UserContext user_id={a}>
+        <Profile label="a3" />
+      </api.UserContext>
+      <api.UserContext user_id={a} limit={2}>
+        <Profile label="a-limit" />
+      </api.UserContext>
+      <api.UserContext user_id={b}>
+        <Profile label="b" />
+      </api.UserContext>
+    </api.MizanContext>
   );
 }
 
-function Chat() {
-  const chat = api.useChatChannel({ room: "browser" });
-  const [text, setText] = useState("");
+// ---- states: loading, null and error, told apart ----
+
+const valueText = (v: unknown): string => (v === undefined ? "undefined" : v === null ? "null" : "a value");
+
+function stateText<D>(q: { isPending: boolean; isError: boolean; error: api.MizanError | null; data: D | undefined }, show: (d: D) => string): string {
+  if (q.isError) return `error ${q.error?.code ?? "?"}`;
+  if (q.isPending) return "loading";
+  return show(q.data as D);
+}
+
+function CurrentUserState() {
+  const q = api.useCurrentUserQuery();
+  const value = api.useCurrentUser();
+  return (
+    <p data-testid="state-current-user">
+      {stateText(q, (u) => (u === null ? "null" : u.username))} | value {valueText(value)}
+    </p>
+  );
+}
+
+function MissingProfileState() {
+  const q = api.useUserProfileQuery();
+  const value = api.useUserProfile();
+  return (
+    <p data-testid="state-missing-profile">
+      {stateText(q, (p) => p.name)} | value {valueText(value)}
+    </p>
+  );
+}
+
+function FindUserState({ userId }: { userId: number }) {
+  const q = api.useFindUserQuery({ user_id: userId });
+  return <p data-testid="state-find-user">{stateText(q, (p) => (p === null ? "null" : p.name))}</p>;
+}
+
+function States({ missing }: { missing: number }) {
+  return (
+    <api.MizanContext fetch={recordingFetch}>
+      <Probe label="states" />
+      <CurrentUserState />
+      <FindUserState userId={missing} />
+      <api.UserContext user_id={missing}>
+        <MissingProfileState />
+      </api.UserContext>
+    </api.MizanContext>
+  );
+}
+
+// ---- suspense ----
+
+class Boundary extends Component<{ children: ReactNode }, { error: string | null }> {
+  override state = { error: null as string | null };
+  static getDerivedStateFromError(e: unknown) {
+    return { error: e instanceof api.MizanError ? e.code : String(e) };
+  }
+  override render() {
+    return this.state.error ? <p data-testid="boundary">error boundary: {this.state.error}</p> : this.props.children;
+  }
+}
+
+function SuspenseName() {
+  const profile = api.useSuspenseUserProfile();
+  return <p data-testid="suspense-name">{profile.name}</p>;
+}
+
+function SuspenseDemo({ userId }: { userId: number }) {
+  return (
+    <api.MizanContext fetch={recordingFetch}>
+      <Probe label="suspense" />
+      <api.UserContext user_id={userId}>
+        <Boundary>
+          <Suspense fallback={<p data-testid="fallback">suspense fallback</p>}>
+            <SuspenseName />
+          </Suspense>
+        </Boundary>
+      </api.UserContext>
+    </api.MizanContext>
+  );
+}
+
+// ---- keepPrevious ----
+
+function KeptName({ label }: { label: string }) {
+  const q = api.useUserProfileQuery();
+  const text = q.data ? q.data.name + (q.isPlaceholderData ? " (previous)" : "") : "loading";
+  useLogged(label, text);
+  return <p data-testid={label}>{text}</p>;
+}
+
+function Keep({ start }: { start: number }) {
+  const [id, setId] = useState(start);
+  return (
+    <api.MizanContext fetch={recordingFetch}>
+      <Probe label="keep" />
+      <button onClick={() => setId((i) => i + 1)}>next user</button>
+      <api.UserContext user_id={id} keepPrevious>
+        <KeptName label="keep" />
+      </api.UserContext>
+      <api.UserContext user_id={id}>
+        <KeptName label="plain" />
+      </api.UserContext>
+    </api.MizanContext>
+  );
+}
+
+// ---- optimistic merges ----
+
+function OptimisticName({ userId }: { userId: number }) {
+  const profile = api.useUserProfile();
+  const rename = api.useRenameUser();
+  const [error, setError] = useState("");
+  useLogged("optimistic", profile ? profile.name : "loading");
+  const run = (name: string, optimistic: NonNullable<api.MutateOptions<api.ProfileOutput>["optimistic"]>) => {
+    setError("");
+    void rename.mutate({ user_id: userId, name }, { optimistic }).catch((e: unknown) => setError(e instanceof api.MizanError ? e.code : String(e)));
+  };
   return (
     <section>
-      <h2>Chat ({chat.status})</h2>
-      <ul>
+      <p data-testid="opt-name">{profile ? profile.name : "loading"}</p>
+      <button onClick={() => run("Saved Name", (current) => ({ user_id: userId, name: `${current?.name ?? "?"} (saving)` }))}>save</button>{" "}
+      <button onClick={() => run("Never Saved", { user_id: userId, name: "Doomed Name" })}>save and fail</button>
+      <p data-testid="opt-status">
+        {rename.status}
+        {error && ` ${error}`}
+      </p>
+    </section>
+  );
+}
+
+function Optimistic({ userId }: { userId: number }) {
+  return (
+    <api.MizanContext fetch={recordingFetch}>
+      <Probe label="optimistic" />
+      <api.UserContext user_id={userId}>
+        <OptimisticName userId={userId} />
+      </api.UserContext>
+    </api.MizanContext>
+  );
+}
+
+// ---- abort on unmount ----
+
+function Abort({ userId }: { userId: number }) {
+  const [shown, setShown] = useState(true);
+  return (
+    <api.MizanContext fetch={recordingFetch}>
+      <Probe label="abort" />
+      <button onClick={() => setShown((s) => !s)}>{shown ? "hide" : "show"}</button>
+      {shown && (
+        <api.UserContext user_id={userId}>
+          <Profile label="abort" />
+        </api.UserContext>
+      )}
+    </api.MizanContext>
+  );
+}
+
+// ---- two roots, two backends ----
+
+function RootPanel({ label, userId }: { label: string; userId: number }) {
+  return (
+    <>
+      <Probe label={label} />
+      <api.UserContext user_id={userId}>
+        <Profile label={label} />
+        <Actions userId={userId} />
+      </api.UserContext>
+    </>
+  );
+}
+
+function Two({ userId, other }: { userId: number; other: string }) {
+  return (
+    <>
+      <section data-testid="root-a">
+        <h2>Root A (this origin)</h2>
+        <api.MizanContext fetch={recordingFetch}>
+          <RootPanel label="a" userId={userId} />
+        </api.MizanContext>
+      </section>
+      <section data-testid="root-b">
+        <h2>Root B ({other})</h2>
+        <api.MizanContext baseUrl={`${other}/api/mizan`} fetch={recordingFetch}>
+          <RootPanel label="b" userId={userId} />
+        </api.MizanContext>
+      </section>
+    </>
+  );
+}
+
+// ---- a channel ----
+
+function ChatPanel({ room }: { room: string }) {
+  const chat = api.useChatChannel({ room });
+  const [text, setText] = useState("");
+  const [error, setError] = useState("");
+  useLogged("status", chat.status);
+  return (
+    <section>
+      <h2 data-testid="status">{chat.status}</h2>
+      <ul data-testid="messages">
         {chat.messages.map((m, i) => (
           <li key={i}>
             {m.user}: {m.text}
@@ -64,27 +316,116 @@ function Chat() {
         ))}
       </ul>
       <input aria-label="chat message" value={text} onChange={(e) => setText(e.target.value)} />
-      <button onClick={() => void chat.send({ text }).then(() => setText(""))}>Post</button>
+      <button
+        onClick={() => {
+          setError("");
+          chat.send({ text }).then(
+            () => setText(""),
+            (e: unknown) => setError(e instanceof api.MizanError ? e.code : String(e)),
+          );
+        }}
+      >
+        Post
+      </button>
+      <p data-testid="send-error">{error}</p>
     </section>
   );
 }
 
-function App() {
+function Chat({ room }: { room: string }) {
   return (
-    <api.MizanContext baseUrl="/api/mizan">
-      <api.UserContext user_id={7}>
-        <Profile />
-        <Actions />
-      </api.UserContext>
-      <Contact />
-      <Chat />
+    <api.MizanContext WebSocket={CountingWebSocket}>
+      <Probe label="chat" />
+      <ChatPanel room={room} />
     </api.MizanContext>
   );
 }
 
-const root = document.getElementById("root");
-if (root) createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+// ---- a form ----
+
+function ContactForm() {
+  const form = api.useContactForm();
+  return (
+    <form onSubmit={(e) => (e.preventDefault(), void form.submit())}>
+      {form.fields.map((f) => (
+        <label key={f.name} style={{ display: "block" }}>
+          {f.label}{" "}
+          <input name={f.name} value={String(form.data[f.name] ?? "")} onChange={(e) => form.set(f.name, e.target.value as never)} />
+          {form.errors[f.name]?.map((err) => (
+            <em key={err.message} className="error" data-testid={`error-${f.name}`}>
+              {" "}
+              {err.message} ({err.source})
+            </em>
+          ))}
+        </label>
+      ))}
+      <button type="submit">{form.isSubmitting ? "Sending…" : "Send"}</button>
+      {form.result ? <strong data-testid="sent"> Sent.</strong> : null}
+    </form>
+  );
+}
+
+function Form() {
+  return (
+    <api.MizanContext fetch={recordingFetch}>
+      <Probe label="form" />
+      <ContactForm />
+    </api.MizanContext>
+  );
+}
+
+// ---- boot ----
+
+function HydrationProbe(): null {
+  const { queryClient } = api.useMizan();
+  probe().queryClients["ssr"] = queryClient;
+  useLayoutEffect(() => {
+    probe().hydrated = true;
+  }, []);
+  return null;
+}
+
+function scenario(): ReactNode {
+  switch (query.get("s")) {
+    case "states":
+      return <States missing={number("missing", 999_999)} />;
+    case "suspense":
+      return <SuspenseDemo userId={number("u", 1)} />;
+    case "keep":
+      return <Keep start={number("u", 1)} />;
+    case "optimistic":
+      return <Optimistic userId={number("u", 1)} />;
+    case "abort":
+      return <Abort userId={number("u", 1)} />;
+    case "two":
+      return <Two userId={number("u", 1)} other={query.get("other") ?? ""} />;
+    case "chat":
+      return <Chat room={query.get("room") ?? "lobby"} />;
+    case "form":
+      return <Form />;
+    default:
+      return <Main a={number("a", 7)} b={number("b", 8)} />;
+  }
+}
+
+const container = document.getElementById("root");
+probe();
+if (container?.dataset["ssr"] !== undefined) {
+  // A server-rendered page (ssr.test.tsx): hydrate the same tree; the root seeds its cache from
+  // window.__MIZAN_SSR_DATA__.
+  const token = window.__MIZAN_TOKEN__;
+  hydrateRoot(
+    container,
+    <SsrTree baseUrl="/api/mizan" getHeaders={() => (token ? { "X-Mizan-Token": token } : {})}>
+      <HydrationProbe />
+    </SsrTree>,
+    {
+      onRecoverableError: (error) => {
+        probe().recoverable.push(String(error));
+        console.error("recoverable error:", error);
+      },
+    },
+  );
+} else if (container) {
+  createRoot(container).render(<StrictMode>{scenario()}</StrictMode>);
+}
