@@ -21,6 +21,8 @@ export interface CallEnvelope {
 /** One successful call's cache effects, delivered to onEffects listeners before the call resolves. */
 export interface Effects {
   fn: string;
+  /** The call's place in the order the client sent its calls (effects may arrive in another). */
+  seq: number;
   invalidate: Invalidation[];
   merge: MergeEntry[];
 }
@@ -480,6 +482,7 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
 
     async call<R>(fn: string, args: object = {}, options: CallOptions = {}) {
       options.signal?.throwIfAborted();
+      const seq = nextId++;
       const {
         result,
         invalidate = [],
@@ -491,7 +494,7 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
         options.signal,
       );
       if (invalidate.length || merge.length)
-        for (const l of listeners) l({ fn, invalidate, merge });
+        for (const l of listeners) l({ fn, seq, invalidate, merge });
       return result as R;
     },
 

@@ -277,10 +277,11 @@ function splice(
   target: { context: string; slot: string; params?: Params },
   next: (current: unknown) => unknown,
   done?: (query: CachedQuery, value: unknown, previous: unknown) => void,
+  allowed: (query: CachedQuery) => boolean = () => true,
 ): void {
   for (const query of bundles(queryClient, target.context, target.params)) {
     const data = query.state.data;
-    if (!isObject(data)) continue;
+    if (!isObject(data) || !allowed(query)) continue;
     const value = next(data[target.slot]);
     // Structural sharing may store a copy: what the slot holds is what setQueryData answers.
     const stored = queryClient.setQueryData(query.queryKey, {
@@ -295,16 +296,32 @@ function splice(
   }
 }
 
-/** Applies one call's effects: merges at once (no request); the invalidations of every call
- * within one microtask folded into ONE `invalidateQueries({ predicate })`, so that each active
- * matching query refetches once and inactive ones are marked stale. */
+/** Applies one client's call effects: merges at once (no request); the invalidations of every
+ * call within one microtask folded into ONE `invalidateQueries({ predicate })`, so that each
+ * active matching query refetches once and inactive ones are marked stale. A merge never
+ * replaces a slot that a later call of the same client (by `seq`, the order the calls were
+ * sent) has already merged: answers may arrive out of order. One applier per client. */
 export function effectApplier(
   queryClient: EffectTarget,
 ): (effects: Effects) => void {
   let pending: Invalidation[] = [];
+  // Per cached bundle (dropped with it), per slot: the `seq` of the call merged last.
+  const merged = new WeakMap<CachedQuery, Map<string, number>>();
   return (effects) => {
     for (const entry of effects.merge)
-      splice(queryClient, entry, () => entry.value);
+      splice(
+        queryClient,
+        entry,
+        () => entry.value,
+        undefined,
+        (query) => {
+          let slots = merged.get(query);
+          if (!slots) merged.set(query, (slots = new Map()));
+          if ((slots.get(entry.slot) ?? -Infinity) > effects.seq) return false;
+          slots.set(entry.slot, effects.seq);
+          return true;
+        },
+      );
     if (!effects.invalidate.length) return;
     if (!pending.length)
       queueMicrotask(() => {

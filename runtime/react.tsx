@@ -93,10 +93,10 @@ export function MizanContext(props: MizanContextProps): JSX.Element {
   // Every call's effects reach this root's cache: the root's client's, and the default client's
   // (a `call<Fn>()` made without `{ client }`), so that no component code is needed either way.
   useEffect(() => {
-    const apply = effectApplier(queryClient);
     const fallback = defaultClient();
-    const stop = [client.onEffects(apply)];
-    if (fallback !== client) stop.push(fallback.onEffects(apply));
+    const stop = [client.onEffects(effectApplier(queryClient))];
+    if (fallback !== client)
+      stop.push(fallback.onEffects(effectApplier(queryClient)));
     return () => stop.forEach((off) => off());
   }, [client, queryClient]);
   // A client the root made is the root's to close: its socket ends with it.

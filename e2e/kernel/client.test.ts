@@ -164,7 +164,7 @@ test("effects reach every listener before the call resolves; unsubscribe stops t
   const off2 = c.onEffects(() => log.push("listener 2"));
   await c.call("rename_user", { user_id: 5 }).then((r) => log.push("resolved " + String(r)));
   assert.deepEqual(log, ["listener 1", "listener 2", "resolved done"]);
-  assert.deepEqual(seen, [{ fn: "rename_user", invalidate, merge }]);
+  assert.deepEqual(seen.map(({ seq: _, ...e }) => e), [{ fn: "rename_user", invalidate, merge }]);
 
   off1();
   await c.call("rename_user");
@@ -183,10 +183,15 @@ test("effects reach every listener before the call resolves; unsubscribe stops t
   await c.call("b");
   t.onCall = () => ({ result: 1, invalidate: [], merge: [] });
   await c.call("c");
-  assert.deepEqual(got, [
-    { fn: "a", invalidate: [], merge },
-    { fn: "b", invalidate: ["items"], merge: [] },
-  ]);
+  assert.deepEqual(
+    got.map(({ seq: _, ...e }) => e),
+    [
+      { fn: "a", invalidate: [], merge },
+      { fn: "b", invalidate: ["items"], merge: [] },
+    ],
+  );
+  // `seq` is the order the calls were sent in.
+  assert.ok(got[0]!.seq < got[1]!.seq);
 
   // A failed call has no effects.
   t.onCall = () => {

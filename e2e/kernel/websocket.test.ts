@@ -32,7 +32,7 @@ test("websocket calls send a call frame and resolve with the result; effects are
   assert.deepEqual(f, { id: f["id"], op: "call", fn: "ws_whoami", args: {} });
   socket.receive({ id: f["id"] as number, result: { username: "ada" }, invalidate: ["global"] });
   assert.deepEqual(await call, { username: "ada" });
-  assert.deepEqual(effects, [{ fn: "ws_whoami", invalidate: ["global"], merge: [] }]);
+  assert.deepEqual(effects.map(({ seq: _, ...e }) => e), [{ fn: "ws_whoami", invalidate: ["global"], merge: [] }]);
 
   const failing = client.call("ws_whoami", {}, { websocket: true });
   const g = await frame(socket, 1);

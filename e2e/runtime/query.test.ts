@@ -91,8 +91,9 @@ function observe(qc: QueryClient, options: { queryKey: QueryKey; queryFn: (c: { 
 
 const userBundle = (id: number, name = `User ${id}`) => ({ user_profile: { user_id: id, name }, user_orders: [] as unknown[] });
 
+let seq = 0;
 function effects(partial: Partial<Effects>): Effects {
-  return { fn: "f", invalidate: [], merge: [], ...partial };
+  return { fn: "f", seq: ++seq, invalidate: [], merge: [], ...partial };
 }
 
 /** Waits until no query of the client is fetching. */
@@ -622,7 +623,7 @@ test("an infinite query keys its args without the page, and calls each page with
 
     // A function-level invalidation refetches the pages, as TanStack does: all three again.
     const apply = effectApplier(qc);
-    apply({ fn: "x", invalidate: [{ context: "user", function: "history" }], merge: [] });
+    apply(effects({ fn: "x", invalidate: [{ context: "user", function: "history" }] }));
     await waitUntil(() => t.calls.length === 6 && !observer.getCurrentResult().isFetching);
     assert.deepEqual(
       t.calls.slice(3).map((c) => c.args["cursor"]),
@@ -649,4 +650,18 @@ test("an infinite query starts at initialPageParam when one is given", async () 
   );
   assert.deepEqual(data.pages[0]?.items, [3, 4, 5]);
   assert.deepEqual(data.pageParams, [3]);
+});
+
+test("a merge never replaces a slot that a later call has already merged (answers out of order)", async () => {
+  const qc = newQueryClient();
+  qc.setQueryData(contextKey("user", { user_id: 1 }), userBundle(1));
+  const apply = effectApplier(qc);
+  const merge = (name: string) => [{ context: "user", slot: "user_profile", value: { user_id: 1, name }, params: { user_id: 1 } }];
+  // Calls sent as 10 ("first") then 11 ("second"); the second's answer arrives first.
+  apply(effects({ seq: 11, merge: merge("second") }));
+  apply(effects({ seq: 10, merge: merge("first") }));
+  assert.deepEqual((qc.getQueryData(contextKey("user", { user_id: 1 })) as ReturnType<typeof userBundle>).user_profile, { user_id: 1, name: "second" });
+  // A later call merges as usual.
+  apply(effects({ seq: 12, merge: merge("third") }));
+  assert.equal((qc.getQueryData(contextKey("user", { user_id: 1 })) as ReturnType<typeof userBundle>).user_profile.name, "third");
 });

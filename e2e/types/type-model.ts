@@ -2,7 +2,7 @@
 import type { KitchenSinkInput, KitchenSinkOutput, Pet, Quote, Shape, TreeNodeInput, appModelsAccount } from "../.generated/types-3.1/index";
 import type { Media } from "../.generated/types-3.0/index";
 import { QueryClient } from "@tanstack/query-core";
-import { _2faVerifyQuery, call_2faVerify, callKitchenSink, createMizanClient, fetchTreeContext, treeContextQuery, type TreeContextData } from "../.generated/types-3.1/server";
+import { _2faVerifyQuery, call2faVerify, callKitchenSink, createMizanClient, fetchTreeContext, treeContextQuery, type TreeContextData } from "../.generated/types-3.1/server";
 
 export function narrows(pet: Pet, shape: Shape, media: Media): number {
   const lives = pet.pet_type === "cat" ? pet.lives : pet.good_boy ? 1 : 0;
@@ -27,7 +27,7 @@ export const minimal: KitchenSinkInput = { tree, shape: { kind: "square", side: 
 
 export async function calls(): Promise<unknown> {
   const client = createMizanClient({ baseUrl: "https://api.example.com/api/mizan" });
-  const verified: boolean = await call_2faVerify({ code: "123456" });
+  const verified: boolean = await call2faVerify({ code: "123456" });
   const bundle = await fetchTreeContext();
   const root = bundle.tree_root; // nullable output
   const viaClient: TreeContextData = await fetchTreeContext({}, { client });
