@@ -47,6 +47,8 @@ interface Logged {
   ctx(context: string, userId?: number): number;
   /** Resolves as the next request goes out (a microtask later: before any answer can arrive). */
   next(): Promise<Request>;
+  /** Makes the next request wait until it is aborted, so that an abort cannot lose a race. */
+  hold(): void;
 }
 
 const clients: api.MizanClient[] = [];
@@ -57,6 +59,8 @@ const queryClients: QueryClient[] = [];
 function logged(token?: string, delay = 0): Logged {
   const requests: Request[] = [];
   const waiting: ((r: Request) => void)[] = [];
+  // `hold()`: the next request waits (abortably) before it goes out, so an abort surely wins.
+  const gates: Promise<void>[] = [];
   const client = api.createMizanClient({
     baseUrl,
     getHeaders: async () => {
@@ -64,7 +68,14 @@ function logged(token?: string, delay = 0): Logged {
       return token ? { "X-Mizan-Token": token } : {};
     },
     fetch: (input, init) => {
-      const p = fetch(input, init);
+      const gate = gates.shift();
+      const signal = init?.signal;
+      const p = gate
+        ? new Promise<void>((resolve, reject) => {
+            void gate.then(resolve);
+            signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+          }).then(() => fetch(input, init))
+        : fetch(input, init);
       const headers = (init?.headers ?? {}) as Record<string, string>;
       const request: Request = {
         method: init?.method ?? "GET",
@@ -89,7 +100,8 @@ function logged(token?: string, delay = 0): Logged {
       return u.pathname.endsWith(`/ctx/${context}/`) && (userId === undefined || u.searchParams.get("user_id") === String(userId));
     }).length;
   const next = () => new Promise<Request>((resolve) => waiting.push(resolve));
-  return { client, requests, ctx, next };
+  const hold = () => void gates.push(new Promise<void>(() => undefined));
+  return { client, requests, ctx, next, hold };
 }
 
 function newQueryClient(): QueryClient {
@@ -266,9 +278,10 @@ test("two QueryClients, one per user (two server renders): the same query key ho
 });
 
 test("an AbortSignal aborts a call and a context fetch, down to the transport", async () => {
-  const { client, requests, next } = logged();
+  const { client, requests, next, hold } = logged();
   // A call: aborted while its request is in flight.
   const call = new AbortController();
+  hold();
   let sent = next();
   const pending = api.callEcho({ text: "never mind" }, { client, signal: call.signal });
   let request = await sent;
@@ -279,6 +292,7 @@ test("an AbortSignal aborts a call and a context fetch, down to the transport", 
 
   // A context fetch: its request's signal aborts once its only caller has.
   const fetchAbort = new AbortController();
+  hold();
   sent = next();
   const bundle = api.fetchUserContext({ user_id: 43 }, { client, signal: fetchAbort.signal });
   request = await sent;
@@ -332,7 +346,8 @@ test("onEffects delivers each call's invalidate and merge entries, before the ca
   await api.callUpdateEmail({ email: "ada@lovelace.org" }, { client: ada.client }).then(() => seen.push("resolved"));
   // Plain functions have no effects.
   await api.callEcho({ text: "no effects" }, { client: ada.client }).then(() => seen.push("resolved"));
-  assert.deepEqual(seen, [
+  // `seq` orders a client's calls; it is checked by the kernel's tests.
+  assert.deepEqual(seen.map((e) => (e === "resolved" ? e : { fn: e.fn, invalidate: e.invalidate, merge: e.merge })), [
     { fn: "update_profile", invalidate: [{ context: "user", params: { user_id: 60 } }], merge: [] },
     "resolved",
     { fn: "rename_user", invalidate: [], merge: [{ context: "user", slot: "user_profile", value: { user_id: 61, name: "Sixty-One" }, params: { user_id: 61 } }] },
