@@ -34,5 +34,7 @@ echo "== npm ci (e2e)"
 echo "== e2e: tsc --strict over generated clients; kernel, backend, React and browser tests"
 cargo build --locked --workspace --quiet
 node e2e/run.mjs
+echo "== Next.js example: next build (App Router, server.ts in a server component)"
+bash examples/next-app/build.sh
 echo "== npm package: packed, installed into a fresh project, run through npx"
 node --test --test-reporter=spec npm/test.mjs
