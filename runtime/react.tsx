@@ -272,13 +272,16 @@ export function useMizanQuery<A, D>(
   );
 }
 
+/** A paged read's `<fn>InfiniteQuery(args, pages, client?)`. */
+type InfiniteQueryFactory<A, R, P> = (
+  args: A,
+  pages: InfinitePages<R, P>,
+  client?: MizanClient,
+) => FunctionInfiniteQueryOptions<R, P>;
+
 /** The infinite query of a paged read function, cached by its args without the page param. */
 export function useMizanInfiniteQuery<A, R, P>(
-  query: (
-    args: A,
-    pages: InfinitePages<R, P>,
-    client?: MizanClient,
-  ) => FunctionInfiniteQueryOptions<R, P>,
+  query: InfiniteQueryFactory<A, R, P>,
   args: A,
   pages: InfinitePages<R, P>,
   options?: QueryHookOptions,
@@ -292,11 +295,7 @@ export function useMizanInfiniteQuery<A, R, P>(
 
 /** useMizanInfiniteQuery() that suspends while the first page loads. */
 export function useSuspenseMizanInfiniteQuery<A, R, P>(
-  query: (
-    args: A,
-    pages: InfinitePages<R, P>,
-    client?: MizanClient,
-  ) => FunctionInfiniteQueryOptions<R, P>,
+  query: InfiniteQueryFactory<A, R, P>,
   args: A,
   pages: InfinitePages<R, P>,
 ): UseSuspenseInfiniteQueryResult<InfiniteData<R, P>, MizanError> {

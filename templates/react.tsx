@@ -1,12 +1,5 @@
-{{ header }}
-"use client";
-{%- if !imports.is_empty() %}
-{% endif %}
-{%- for i in imports %}
-{{ i }}
-{%- endfor %}
-
-{{ reexport }}
+{#- The header, "use client", the imports and the runtime re-export. -#}
+{% include "partials/client-module-head.ts" %}
 {%- for c in contexts %}
 {%- for d in c %}
 

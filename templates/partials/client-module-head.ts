@@ -1,0 +1,9 @@
+{{ header }}
+"use client";
+{%- if !imports.is_empty() %}
+{% endif %}
+{%- for i in imports %}
+{{ i }}
+{%- endfor %}
+
+{{ reexport }}
