@@ -2,7 +2,7 @@
 // Form helpers for the generated `use<Name>Form()` hooks: a Zod schema built from a form's field
 // list (with Django's messages), and useForm(), which validates on the client and submits through
 // the client of the enclosing <MizanContext>.
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { z } from "zod";
 import { MizanError } from "./kernel";
 import { useMizan } from "./react";
@@ -167,6 +167,10 @@ export function useForm<D, R>(
   deepFreeze(fields);
   // Each form instance edits its own copy of the initial values.
   const [data, setData] = useState<Partial<D>>(() => ({ ...initial }));
+  // The values as of the last `set`, so that `set(...); submit()` in one handler sends them.
+  const latest = useRef(data);
+  // The submission in flight: a second `submit()` (a double click) joins it.
+  const pending = useRef<Promise<R | null> | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [isSubmitting, setSubmitting] = useState(false);
   const [result, setResult] = useState<R | null>(null);
@@ -174,14 +178,15 @@ export function useForm<D, R>(
 
   const set = useCallback(
     <K extends keyof D & string>(field: K, value: D[K]) => {
-      setData((d) => ({ ...d, [field]: value }));
+      latest.current = { ...latest.current, [field]: value };
+      setData(latest.current);
       setErrors((e) => ({ ...e, [field]: undefined }));
     },
     [],
   );
 
   const check = useCallback((): Errors => {
-    const parsed = schema.safeParse(data);
+    const parsed = schema.safeParse(latest.current);
     const found: Record<string, FormFieldError[]> = {};
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -193,7 +198,7 @@ export function useForm<D, R>(
       }
     }
     return found as Errors;
-  }, [schema, data]);
+  }, [schema]);
 
   const validate = useCallback(() => {
     const found = check();
@@ -201,14 +206,14 @@ export function useForm<D, R>(
     return Object.keys(found).length === 0;
   }, [check]);
 
-  const submit = useCallback(async (): Promise<R | null> => {
+  const send = useCallback(async (): Promise<R | null> => {
     const found = check();
     setErrors(found);
     setError(null);
     if (Object.keys(found).length > 0 || submitFn === null) return null;
     setSubmitting(true);
     try {
-      const r = await client.call<R>(submitFn, { data });
+      const r = await client.call<R>(submitFn, { data: latest.current });
       setResult(r);
       return r;
     } catch (e) {
@@ -238,10 +243,17 @@ export function useForm<D, R>(
     } finally {
       setSubmitting(false);
     }
-  }, [check, client, data, submitFn]);
+  }, [check, client, submitFn]);
+
+  const submit = useCallback(
+    (): Promise<R | null> =>
+      (pending.current ??= send().finally(() => (pending.current = null))),
+    [send],
+  );
 
   const reset = useCallback(() => {
-    setData({ ...initial });
+    latest.current = { ...initial };
+    setData(latest.current);
     setErrors({});
     setResult(null);
     setError(null);

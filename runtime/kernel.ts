@@ -252,7 +252,7 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
     } catch {}
     if (!/^https?:$/.test(url?.protocol ?? ""))
       throw new TypeError(
-        `createMizanClient: baseUrl ${JSON.stringify(baseUrl)} is not an http(s) URL; pass e.g. baseUrl: "https://api.example.com/api/mizan"`,
+        `createMizanClient: baseUrl ${JSON.stringify(baseUrl)} is not an http(s) URL; pass e.g. "https://example.com/api/mizan"`,
       );
   }
   const base = baseUrl.replace(/\/$/, "");
@@ -522,11 +522,13 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
                 signal: s,
               });
             } catch (e) {
-              // Retried: network errors (status 0) and 5xx; not once aborted (see above).
+              // Retried: network errors and 5xx (not BAD_CONFIG); not once aborted (see above).
               if (
                 attempt > 1 ||
-                !(e instanceof MizanError) ||
-                (e.status || 500) < 500
+                !(
+                  e instanceof MizanError &&
+                  (e.code == "NETWORK_ERROR" || e.status > 499)
+                )
               )
                 throw e;
               await new Promise((r) => setTimeout(r, 200 << attempt));
@@ -541,7 +543,8 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
             callers++;
             return abortable(promise, signal, () => {
               if (!--callers) {
-                inflight.delete(key);
+                // A fresh request may have taken the key meanwhile.
+                if (inflight.get(key) == shared) inflight.delete(key);
                 abort.abort(signal?.reason);
               }
             });

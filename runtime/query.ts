@@ -197,22 +197,35 @@ export function functionInfiniteQuery<R, P>(
 
 /** Retries a read twice on a network error or a 5xx answer, never on another error. */
 function retryRead(failures: number, error: MizanError): boolean {
-  return failures < 2 && (error.status === 0 || error.status >= 500);
+  return (
+    failures < 2 && (error.code === "NETWORK_ERROR" || error.status >= 500)
+  );
 }
 
 /** What the effect code reads of a cached query (TanStack's `Query` fits). */
 export interface CachedQuery {
   queryKey: QueryKey;
   queryHash: string;
-  state: { data: unknown; isInvalidated: boolean; dataUpdateCount: number };
+  isActive(): boolean;
+  state: {
+    data: unknown;
+    isInvalidated: boolean;
+    dataUpdateCount: number;
+    fetchStatus: string;
+  };
 }
 
 /** The QueryClient methods the effect code uses: structural, so that the QueryClient of
  * react-query, vue-query and svelte-query all fit. */
 export interface EffectTarget {
   getQueryCache(): {
-    findAll(filters: { queryKey: QueryKey; exact?: boolean }): CachedQuery[];
+    findAll(filters: {
+      queryKey?: QueryKey;
+      exact?: boolean;
+      predicate?: (query: CachedQuery) => boolean;
+    }): CachedQuery[];
   };
+  cancelQueries(filters: { queryKey: QueryKey; exact: true }): Promise<void>;
   /** Answers the data as stored (after structural sharing). */
   setQueryData(queryKey: QueryKey, data: unknown): unknown;
   invalidateQueries(
@@ -221,7 +234,7 @@ export interface EffectTarget {
   ): Promise<void>;
   setQueryDefaults(
     queryKey: QueryKey,
-    options: { refetchOnMount: (query: CachedQuery) => boolean },
+    options: { refetchOnMount?: (query: CachedQuery) => boolean },
   ): void;
 }
 
@@ -274,6 +287,7 @@ function bundles(
 /** Replaces one slot of every matching cached bundle whose data is an object. */
 function splice(
   queryClient: EffectTarget,
+  refetch: QueryKey[],
   target: { context: string; slot: string; params?: Params },
   next: (current: unknown) => unknown,
   done?: (query: CachedQuery, value: unknown, previous: unknown) => void,
@@ -283,6 +297,12 @@ function splice(
     const data = query.state.data;
     if (!isObject(data) || !allowed(query)) continue;
     const value = next(data[target.slot]);
+    // A fetch in flight would answer with data from before this value: cancel it (TanStack
+    // then keeps what setQueryData stores below) and refetch afterwards.
+    if (query.state.fetchStatus === "fetching") {
+      void queryClient.cancelQueries({ queryKey: query.queryKey, exact: true });
+      refetch.push(query.queryKey);
+    }
     // Structural sharing may store a copy: what the slot holds is what setQueryData answers.
     const stored = queryClient.setQueryData(query.queryKey, {
       ...data,
@@ -305,12 +325,39 @@ export function effectApplier(
   queryClient: EffectTarget,
 ): (effects: Effects) => void {
   let pending: Invalidation[] = [];
+  // Bundles whose fetch a merge cancelled: they refetch with the invalidations.
+  let cancelled: QueryKey[] = [];
   // Per cached bundle (dropped with it), per slot: the `seq` of the call merged last.
   const merged = new WeakMap<CachedQuery, Map<string, number>>();
+  const flush = () => {
+    const list = pending;
+    const keys = new Set(cancelled.map((k) => stableKey(k)));
+    pending = [];
+    cancelled = [];
+    const predicate = (query: CachedQuery) =>
+      keys.has(stableKey(query.queryKey)) ||
+      list.some((e) => hits(query.queryKey, e));
+    // TanStack lets a refetch join a first load in flight, whose answer may predate the
+    // mutation: cancel such loads of mounted bundles, so that the refetch is a new request.
+    // (An unmounted one is left alone: a `fetchQuery` may be awaiting it.)
+    for (const query of queryClient.getQueryCache().findAll({ predicate }))
+      if (
+        query.isActive() &&
+        query.state.fetchStatus === "fetching" &&
+        query.state.data === undefined
+      )
+        void queryClient.cancelQueries({
+          queryKey: query.queryKey,
+          exact: true,
+        });
+    void queryClient.invalidateQueries({ predicate });
+  };
   return (effects) => {
+    const scheduled = pending.length > 0 || cancelled.length > 0;
     for (const entry of effects.merge)
       splice(
         queryClient,
+        cancelled,
         entry,
         () => entry.value,
         undefined,
@@ -322,16 +369,9 @@ export function effectApplier(
           return true;
         },
       );
-    if (!effects.invalidate.length) return;
-    if (!pending.length)
-      queueMicrotask(() => {
-        const list = pending;
-        pending = [];
-        void queryClient.invalidateQueries({
-          predicate: (query) => list.some((e) => hits(query.queryKey, e)),
-        });
-      });
     pending.push(...effects.invalidate);
+    if (!scheduled && (pending.length > 0 || cancelled.length > 0))
+      queueMicrotask(flush);
   };
 }
 
@@ -344,9 +384,13 @@ export function spliceOptimistic(
   optimistic: unknown,
 ): () => void {
   const undo: (() => void)[] = [];
+  // Fetches in flight are cancelled so that their older answers cannot replace the prediction;
+  // the call's own merge brings the real value, and a rollback refetches them.
+  const cancelled: QueryKey[] = [];
   for (const target of targets)
     splice(
       queryClient,
+      cancelled,
       target,
       (current) =>
         typeof optimistic === "function"
@@ -365,15 +409,24 @@ export function spliceOptimistic(
             });
         }),
     );
-  return () => undo.forEach((restore) => restore());
+  return () => {
+    undo.forEach((restore) => restore());
+    const keys = new Set(cancelled.map((k) => stableKey(k)));
+    if (keys.size)
+      void queryClient.invalidateQueries({
+        predicate: (query) => keys.has(stableKey(query.queryKey)),
+      });
+  };
 }
 
 /** Seeds server-rendered bundles (`{contexts: {<ctx>: {<stableKey(params)>: bundle}}}`) into the
- * QueryClient so that their first mount does not refetch; a bundle already cached is left as it is. */
+ * QueryClient so that their first mount does not refetch; a bundle already cached is left as it
+ * is. Answers the function that ends that first-mount exemption. */
 export function hydrate(
   data: { contexts?: Record<string, Record<string, unknown>> } | undefined,
   queryClient: EffectTarget,
-): void {
+): () => void {
+  const seededKeys: QueryKey[] = [];
   for (const [context, byParams] of Object.entries(data?.contexts ?? {}))
     for (const [params, bundle] of Object.entries(byParams)) {
       let parsed: unknown;
@@ -396,5 +449,12 @@ export function hydrate(
           q.state.isInvalidated ||
           q.state.dataUpdateCount > 1,
       });
+      seededKeys.push(queryKey);
     }
+  // Ends the exemption: mounts after the first (the root calls it once its children have
+  // mounted) follow the bundle's staleTime again.
+  return () => {
+    for (const queryKey of seededKeys.splice(0))
+      queryClient.setQueryDefaults(queryKey, {});
+  };
 }

@@ -80,14 +80,22 @@ export function MizanContext(props: MizanContextProps): JSX.Element {
       token: () => latest.current.csrf?.token?.(),
     };
     const queryClient = givenQueryClient ?? new QueryClient();
-    if (typeof window !== "undefined")
-      hydrate(
-        (window as { __MIZAN_SSR_DATA__?: Parameters<typeof hydrate>[0] })
-          .__MIZAN_SSR_DATA__,
-        queryClient,
-      );
-    return { client: given ?? createMizanClient(config), queryClient };
+    const seeded =
+      typeof window === "undefined"
+        ? undefined
+        : hydrate(
+            (window as { __MIZAN_SSR_DATA__?: Parameters<typeof hydrate>[0] })
+              .__MIZAN_SSR_DATA__,
+            queryClient,
+          );
+    return { client: given ?? createMizanClient(config), queryClient, seeded };
   });
+  // Seeded bundles skip only their first mount's refetch: once the children have mounted (a
+  // task later, after StrictMode's second mount), later mounts follow their staleTime again.
+  useEffect(() => {
+    const timer = setTimeout(() => own.seeded?.());
+    return () => clearTimeout(timer);
+  }, [own]);
   const client = given ?? own.client;
   const queryClient = givenQueryClient ?? own.queryClient;
   // Every call's effects reach this root's cache: the root's client's, and the default client's

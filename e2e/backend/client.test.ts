@@ -323,6 +323,7 @@ test("an AbortSignal aborts a call and a context fetch, down to the transport", 
   // TanStack's cancellation reaches the request through the factory's queryFn.
   const queryClient = newQueryClient();
   const query = api.userContextQuery({ user_id: 44 }, client);
+  hold();
   sent = next();
   const fetching = queryClient.fetchQuery(query);
   request = await sent;

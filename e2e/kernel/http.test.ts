@@ -210,7 +210,7 @@ test("baseUrl is validated at creation, with a message that says what to pass", 
       () => k.createMizanClient({ baseUrl: bad }),
       (e: unknown) => {
         assert.ok(e instanceof TypeError, String(e));
-        assert.equal(e.message, `createMizanClient: baseUrl ${JSON.stringify(bad)} is not an http(s) URL; pass e.g. baseUrl: "https://api.example.com/api/mizan"`);
+        assert.equal(e.message, `createMizanClient: baseUrl ${JSON.stringify(bad)} is not an http(s) URL; pass e.g. "https://example.com/api/mizan"`);
         return true;
       },
     );

@@ -303,3 +303,24 @@ test("a form's declarations are frozen, and each form instance edits its own cop
   await fill(first.current, { name: "Ada" });
   assert.deepEqual(initial, { name: "" }, "the shared initial values are untouched");
 });
+
+test("set() then submit() in one handler sends the new values; a second submit joins the first", async () => {
+  const t = new FakeTransport();
+  let release!: () => void;
+  t.onCall = () => new Promise((resolve) => (release = () => resolve({ result: { id: 9 } })));
+  const { current } = mount(t);
+  await fill(current, { ...valid, name: "Old" });
+  let first: Promise<Sent | null> | undefined;
+  let second: Promise<Sent | null> | undefined;
+  await act(async () => {
+    current().set("name", "New");
+    first = current().submit();
+    second = current().submit(); // a double click
+  });
+  assert.equal(t.calls.length, 1, "one request for both submits");
+  assert.equal((t.calls[0]?.args["data"] as ContactData).name, "New", "the value set in the same handler");
+  await act(async () => release());
+  assert.deepEqual(await first, { id: 9 });
+  assert.deepEqual(await second, { id: 9 });
+  assert.equal(current().isSubmitting, false);
+});

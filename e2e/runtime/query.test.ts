@@ -315,6 +315,7 @@ test("effectApplier: invalidations of several calls in one microtask refetch eac
     getQueryCache: () => qc.getQueryCache(),
     setQueryData: (key, data) => qc.setQueryData(key, data),
     setQueryDefaults: (key, options) => qc.setQueryDefaults(key, options),
+    cancelQueries: (filters) => qc.cancelQueries(filters),
     invalidateQueries: (filters, options) => (passes++, qc.invalidateQueries(filters, options)),
   };
   const apply = effectApplier(target);
@@ -664,4 +665,89 @@ test("a merge never replaces a slot that a later call has already merged (answer
   // A later call merges as usual.
   apply(effects({ seq: 12, merge: merge("third") }));
   assert.equal((qc.getQueryData(contextKey("user", { user_id: 1 })) as ReturnType<typeof userBundle>).user_profile.name, "third");
+});
+
+test("a merge cancels a fetch in flight, whose older answer would replace it, and refetches after", async () => {
+  const gate = deferredVoid();
+  const later = deferredVoid();
+  let served = 0;
+  const { transport, count } = fakeTransport(async (_context, params) => {
+    const n = ++served;
+    // The second fetch (the refetch in flight) answers late, with the name from before; the
+    // third (the refetch after the merge) waits too, so that the second's answer can be seen.
+    if (n === 2) await gate.promise;
+    if (n === 3) await later.promise;
+    return userBundle(Number(params["user_id"]), n === 2 ? "before" : n === 1 ? "first" : "after");
+  });
+  const client = createMizanClient({ transport });
+  const qc = newQueryClient();
+  const { unsubscribe } = observe(qc, contextQuery("user", { user_id: 1 }, Infinity, client));
+  await settled(qc);
+  void qc.refetchQueries({ queryKey: contextKey("user", { user_id: 1 }) });
+  await waitUntil(() => count("user") === 2);
+  effectApplier(qc)(effects({ merge: [{ context: "user", slot: "user_profile", value: { user_id: 1, name: "merged" }, params: { user_id: 1 } }] }));
+  const name = () => (qc.getQueryData(contextKey("user", { user_id: 1 })) as ReturnType<typeof userBundle>).user_profile.name;
+  assert.equal(name(), "merged");
+  await waitUntil(() => count("user") === 3);
+  gate.resolve();
+  await tick(20);
+  assert.equal(name(), "merged", "the older answer never lands");
+  later.resolve();
+  await settled(qc);
+  assert.equal(count("user"), 3, "the cancelled bundle is refetched once");
+  assert.equal(name(), "after");
+  unsubscribe();
+});
+
+test("an invalidation during an active first load restarts it: the answer from before the mutation is not kept", async () => {
+  const gate = deferredVoid();
+  let served = 0;
+  const { transport, count } = fakeTransport(async (_context, params) => {
+    served++;
+    if (served === 1) await gate.promise;
+    return userBundle(Number(params["user_id"]), served === 1 ? "old" : "new");
+  });
+  const client = createMizanClient({ transport });
+  const qc = newQueryClient();
+  const { observer, unsubscribe } = observe(qc, contextQuery("user", { user_id: 1 }, Infinity, client));
+  await waitUntil(() => count("user") === 1);
+  effectApplier(qc)(effects({ invalidate: [{ context: "user", params: { user_id: 1 } }] }));
+  await waitUntil(() => count("user") === 2);
+  gate.resolve();
+  await waitUntil(() => observer.getCurrentResult().isSuccess && !observer.getCurrentResult().isFetching);
+  assert.equal((observer.getCurrentResult().data as ReturnType<typeof userBundle>).user_profile.name, "new");
+  unsubscribe();
+});
+
+function deferredVoid(): { promise: Promise<void>; resolve(): void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+test("an optimistic value is not replaced by the older answer of a fetch in flight; a rollback refetches", async () => {
+  const gate = deferredVoid();
+  let served = 0;
+  const { transport, count } = fakeTransport(async (_context, params) => {
+    const n = ++served;
+    if (n === 2) await gate.promise;
+    return userBundle(Number(params["user_id"]), n === 2 ? "before" : n === 1 ? "first" : "refetched");
+  });
+  const client = createMizanClient({ transport });
+  const qc = newQueryClient();
+  const { unsubscribe } = observe(qc, contextQuery("user", { user_id: 1 }, Infinity, client));
+  await settled(qc);
+  void qc.refetchQueries({ queryKey: contextKey("user", { user_id: 1 }) });
+  await waitUntil(() => count("user") === 2);
+  const rollback = spliceOptimistic(qc, [{ context: "user", slot: "user_profile", params: { user_id: 1 } }], { user_id: 1, name: "predicted" });
+  const name = () => (qc.getQueryData(contextKey("user", { user_id: 1 })) as ReturnType<typeof userBundle>).user_profile.name;
+  gate.resolve();
+  await tick(20);
+  assert.equal(name(), "predicted", "the older answer does not replace the prediction");
+  assert.equal(count("user"), 2, "no refetch while the call is pending");
+  rollback();
+  await settled(qc);
+  assert.equal(count("user"), 3, "the cancelled fetch is made again after a rollback");
+  assert.equal(name(), "refetched");
+  unsubscribe();
 });
