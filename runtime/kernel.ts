@@ -390,10 +390,7 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
       // Without a global WebSocket (and none configured): "WebSocket is not defined".
       const ws = new (config.WebSocket ?? WebSocket)(url.href);
       return new Promise<WebSocket>((resolve, reject) => {
-        ws.onopen = () => {
-          retries = 0;
-          resolve(ws);
-        };
+        ws.onopen = () => resolve(ws);
         ws.onmessage = ({ data }) => {
           let f: Frame;
           try {
@@ -470,7 +467,9 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
       (f) => {
         // Closed while subscribing: end the server's subscription.
         if (!ch.handles.size) return void (f.error || unsubscribe(ch));
-        setStatus(ch, f.error ? "error" : "open");
+        // The backoff starts over only once a subscription holds: a server that accepts the
+        // socket and drops it at once (an expired token) is not retried every 250 ms.
+        setStatus(ch, f.error ? "error" : ((retries = 0), "open"));
       },
       // No socket could be made (a socket that closed has scheduled a reconnect instead).
       (e) => void (e == closed || setStatus(ch, "error")),

@@ -224,6 +224,31 @@ test("reconnect delays double from 250 ms and are capped at 30 s", async () => {
   }
 });
 
+test("a server that accepts the socket and drops it at once is retried with growing delays", async () => {
+  const delays: number[] = [];
+  const realSetTimeout = globalThis.setTimeout;
+  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+    if (ms && ms >= 100) delays.push(ms);
+    return realSetTimeout(fn, 0);
+  }) as typeof setTimeout;
+  const { ws, client } = setup();
+  try {
+    const w = watch(client, "chat", { room: "flaky" });
+    // Each socket opens, the subscribe goes out, and the server closes before answering (an
+    // expired token, say): the backoff must not start over at every open.
+    for (let n = 1; n <= 4; n++) {
+      await until(() => ws.sockets.length >= n && ws.last().sent.length > 0, `socket ${n} open`);
+      ws.last().drop();
+    }
+    await until(() => delays.length >= 3, "three reconnects");
+    assert.deepEqual(delays.slice(0, 3), [250, 500, 1000]);
+    assert.equal(w.sub.status(), "connecting");
+  } finally {
+    client.disconnect();
+    globalThis.setTimeout = realSetTimeout;
+  }
+});
+
 test("frames that are not JSON objects are ignored", async () => {
   const { ws, client } = setup();
   const w = watch(client, "chat", { room: "junk" });
