@@ -363,3 +363,48 @@ fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_types_import_follows_the_types_not_the_text() {
+    // Nothing refers to types.ts, but a description says "T.": no unused types import.
+    let doc = serde_json::json!({
+        "openapi": "3.1.0",
+        "info": { "title": "t", "version": "1" },
+        "paths": {},
+        "x-mizan-version": 1,
+        "x-mizan-functions": [{
+            "name": "ping",
+            "input": null,
+            "output": { "type": "string" },
+            "description": "Asks T. Smith whether the server is up.",
+        }],
+        "x-mizan-channels": [{
+            "name": "ticks",
+            "params": { "type": "object", "properties": {} },
+            "serverMessage": { "type": "integer" },
+            "description": "T. minus ten.",
+        }],
+    });
+    let analysis = mizan_generate::analyze("t.json", doc.to_string().as_bytes());
+    let ir = analysis
+        .ir
+        .unwrap_or_else(|| panic!("{:?}", analysis.diagnostics));
+    let files = emit::generate(&ir, &Options::default());
+    for path in ["react.tsx", "server.ts", "channels.ts"] {
+        let f = files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("{path}"));
+        if path != "channels.ts" {
+            assert!(
+                f.contents.contains("T. "),
+                "{path}: the description is there"
+            );
+        }
+        assert!(
+            !f.contents.contains("import type * as T"),
+            "{path} imports types.ts for nothing:\n{}",
+            f.contents
+        );
+    }
+}

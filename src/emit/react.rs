@@ -199,6 +199,7 @@ pub fn react_tsx(ir: &Ir, kernel: &str) -> ReactTsx {
             factories.push(fnames.query.clone());
             let ty = output_expr(&printer, f);
             let args = super::args_param(&printer, f);
+            uses_types |= ty.mentions("T.") || mentions_types(&args);
             hooks.push(layout::render(hook(
                 &described(f, &format!("Reads `{}` as a query: fetched when used, cached by its arguments, cancelled when no longer needed.", f.wire_name)),
                 &fnames.use_query,
@@ -213,6 +214,7 @@ pub fn react_tsx(ir: &Ir, kernel: &str) -> ReactTsx {
             has_infinite = true;
             factories.push(fnames.infinite_query.clone());
             let result = output_expr(&printer, f);
+            uses_types |= result.mentions("T.") || page_ty.mentions("T.") || mentions_types(&args);
             let data = TypeExpr::generic("InfiniteData", vec![result.clone(), page_ty.clone()]);
             let pages = Param::new(
                 "pages",
@@ -242,11 +244,11 @@ pub fn react_tsx(ir: &Ir, kernel: &str) -> ReactTsx {
                 vec![factory(), Expr::atom("args"), Expr::atom("pages")],
             )));
         }
-        let (hook, merges) = mutation_view(ir, &printer, f);
+        let (hook, merges, mentions) = mutation_view(ir, &printer, f);
         has_merges |= merges;
+        uses_types |= mentions;
         hooks.push(hook);
     }
-    uses_types |= hooks.iter().any(|h| h.contains("T."));
     let has_mutations = !fns.is_empty();
     let has_queries = !factories.is_empty();
     let has_contexts = !contexts.is_empty();
@@ -325,10 +327,18 @@ pub fn react_tsx(ir: &Ir, kernel: &str) -> ReactTsx {
     }
 }
 
-/// The hook of a plain function or mutation, laid out; whether it merges.
-fn mutation_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> (String, bool) {
+/// Whether a parameter's type refers to `types.ts` (decided from the type, never from text: a
+/// description may say "T.").
+fn mentions_types(p: &Param) -> bool {
+    p.ty.as_ref().is_some_and(|t| t.mentions("T."))
+}
+
+/// The hook of a plain function or mutation, laid out; whether it merges; whether its types
+/// refer to `types.ts`.
+fn mutation_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> (String, bool, bool) {
     let result = output_expr(printer, f);
     let input = super::input_type(printer, f);
+    let mentions = result.mentions("T.") || input.as_ref().is_some_and(|t| t.mentions("T."));
     let optional = f.args.iter().all(|a| !a.required);
     let merges: Vec<&crate::ir::MergeTarget> = match &f.kind {
         FunctionKind::Mutation { merge, .. } => merge.iter().collect(),
@@ -398,7 +408,7 @@ fn mutation_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> (String, bool)
             call_args,
         ))],
     ));
-    (hook, !merges.is_empty())
+    (hook, !merges.is_empty(), mentions)
 }
 
 // ---- channels.ts ---------------------------------------------------------------------------
@@ -418,15 +428,22 @@ pub fn channels_ts(ir: &Ir) -> ChannelsTs {
     let printer = Printer::new(ir, "T.");
     let mut chans: Vec<&Channel> = ir.channels.iter().collect();
     chans.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
+    let mut uses_types = false;
     let channels: Vec<String> = chans
         .into_iter()
         .map(|ch| {
             let message = printer.expr(&ch.server_message, Mode::Output);
+            let params = printer.expr(&ch.params, Mode::Input);
+            uses_types |= message.mentions("T.") || params.mentions("T.");
             let (returns, helper) = match &ch.client_message {
-                Some(m) => (
-                    TypeExpr::generic("ChannelWithSend", vec![message, printer.expr(m, Mode::Input)]),
-                    "useChannel",
-                ),
+                Some(m) => {
+                    let client = printer.expr(m, Mode::Input);
+                    uses_types |= client.mentions("T.");
+                    (
+                        TypeExpr::generic("ChannelWithSend", vec![message, client]),
+                        "useChannel",
+                    )
+                }
                 None => (
                     TypeExpr::generic("ChannelState", vec![message]),
                     "useChannelMessages",
@@ -443,7 +460,7 @@ pub fn channels_ts(ir: &Ir) -> ChannelsTs {
                 ),
                 &ChannelNames::new(&ch.ident).hook,
                 &[
-                    Param::new("params", printer.expr(&ch.params, Mode::Input)),
+                    Param::new("params", params),
                     Param::new("options?", TypeExpr::reference("ChannelOptions")),
                 ],
                 Some(&returns),
@@ -478,7 +495,7 @@ pub fn channels_ts(ir: &Ir) -> ChannelsTs {
         "\"./runtime/channels\"",
         false,
     ))];
-    if channels.iter().any(|c| c.contains("T.")) {
+    if uses_types {
         imports.push("import type * as T from \"./types\";".to_owned());
     }
     ChannelsTs {
