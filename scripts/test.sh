@@ -24,7 +24,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     echo "== installing Node.js (Debian packages)"
     apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
 fi
-if [ ! -x /usr/bin/chromium ]; then
+if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
     echo "== installing Chromium (Debian packages) for the browser tests"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
