@@ -189,14 +189,20 @@ test("a channel closed before the server answered is unsubscribed when the answe
   client.disconnect();
 });
 
-test("reconnect delays double from 250 ms and are capped at 30 s", async () => {
+/** Records the kernel's reconnect delays (the tests' own waits are shorter) and runs every timer
+ * at once; `restore()` puts the real setTimeout back. */
+function recordDelays(): { delays: number[]; restore(): void } {
   const delays: number[] = [];
   const realSetTimeout = globalThis.setTimeout;
-  // Record the kernel's reconnect delays (the test's own waits are shorter), and run every timer at once.
   globalThis.setTimeout = ((fn: () => void, ms?: number) => {
     if (ms && ms >= 100) delays.push(ms);
     return realSetTimeout(fn, 0);
   }) as typeof setTimeout;
+  return { delays, restore: () => void (globalThis.setTimeout = realSetTimeout) };
+}
+
+test("reconnect delays double from 250 ms and are capped at 30 s", async () => {
+  const { delays, restore } = recordDelays();
   const { ws, client } = setup();
   try {
     ws.down = true;
@@ -220,17 +226,12 @@ test("reconnect delays double from 250 ms and are capped at 30 s", async () => {
     assert.deepEqual(delays, [250]);
   } finally {
     client.disconnect();
-    globalThis.setTimeout = realSetTimeout;
+    restore();
   }
 });
 
 test("a server that accepts the socket and drops it at once is retried with growing delays", async () => {
-  const delays: number[] = [];
-  const realSetTimeout = globalThis.setTimeout;
-  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
-    if (ms && ms >= 100) delays.push(ms);
-    return realSetTimeout(fn, 0);
-  }) as typeof setTimeout;
+  const { delays, restore } = recordDelays();
   const { ws, client } = setup();
   try {
     const w = watch(client, "chat", { room: "flaky" });
@@ -245,7 +246,7 @@ test("a server that accepts the socket and drops it at once is retried with grow
     assert.equal(w.sub.status(), "connecting");
   } finally {
     client.disconnect();
-    globalThis.setTimeout = realSetTimeout;
+    restore();
   }
 });
 

@@ -744,17 +744,13 @@ fn function_view(ir: &Ir, printer: &Printer<'_>, f: &Function) -> Option<Functio
                     ));
                 }
             }
-            let input = input_type(printer, f);
-            let all_optional = f.args.iter().all(|a| !a.required);
-            let mut params = match input {
-                None => Vec::new(),
-                Some(t) => vec![Param {
-                    name: "args".to_owned(),
-                    ty: Some(t),
-                    default: all_optional.then(|| "{}".to_owned()),
-                }],
+            // A function without input takes only `options`.
+            let has_args = input_type(printer, f).is_some();
+            let mut params = if has_args {
+                vec![args_param(printer, f)]
+            } else {
+                Vec::new()
             };
-            let has_args = !params.is_empty();
             params.push(Param::new("options?", TypeExpr::reference("ClientOptions")));
             let mut options = Vec::new();
             if f.upload {
