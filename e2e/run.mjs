@@ -5,7 +5,10 @@
 //   3. type-check and run the kernel unit tests in kernel/, and the client of the reference
 //      backend (backend/) against a freshly started mizan-reference-backend, with Node's test
 //      runner; the server is stopped at the end whatever happens.
+// Independent steps run side by side (see `inParallel`); each step's output is printed whole,
+// in a fixed order, once it ends, so the log reads the same whatever finished first.
 import { spawn, spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -60,30 +63,72 @@ run(bin, [
   "--kernel", "@mizan/base",
 ]);
 
+/** Runs a command to its end, its output kept for the log. */
+function collect(command, args, options = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("error", (e) => resolve({ status: 1, output: `${output}${e.message}\n` }));
+    child.on("close", (code, signal) => resolve({ status: code ?? 1, signal, output }));
+  });
+}
+
+/** Runs `steps` ({ title, start }) at most `limit` at a time and prints each one's output in
+ * the order given. Resolves to the first non-zero status, or 0. */
+async function inParallel(steps, limit = Math.max(2, availableParallelism())) {
+  const results = new Array(steps.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < steps.length) {
+      const i = next++;
+      const began = Date.now();
+      console.log(`-- started: ${steps[i].title}`);
+      results[i] = { ...(await steps[i].start()), seconds: (Date.now() - began) / 1000 };
+      console.log(`-- ${results[i].status === 0 ? "passed" : "FAILED"}: ${steps[i].title}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, steps.length) }, worker));
+  let status = 0;
+  steps.forEach(({ title }, i) => {
+    const r = results[i];
+    console.log(`== ${title} (${r.seconds.toFixed(0)} s)`);
+    process.stdout.write(r.output);
+    if (r.status !== 0) {
+      console.error(`failed (${r.signal ?? r.status}): ${title}`);
+      status ||= r.status;
+    }
+  });
+  return status;
+}
+
 // Every generated file is exactly as Prettier's defaults would leave it. `--ignore-path` is
 // pointed at an empty list: by default Prettier skips what .gitignore lists, .generated/ included.
-console.log("prettier --check: every generated file");
 const generatedFiles = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? generatedFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
   );
 const noIgnores = join(generated, ".prettierignore-none");
 writeFileSync(noIgnores, "");
-run(process.execPath, [
-  join(here, "node_modules", "prettier", "bin", "prettier.cjs"),
-  "--check", "--log-level=warn", "--ignore-path", noIgnores,
-  ...generatedFiles(generated),
-]);
-
 const tsc = join(here, "node_modules", "typescript", "bin", "tsc");
-console.log("tsc: generated clients and type-level tests");
-run(process.execPath, [tsc, "-p", join(here, "tsconfig.generated.json")]);
-console.log("tsc: generated React code against React 18's types");
-run(process.execPath, [tsc, "-p", join(here, "tsconfig.react18.json")]);
-console.log("tsc: kernel tests");
-run(process.execPath, [tsc, "-p", join(here, "tsconfig.kernel.json")]);
-console.log("tsc: the runtime modules and their unit tests");
-run(process.execPath, [tsc, "-p", join(here, "tsconfig.runtime.json")]);
+const typecheck = (title, project) => ({ title, start: () => collect(process.execPath, [tsc, "-p", join(here, project)]) });
+const checked = await inParallel([
+  {
+    title: "prettier --check: every generated file",
+    start: () =>
+      collect(process.execPath, [
+        join(here, "node_modules", "prettier", "bin", "prettier.cjs"),
+        "--check", "--log-level=warn", "--ignore-path", noIgnores,
+        ...generatedFiles(generated),
+      ]),
+  },
+  typecheck("tsc: generated clients and type-level tests", "tsconfig.generated.json"),
+  typecheck("tsc: generated React code against React 18's types", "tsconfig.react18.json"),
+  typecheck("tsc: kernel tests", "tsconfig.kernel.json"),
+  typecheck("tsc: the runtime modules and their unit tests", "tsconfig.runtime.json"),
+]);
+if (checked !== 0) process.exit(checked);
 
 const out = join(here, ".build");
 rmSync(out, { recursive: true, force: true });
@@ -142,51 +187,81 @@ await build({
 });
 writeFileSync(join(site, "index.html"), readFileSync(join(here, "browser", "index.html")));
 
-// A fresh reference backend on an ephemeral port, stopped whatever happens.
+// Each test group gets a fresh reference backend on an ephemeral port (so groups running side
+// by side share no server state), stopped whatever happens.
 const secret = "e2e-mwt-secret";
-const server = spawn(backend, ["serve", "--addr", "127.0.0.1:0", "--static", site], {
-  env: { ...process.env, MIZAN_MWT_SECRET: secret },
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const stop = () => {
-  if (server.exitCode === null) server.kill("SIGTERM");
+const servers = new Set();
+const stopAll = () => {
+  for (const server of servers) if (server.exitCode === null) server.kill("SIGTERM");
 };
-process.on("exit", stop);
+process.on("exit", stopAll);
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
-const serverUrl = await new Promise((resolve, reject) => {
-  let seen = "";
-  server.stdout.on("data", (chunk) => {
-    seen += chunk;
-    const m = /listening on (http:\/\/\S+)/.exec(seen);
-    if (m) resolve(m[1]);
+async function startBackend() {
+  const server = spawn(backend, ["serve", "--addr", "127.0.0.1:0", "--static", site], {
+    env: { ...process.env, MIZAN_MWT_SECRET: secret },
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  server.on("exit", (code) => reject(new Error(`the reference backend exited (${code}) before listening`)));
-  setTimeout(() => reject(new Error("the reference backend did not start in 30 s")), 30000);
-});
-console.log(`reference backend: ${serverUrl}`);
+  servers.add(server);
+  let log = "";
+  server.stderr.on("data", (chunk) => (log += chunk));
+  const url = await new Promise((resolve, reject) => {
+    let seen = "";
+    server.stdout.on("data", (chunk) => {
+      seen += chunk;
+      const m = /listening on (http:\/\/\S+)/.exec(seen);
+      if (m) resolve(m[1]);
+    });
+    server.on("exit", (code) => reject(new Error(`the reference backend exited (${code}) before listening:\n${log}`)));
+    setTimeout(() => reject(new Error("the reference backend did not start in 30 s")), 30000);
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (server.exitCode !== null) return resolve();
+      server.on("exit", resolve);
+      server.kill("SIGTERM");
+    });
+  return { url, stop, log: () => log };
+}
 
 const chromium = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const env = {
-  ...process.env,
-  MIZAN_URL: serverUrl,
-  MIZAN_BROWSER_URL: serverUrl,
-  MIZAN_MWT_SECRET: secret,
-  MIZAN_ARTIFACTS: join(here, "artifacts"),
-  CHROMIUM: chromium,
-  // Tests that need a backend of their own (two roots, a restart) start it from here.
-  MIZAN_REFERENCE_BACKEND: backend,
-  // The bundled browser app, which those backends serve too (--static).
-  MIZAN_SITE: site,
-};
-const node = (args) => spawnSync(process.execPath, ["--experimental-websocket", "--no-warnings", ...args], { stdio: "inherit", env }).status ?? 1;
-const status =
-  node(["--test", "--test-reporter=spec", ...plain.map(built)]) ||
-  // The React tests get a DOM before anything loads.
-  node(["--import", pathToFileURL(built(dom)).href, "--test", "--test-reporter=spec", ...react.map(built)]) ||
-  node(["--import", pathToFileURL(built18(dom)).href, "--test", "--test-reporter=spec", ...react.map(built18)]) ||
-  (existsSync(chromium)
-    ? node(["--test", "--test-reporter=spec", ...browserTests.map(built)])
-    : (console.error(`no browser at ${chromium}: the test command installs Debian's chromium`), 1));
-stop();
-await new Promise((resolve) => (server.exitCode === null ? server.on("exit", resolve) : resolve()));
+/** One `node --test` run against a backend of its own; the backend's log follows the tests'. */
+const group = (title, args) => ({
+  title,
+  start: async () => {
+    const server = await startBackend();
+    const env = {
+      ...process.env,
+      MIZAN_URL: server.url,
+      MIZAN_BROWSER_URL: server.url,
+      MIZAN_MWT_SECRET: secret,
+      MIZAN_ARTIFACTS: join(here, "artifacts"),
+      CHROMIUM: chromium,
+      // Tests that need a backend of their own (two roots, a restart) start it from here.
+      MIZAN_REFERENCE_BACKEND: backend,
+      // The bundled browser app, which those backends serve too (--static).
+      MIZAN_SITE: site,
+    };
+    const r = await collect(process.execPath, ["--experimental-websocket", "--no-warnings", "--test", "--test-reporter=spec", ...args], { env });
+    await server.stop();
+    const log = server.log();
+    return { ...r, output: `reference backend: ${server.url}\n${r.output}${log ? `-- reference backend log\n${log}` : ""}` };
+  },
+});
+if (!existsSync(chromium)) {
+  console.error(`no browser at ${chromium}: the test command installs Debian's chromium, or set CHROMIUM`);
+  process.exit(1);
+}
+// Two groups at a time: the tests measure request counts and reconnect delays, which a
+// saturated machine would make flaky.
+const status = await inParallel(
+  [
+    group("kernel, runtime and generated client against the reference backend (Node)", plain.map(built)),
+    // The React tests get a DOM before anything loads.
+    group("React 19 on jsdom", ["--import", pathToFileURL(built(dom)).href, ...react.map(built)]),
+    group("React 18 on jsdom", ["--import", pathToFileURL(built18(dom)).href, ...react.map(built18)]),
+    group("Chromium", browserTests.map(built)),
+  ],
+  2,
+);
+stopAll();
 process.exit(status);
