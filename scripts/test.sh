@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs every check and test of the project. CI runs exactly this (see .ci/run).
+# Each step prints its name and the minutes:seconds since the start. The npm installs run in the
+# background while cargo compiles; everything else runs in order and stops at the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v cargo >/dev/null; then
-    echo "cargo is required: install Rust from https://rustup.rs" >&2
+    echo "cargo is required: install Rust 1.85 or later from https://rustup.rs" >&2
     exit 1
 fi
 
@@ -12,29 +14,51 @@ fi
 export INSTA_UPDATE=no
 export CARGO_TERM_COLOR=never
 
-echo "== cargo fmt --check"
-cargo fmt --all -- --check
-echo "== cargo clippy (warnings are errors)"
-cargo clippy --locked --workspace --all-targets -- -D warnings
-echo "== cargo test"
-cargo test --locked --workspace --all-targets
+step() { printf '== [%d:%02d] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
-# The TypeScript side: tsc over every generated client, type-level tests, kernel unit tests.
+# The tools the Node side needs, from Debian's packages when missing (needs root and apt).
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-    echo "== installing Node.js (Debian packages)"
+    step "installing Node.js (Debian packages; or put node 20+ on PATH)"
     apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
 fi
 if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
-    echo "== installing Chromium (Debian packages) for the browser tests"
+    step "installing Chromium (Debian packages; or set CHROMIUM=/path/to/chromium) for the browser tests"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-echo "== npm ci (e2e)"
-(cd e2e && npm ci --no-audit --no-fund --loglevel=error)
-(cd e2e/react18 && npm ci --no-audit --no-fund --loglevel=error)
-echo "== e2e: tsc --strict over generated clients; kernel, backend, React and browser tests"
+
+# npm packages from the lockfiles, installed while cargo compiles.
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+installs=()
+for dir in e2e e2e/react18 examples/next-app; do
+    log="$logs/$(echo "$dir" | tr / -).log"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >"$log" 2>&1 &
+    installs+=("$!:$dir:$log")
+done
+step "npm ci started in the background: ${#installs[@]} lockfiles"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+step "cargo clippy (warnings are errors)"
+cargo clippy --locked --workspace --all-targets -- -D warnings
+step "cargo test"
+cargo test --locked --workspace --all-targets
 cargo build --locked --workspace --quiet
+
+step "waiting for npm ci"
+for entry in "${installs[@]}"; do
+    IFS=: read -r pid dir log <<<"$entry"
+    if ! wait "$pid"; then
+        cat "$log" >&2
+        echo "npm ci failed in $dir" >&2
+        exit 1
+    fi
+done
+
+step "e2e: tsc --strict over generated clients; kernel, backend, React and browser tests"
 node e2e/run.mjs
-echo "== Next.js example: next build (App Router, server.ts in a server component)"
+step "Next.js example: next build (App Router, server.ts in a server component)"
 bash examples/next-app/build.sh
-echo "== npm package: packed, installed into a fresh project, run through npx"
+step "npm package: packed, installed into a fresh project, run through npx"
 node --test --test-reporter=spec npm/test.mjs
+step "all passed"

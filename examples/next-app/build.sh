@@ -10,5 +10,9 @@ cd "$(dirname "$0")"
 export NEXT_TELEMETRY_DISABLED=1
 
 "$generate" --config mizan.toml
-npm ci --no-audit --no-fund --loglevel=error
+# Installs only when the lockfile is newer than the last install (the test command installs
+# before it calls this).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+fi
 npx next build
