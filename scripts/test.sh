@@ -16,9 +16,14 @@ export CARGO_TERM_COLOR=never
 
 step() { printf '== [%d:%02d] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
-# The tools the Node side needs, from Debian's packages when missing (needs root and apt).
+# The tools the Node side needs: NODE and CHROMIUM may point at existing ones; otherwise they
+# come from Debian's packages when missing (needs root and apt).
+if [ -n "${NODE:-}" ]; then
+    # npm and npx come from the same installation as that node.
+    PATH="$(dirname "$NODE"):$PATH"
+fi
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-    step "installing Node.js (Debian packages; or put node 20+ on PATH)"
+    step "installing Node.js (Debian packages; or set NODE=/path/to/node, version 20 or later)"
     apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
 fi
 if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
