@@ -4,9 +4,8 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
-use common::{analyze_case, cases, snapshot_settings, Rng};
+use common::{analyze_case, cases, files, read_schema, snapshot_settings, Project, Rng};
 use mizan_generate::emit::{self, GeneratedFile, KernelSource, Options};
 use serde_json::Value;
 
@@ -226,11 +225,7 @@ fn output_is_deterministic_and_independent_of_key_order() {
             as_map(generate_case(&case)),
             "{case}: two runs differ"
         );
-        let text = std::fs::read(common::fixture_path(&format!(
-            "fixtures/good/{case}/schema.json"
-        )))
-        .expect("fixture");
-        let doc: Value = serde_json::from_slice(&text).expect("json");
+        let doc: Value = serde_json::from_slice(&read_schema("good", &case)).expect("json");
         for seed in 1..=5u64 {
             let mut shuffled = doc.clone();
             permute(
@@ -260,51 +255,17 @@ fn output_is_deterministic_and_independent_of_key_order() {
 }
 
 fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_mizan-generate"))
+    common::mizan(&common::root())
         .args(args)
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
         .output()
         .expect("run")
 }
 
-fn snapshot_dir(dir: &Path) -> BTreeMap<String, (Vec<u8>, std::time::SystemTime)> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d)
-            .expect("read_dir")
-            .map(|e| e.expect("entry"))
-        {
-            let path = e.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let meta = e.metadata().expect("meta");
-                let rel = path
-                    .strip_prefix(dir)
-                    .expect("prefix")
-                    .to_string_lossy()
-                    .into_owned();
-                out.insert(
-                    rel,
-                    (
-                        std::fs::read(&path).expect("read"),
-                        meta.modified().expect("mtime"),
-                    ),
-                );
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
-    let dir = std::env::temp_dir().join(format!("mizan-cli-generate-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    std::fs::write(dir.join("notes.md"), "mine").expect("write");
+    let p = Project::new("generate");
+    p.write("notes.md", "mine");
+    let dir = &p.dir;
     let out = dir.to_string_lossy().into_owned();
 
     let first = run(&[
@@ -320,13 +281,13 @@ fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
         String::from_utf8_lossy(&first.stderr)
     );
     assert!(String::from_utf8_lossy(&first.stdout).contains("14 files (14 written, 0 unchanged)"));
-    let before = snapshot_dir(&dir);
+    let before = files(dir);
     assert_eq!(
         before.len(),
         16,
         "14 generated files, the manifest, and notes.md"
     );
-    assert!(before.contains_key(".mizan-generate.json"));
+    assert!(before.contains_key(Path::new(".mizan-generate.json")));
 
     let second = run(&[
         "--schema",
@@ -335,7 +296,7 @@ fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
         &out,
     ]);
     assert!(String::from_utf8_lossy(&second.stdout).contains("14 files (0 written, 14 unchanged)"));
-    assert_eq!(snapshot_dir(&dir), before, "no file rewritten");
+    assert_eq!(files(dir), before, "no file rewritten");
 
     for bad in [
         "fixtures/bad/many-problems/schema.json",
@@ -348,11 +309,7 @@ fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
             String::from_utf8_lossy(&r.stderr).contains("mizan::"),
             "{bad}"
         );
-        assert_eq!(
-            snapshot_dir(&dir),
-            before,
-            "{bad}: the output directory changed"
-        );
+        assert_eq!(files(dir), before, "{bad}: the output directory changed");
     }
     assert_eq!(
         run(&["--schema", "fixtures/good/reference-3.1/schema.json"])
@@ -361,7 +318,6 @@ fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
         Some(2),
         "--out is required"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

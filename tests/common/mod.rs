@@ -1,13 +1,21 @@
-//! Helpers shared by the integration tests.
+//! What the integration tests share: fixture paths and analysis, snapshot
+//! settings, the binary run in a project directory.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::SystemTime;
 
 use mizan_generate::diagnostics::{self, RenderStyle};
 use mizan_generate::Analysis;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture_path(rel: &str) -> PathBuf {
+    root().join(Path::new(rel))
 }
 
 /// The case folders under `fixtures/<kind>`, sorted by name.
@@ -20,11 +28,23 @@ pub fn cases(kind: &str) -> Vec<String> {
     names
 }
 
+/// The repository path of a case's document, `fixtures/<kind>/<case>/schema.json`.
+pub fn schema_rel(kind: &str, case: &str) -> String {
+    format!("fixtures/{kind}/{case}/schema.json")
+}
+
+pub fn read_schema(kind: &str, case: &str) -> Vec<u8> {
+    std::fs::read(fixture_path(&schema_rel(kind, case))).expect("fixture")
+}
+
+/// The reference fixture's document, which the CLI tests serve and write into projects.
+pub fn reference_schema() -> String {
+    String::from_utf8(read_schema("good", "reference-3.1")).expect("UTF-8 fixture")
+}
+
 /// Analyses `fixtures/<kind>/<case>/schema.json`, named by its repository path.
 pub fn analyze_case(kind: &str, case: &str) -> Analysis {
-    let rel = format!("fixtures/{kind}/{case}/schema.json");
-    let bytes = std::fs::read(root().join(&rel)).expect("fixture");
-    mizan_generate::analyze(&rel, &bytes)
+    mizan_generate::analyze(&schema_rel(kind, case), &read_schema(kind, case))
 }
 
 pub fn render_all(analysis: &Analysis) -> String {
@@ -71,8 +91,82 @@ pub fn assert_well_formed(analysis: &Analysis, what: &str) {
     );
 }
 
-pub fn fixture_path(rel: &str) -> PathBuf {
-    root().join(Path::new(rel))
+/// The `mizan-generate` binary, run in `dir`, without colour and at the default width of 100
+/// columns whatever the terminal running the tests says.
+pub fn mizan(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mizan-generate"));
+    command
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS");
+    command
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A project directory of its own, removed when dropped. It sits one level inside a temporary
+/// folder, so what `init` looks for in `..` is ours too. Its path is kept short: diagnostics that
+/// name it wrap at 100 columns, and the snapshots replace it only after the wrapping.
+pub struct Project {
+    pub dir: PathBuf,
+    _temp: tempfile::TempDir,
+}
+
+impl Project {
+    pub fn new(name: &str) -> Project {
+        let temp = tempfile::Builder::new()
+            .prefix(&format!("mizan-{name}-"))
+            .tempdir()
+            .expect("temporary directory");
+        let dir = temp.path().join("p");
+        std::fs::create_dir(&dir).expect("project dir");
+        Project { dir, _temp: temp }
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> &Self {
+        let path = self.dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+        self
+    }
+
+    /// Writes the reference fixture's document at `rel`.
+    pub fn schema(&self, rel: &str) -> &Self {
+        self.write(rel, &reference_schema())
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    pub fn command(&self) -> Command {
+        mizan(&self.dir)
+    }
+
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        self.command().args(args).output().expect("run")
+    }
+}
+
+/// Every file under `dir` with its bytes and modification time, keyed by its path relative to
+/// `dir`. A file that disappears while being read is left out.
+pub fn files(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, SystemTime)> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let (Ok(bytes), Ok(meta)) = (std::fs::read(&path), e.metadata()) {
+                let rel = path.strip_prefix(dir).expect("under dir").to_path_buf();
+                out.insert(rel, (bytes, meta.modified().expect("mtime")));
+            }
+        }
+    }
+    out
 }
 
 /// xorshift64*: small and deterministic, so a failing mutation or permutation reproduces.
