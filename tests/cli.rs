@@ -64,18 +64,15 @@ fn invalid_schema_exits_1_with_located_diagnostics() {
 
 #[test]
 fn every_bad_fixture_exits_1_without_a_panic() {
-    for case in common::cases("bad") {
-        let out = run(
-            &["validate", &format!("fixtures/bad/{case}/schema.json")],
-            None,
-        );
+    common::check_each_case("bad", |case| {
+        let out = run(&["validate", &common::schema_rel("bad", case)], None);
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{case}: {err}");
         assert!(
             !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
             "{case}: {err}"
         );
-    }
+    });
 }
 
 #[test]

@@ -1,11 +1,14 @@
 //! Generation: snapshots of every generated file, determinism, and the CLI's file handling.
+//! Each fixture, and each of its generated files, is checked on its own.
 
 mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{analyze_case, cases, files, read_schema, snapshot_settings, Project, Rng};
+use common::{
+    analyze_case, check_each, check_each_case, files, read_schema, snapshot_settings, Project, Rng,
+};
 use mizan_generate::emit::{self, GeneratedFile, KernelSource, Options};
 use serde_json::Value;
 
@@ -16,66 +19,76 @@ fn generate_case(case: &str) -> Vec<GeneratedFile> {
 
 #[test]
 fn every_generated_file_matches_its_snapshot() {
-    for case in cases("good") {
-        let files = generate_case(&case);
-        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    check_each_case("good", |case| {
+        let files = as_files(generate_case(case));
         assert!(
-            paths.contains(&"index.ts")
-                && paths.contains(&"server.ts")
-                && paths.contains(&"types.ts")
-                && paths.contains(&"kernel.ts"),
-            "{case}: {paths:?}"
+            ["index.ts", "server.ts", "types.ts", "kernel.ts"]
+                .iter()
+                .all(|p| files.contains_key(*p)),
+            "{case}: {:?}",
+            files.keys()
         );
-        for f in &files {
-            assert!(
-                f.contents.starts_with(emit::HEADER),
-                "{case}/{}: no header",
-                f.path
-            );
-            assert!(
-                f.contents.ends_with('\n') && !f.contents.ends_with("\n\n"),
-                "{case}/{}: not one final newline",
-                f.path
-            );
-            assert!(!f.contents.contains('\r'), "{case}/{}: CR", f.path);
-            if f.path == "kernel.ts" {
-                assert_eq!(
-                    f.contents,
-                    format!("{}\n{}", emit::HEADER, emit::KERNEL_SOURCE)
-                );
-                continue;
-            }
-            // The runtime modules are copied as they are but for their imports.
-            if let Some(name) = f.path.strip_prefix("runtime/") {
-                let source = match name {
-                    "query.ts" => emit::QUERY_SOURCE,
-                    "react.tsx" => emit::REACT_SOURCE,
-                    "forms.ts" => emit::FORMS_SOURCE,
-                    "channels.ts" => emit::CHANNELS_SOURCE,
-                    other => panic!("{case}: unexpected runtime module {other}"),
-                };
-                assert_eq!(f, &emit::runtime_module(name, source, "../kernel"));
-                assert!(
-                    f.contents.starts_with(emit::HEADER)
-                        && !f.contents.contains("\"./kernel\"")
-                        && !f.contents.contains("@tanstack/query-core"),
-                    "{case}/{}: the kernel and TanStack imports are rewritten",
-                    f.path
-                );
-                continue;
-            }
-            if ["react.tsx", "forms.ts", "channels.ts"].contains(&f.path.as_str()) {
-                assert!(
-                    f.contents
-                        .starts_with(&format!("{}\n\"use client\";\n", emit::HEADER)),
-                    "{case}/{}: \"use client\" is not the first line after the header",
-                    f.path
-                );
-            }
-            let name = format!("gen-{case}-{}", f.path.replace('/', "-"));
-            snapshot_settings().bind(|| insta::assert_snapshot!(name, f.contents));
-        }
+        let paths: Vec<&String> = files.keys().collect();
+        check_each(&format!("{case} file"), &paths, |path| {
+            check_generated_file(case, &files[*path]);
+        });
+    });
+}
+
+fn as_files(files: Vec<GeneratedFile>) -> BTreeMap<String, GeneratedFile> {
+    files.into_iter().map(|f| (f.path.clone(), f)).collect()
+}
+
+/// One generated file: its header and line endings; the kernel and runtime modules as they are
+/// embedded; every other file against its snapshot.
+fn check_generated_file(case: &str, f: &GeneratedFile) {
+    assert!(
+        f.contents.starts_with(emit::HEADER),
+        "{case}/{}: no header",
+        f.path
+    );
+    assert!(
+        f.contents.ends_with('\n') && !f.contents.ends_with("\n\n"),
+        "{case}/{}: not one final newline",
+        f.path
+    );
+    assert!(!f.contents.contains('\r'), "{case}/{}: CR", f.path);
+    if f.path == "kernel.ts" {
+        assert_eq!(
+            f.contents,
+            format!("{}\n{}", emit::HEADER, emit::KERNEL_SOURCE)
+        );
+        return;
     }
+    // The runtime modules are copied as they are but for their imports.
+    if let Some(name) = f.path.strip_prefix("runtime/") {
+        let source = match name {
+            "query.ts" => emit::QUERY_SOURCE,
+            "react.tsx" => emit::REACT_SOURCE,
+            "forms.ts" => emit::FORMS_SOURCE,
+            "channels.ts" => emit::CHANNELS_SOURCE,
+            other => panic!("{case}: unexpected runtime module {other}"),
+        };
+        assert_eq!(f, &emit::runtime_module(name, source, "../kernel"));
+        assert!(
+            f.contents.starts_with(emit::HEADER)
+                && !f.contents.contains("\"./kernel\"")
+                && !f.contents.contains("@tanstack/query-core"),
+            "{case}/{}: the kernel and TanStack imports are rewritten",
+            f.path
+        );
+        return;
+    }
+    if ["react.tsx", "forms.ts", "channels.ts"].contains(&f.path.as_str()) {
+        assert!(
+            f.contents
+                .starts_with(&format!("{}\n\"use client\";\n", emit::HEADER)),
+            "{case}/{}: \"use client\" is not the first line after the header",
+            f.path
+        );
+    }
+    let name = format!("gen-{case}-{}", f.path.replace('/', "-"));
+    snapshot_settings().bind(|| insta::assert_snapshot!(name, f.contents));
 }
 
 #[test]
@@ -218,14 +231,14 @@ fn as_map(files: Vec<GeneratedFile>) -> BTreeMap<String, String> {
 
 #[test]
 fn output_is_deterministic_and_independent_of_key_order() {
-    for case in cases("good") {
-        let first = as_map(generate_case(&case));
+    check_each_case("good", |case| {
+        let first = as_map(generate_case(case));
         assert_eq!(
             first,
-            as_map(generate_case(&case)),
+            as_map(generate_case(case)),
             "{case}: two runs differ"
         );
-        let doc: Value = serde_json::from_slice(&read_schema("good", &case)).expect("json");
+        let doc: Value = serde_json::from_slice(&read_schema("good", case)).expect("json");
         for seed in 1..=5u64 {
             let mut shuffled = doc.clone();
             permute(
@@ -251,7 +264,7 @@ fn output_is_deterministic_and_independent_of_key_order() {
                 "{case}: key order {seed} changed the output"
             );
         }
-    }
+    });
 }
 
 fn run(args: &[&str]) -> std::process::Output {

@@ -1,8 +1,9 @@
-//! What the integration tests share: fixture paths and analysis, snapshot
+//! What the integration tests share: fixture paths and analysis, one check per fixture, snapshot
 //! settings, the binary run in a project directory.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
@@ -45,6 +46,35 @@ pub fn reference_schema() -> String {
 /// Analyses `fixtures/<kind>/<case>/schema.json`, named by its repository path.
 pub fn analyze_case(kind: &str, case: &str) -> Analysis {
     mizan_generate::analyze(&schema_rel(kind, case), &read_schema(kind, case))
+}
+
+/// Runs `check` on every case under `fixtures/<kind>`; see [`check_each`].
+#[track_caller]
+pub fn check_each_case(kind: &str, check: impl Fn(&str)) {
+    let cases = cases(kind);
+    check_each(&format!("{kind} fixture"), &cases, |case| check(case));
+}
+
+/// Runs `check` on each item on its own: a failure (an assertion or a snapshot) is printed where
+/// it happens and the remaining items still run; at the end the test fails naming every item
+/// that failed, so one broken fixture never hides another.
+#[track_caller]
+pub fn check_each<T>(what: &str, items: &[T], check: impl Fn(&T))
+where
+    T: std::fmt::Display,
+{
+    let failed: Vec<String> = items
+        .iter()
+        .filter(|item| catch_unwind(AssertUnwindSafe(|| check(item))).is_err())
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} {what}s failed (each one's failure is printed above): {}",
+        failed.len(),
+        items.len(),
+        failed.join(", ")
+    );
 }
 
 pub fn render_all(analysis: &Analysis) -> String {
