@@ -4,7 +4,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::Project;
 
@@ -191,20 +191,9 @@ fn config_errors_are_located_and_exit_2() {
     );
 }
 
-fn python() -> Option<&'static str> {
-    ["python3", "python"].into_iter().find(|p| {
-        Command::new(p)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
 #[test]
 fn command_django_and_fastapi_sources_run_the_export() {
-    let Some(py) = python() else {
-        panic!("these tests need python3 (the machine's CPython)");
-    };
+    let py = common::python();
     let p = Project::new("commands");
     p.schema("backend/schema.json");
     let print = "import pathlib, sys\nsys.stdout.write(pathlib.Path(__file__).resolve().parent.joinpath('schema.json').read_text())\n";
@@ -342,6 +331,8 @@ fn init_detects_the_project_and_never_overwrites() {
 
 #[test]
 fn the_legacy_javascript_config_is_read_through_node() {
+    common::node();
+    let py = common::python();
     let p = Project::new("legacy");
     p.schema("backend/schema.json");
     p.write("django.config.mjs", "export default {\n  source: { file: { path: 'backend/schema.json' } },\n  output: 'frontend/api',\n};\n");
@@ -359,9 +350,6 @@ fn the_legacy_javascript_config_is_read_through_node() {
         "a hint to migrate: {stderr}"
     );
 
-    let Some(py) = python() else {
-        panic!("python3 is needed")
-    };
     p.write("backend/manage.py", "import pathlib, sys\nassert sys.argv[1:] == ['export_mizan_schema']\nsys.stdout.write(pathlib.Path(__file__).resolve().parent.joinpath('schema.json').read_text())\n");
     p.write("legacy.config.mjs", &format!("export default {{ source: {{ django: {{ managePath: 'backend/manage.py', command: ['{py}'], env: {{ DJANGO_SETTINGS_MODULE: 'x' }} }} }}, output: {{ dir: 'django-api' }} }};\n"));
     let out = p.run(&["--config", "legacy.config.mjs"]);

@@ -5,7 +5,7 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -124,11 +124,7 @@ fn watch_regenerates_on_change_keeps_output_on_errors_and_stops_cleanly() {
     );
 
     // Ctrl-C: a clean exit.
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
+    assert!(common::interrupt(&child), "kill -INT failed");
     let start = Instant::now();
     let code = loop {
         if let Some(s) = child.try_wait().expect("wait") {
@@ -260,8 +256,6 @@ fn watch_polls_a_url_with_etags_and_outlives_the_backend() {
         || read().contains("(v3)"),
     );
     assert!(log.lock().expect("log").contains("the backend is back"));
-    let _ = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
+    common::interrupt(&child);
     let _ = child.wait();
 }

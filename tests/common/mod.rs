@@ -1,5 +1,5 @@
 //! What the integration tests share: fixture paths and analysis, one check per fixture, snapshot
-//! settings, the binary run in a project directory.
+//! settings, the binary run in a project directory, and the programs some tests need.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -197,6 +197,68 @@ pub fn files(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, SystemTime)> {
         }
     }
     out
+}
+
+/// The first of `names` on PATH whose `--version` output `accept` takes. A test that needs a
+/// program fails when it is missing, saying what to install; it is never skipped.
+#[track_caller]
+fn require(names: &[&'static str], accept: impl Fn(&str) -> bool, needs: &str) -> &'static str {
+    let mut found = Vec::new();
+    for &name in names {
+        let Ok(out) = Command::new(name).arg("--version").output() else {
+            continue;
+        };
+        let version = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        let version = version.trim();
+        if out.status.success() && accept(version) {
+            return name;
+        }
+        found.push(format!("{name}: {version}"));
+    }
+    if found.is_empty() {
+        panic!("{needs}; none of {names:?} is on PATH");
+    }
+    panic!("{needs}; found only {}", found.join(", "));
+}
+
+/// Node.js, which reads the legacy JavaScript config.
+#[track_caller]
+pub fn node() -> &'static str {
+    require(
+        &["node"],
+        |v| {
+            v.trim_start_matches('v')
+                .split('.')
+                .next()
+                .and_then(|major| major.parse::<u32>().ok())
+                .is_some_and(|major| major >= 18)
+        },
+        "this test needs Node.js 18 or later on PATH (Debian: apt-get install nodejs)",
+    )
+}
+
+/// Python 3, which runs the test projects' schema exports.
+#[track_caller]
+pub fn python() -> &'static str {
+    require(
+        &["python3", "python"],
+        |v| v.starts_with("Python 3"),
+        "this test needs Python 3 on PATH as python3 or python (Debian: apt-get install python3)",
+    )
+}
+
+/// Sends SIGINT to `child`, as Ctrl-C in its terminal would; whether `kill` says it did.
+#[track_caller]
+pub fn interrupt(child: &std::process::Child) -> bool {
+    let kill = require(
+        &["kill"],
+        |_| true,
+        "this test needs the kill program on PATH (Debian: apt-get install procps)",
+    );
+    Command::new(kill)
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// xorshift64*: small and deterministic, so a failing mutation or permutation reproduces.
