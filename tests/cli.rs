@@ -77,13 +77,17 @@ fn every_bad_fixture_exits_1_without_a_panic() {
 
 #[test]
 fn usage_errors_exit_2() {
+    // Without arguments the CLI looks for a mizan.toml here and in every parent, so this runs
+    // in a directory of its own rather than in the checkout.
+    let empty = common::Project::new("usage");
+    empty.assert_no_config_above();
     for args in [
         &["validate"][..],
         &["validate", "a.json", "--format", "xml"],
         &["frobnicate"],
         &[],
     ] {
-        let out = run(args, None);
+        let out = empty.run(args);
         assert_eq!(
             out.status.code(),
             Some(2),

@@ -172,6 +172,7 @@ fn config_errors_are_located_and_exit_2() {
     }
     std::fs::remove_file(p.path("mizan.toml")).expect("rm");
     let none = Project::new("no-config");
+    none.assert_no_config_above();
     let out = none.run(&["--check"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("mizan::config::not-found"));

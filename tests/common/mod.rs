@@ -178,6 +178,23 @@ impl Project {
     pub fn run(&self, args: &[&str]) -> std::process::Output {
         self.command().args(args).output().expect("run")
     }
+    /// Fails unless no directory above the project holds a `mizan.toml`. Without a config of
+    /// its own the CLI searches upwards, so a test that expects it to find none depends on
+    /// directories outside its control; this says so rather than letting the test pass or fail
+    /// for someone else's file.
+    #[track_caller]
+    pub fn assert_no_config_above(&self) {
+        let found: Vec<PathBuf> = self
+            .dir
+            .ancestors()
+            .map(|d| d.join("mizan.toml"))
+            .filter(|p| p.is_file())
+            .collect();
+        assert!(
+            found.is_empty(),
+            "this test needs no mizan.toml above its temporary directory, but found {found:?}: move it, or point TMPDIR elsewhere"
+        );
+    }
 }
 
 /// Every file under `dir` with its bytes and modification time, keyed by its path relative to
