@@ -10,11 +10,8 @@ use common::{
 
 #[test]
 fn good_fixtures_build_an_ir_without_warnings() {
-    assert!(
-        cases("good").len() >= 5,
-        "fixtures went missing: {:?}",
-        cases("good")
-    );
+    let good = cases("good");
+    assert!(good.len() >= 5, "fixtures went missing: {good:?}");
     check_each_case("good", |case| {
         let analysis = analyze_case("good", case);
         assert_well_formed(&analysis, case);
