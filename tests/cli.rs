@@ -3,13 +3,13 @@
 mod common;
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
+
+use common::text;
 
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mizan-generate"))
+    let mut child = common::mizan(&common::root())
         .args(args)
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -25,10 +25,6 @@ fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("wait")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]
@@ -68,29 +64,30 @@ fn invalid_schema_exits_1_with_located_diagnostics() {
 
 #[test]
 fn every_bad_fixture_exits_1_without_a_panic() {
-    for case in common::cases("bad") {
-        let out = run(
-            &["validate", &format!("fixtures/bad/{case}/schema.json")],
-            None,
-        );
+    common::check_each_case("bad", |case| {
+        let out = run(&["validate", &common::schema_rel("bad", case)], None);
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{case}: {err}");
         assert!(
             !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
             "{case}: {err}"
         );
-    }
+    });
 }
 
 #[test]
 fn usage_errors_exit_2() {
+    // Without arguments the CLI looks for a mizan.toml here and in every parent, so this runs
+    // in a directory of its own rather than in the checkout.
+    let empty = common::Project::new("usage");
+    empty.assert_no_config_above();
     for args in [
         &["validate"][..],
         &["validate", "a.json", "--format", "xml"],
         &["frobnicate"],
         &[],
     ] {
-        let out = run(args, None);
+        let out = empty.run(args);
         assert_eq!(
             out.status.code(),
             Some(2),

@@ -3,55 +3,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-struct Project {
-    dir: PathBuf,
-}
-
-impl Project {
-    fn new(name: &str) -> Project {
-        let dir = std::env::temp_dir().join(format!("mizan-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("project dir");
-        Project { dir }
-    }
-
-    fn write(&self, rel: &str, text: &str) -> &Self {
-        let path = self.dir.join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-        self
-    }
-
-    fn schema(&self, rel: &str) -> &Self {
-        let text = std::fs::read_to_string(common::fixture_path(
-            "fixtures/good/reference-3.1/schema.json",
-        ))
-        .expect("fixture");
-        self.write(rel, &text)
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_mizan-generate"))
-            .args(args)
-            .current_dir(&self.dir)
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run")
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.join(rel)
-    }
-}
-
-impl Drop for Project {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
+use common::Project;
 
 fn shown(out: &Output, dir: &Path) -> String {
     let text = format!(
@@ -78,11 +33,7 @@ fn file_source_generates_from_a_parent_directory_and_checks_clean() {
         .write("mizan.toml", CONFIG)
         .write("web/keep.txt", "");
     let sub = p.path("web");
-    let out = Command::new(env!("CARGO_BIN_EXE_mizan-generate"))
-        .current_dir(&sub)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run");
+    let out = common::mizan(&sub).output().expect("run");
     snapshot("cli-file-source", &out, &p.dir);
     assert!(
         p.path("web/src/api/react.tsx").is_file(),
@@ -221,6 +172,7 @@ fn config_errors_are_located_and_exit_2() {
     }
     std::fs::remove_file(p.path("mizan.toml")).expect("rm");
     let none = Project::new("no-config");
+    none.assert_no_config_above();
     let out = none.run(&["--check"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("mizan::config::not-found"));
@@ -240,20 +192,9 @@ fn config_errors_are_located_and_exit_2() {
     );
 }
 
-fn python() -> Option<&'static str> {
-    ["python3", "python"].into_iter().find(|p| {
-        Command::new(p)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
 #[test]
 fn command_django_and_fastapi_sources_run_the_export() {
-    let Some(py) = python() else {
-        panic!("these tests need python3 (the machine's CPython)");
-    };
+    let py = common::python();
     let p = Project::new("commands");
     p.schema("backend/schema.json");
     let print = "import pathlib, sys\nsys.stdout.write(pathlib.Path(__file__).resolve().parent.joinpath('schema.json').read_text())\n";
@@ -305,10 +246,7 @@ fn command_django_and_fastapi_sources_run_the_export() {
 
 #[test]
 fn url_sources_fetch_with_headers_and_report_an_unreachable_backend() {
-    let body = std::fs::read(common::fixture_path(
-        "fixtures/good/reference-3.1/schema.json",
-    ))
-    .expect("fixture");
+    let body = common::reference_schema();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let server = std::thread::spawn(move || {
@@ -319,7 +257,7 @@ fn url_sources_fetch_with_headers_and_report_an_unreachable_backend() {
         let request = String::from_utf8_lossy(&request[..n]).to_lowercase();
         let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nETag: \"v1\"\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
         stream.write_all(head.as_bytes()).expect("write");
-        stream.write_all(&body).expect("write");
+        stream.write_all(body.as_bytes()).expect("write");
         request
     });
     let p = Project::new("url");
@@ -394,6 +332,8 @@ fn init_detects_the_project_and_never_overwrites() {
 
 #[test]
 fn the_legacy_javascript_config_is_read_through_node() {
+    common::node();
+    let py = common::python();
     let p = Project::new("legacy");
     p.schema("backend/schema.json");
     p.write("django.config.mjs", "export default {\n  source: { file: { path: 'backend/schema.json' } },\n  output: 'frontend/api',\n};\n");
@@ -411,9 +351,6 @@ fn the_legacy_javascript_config_is_read_through_node() {
         "a hint to migrate: {stderr}"
     );
 
-    let Some(py) = python() else {
-        panic!("python3 is needed")
-    };
     p.write("backend/manage.py", "import pathlib, sys\nassert sys.argv[1:] == ['export_mizan_schema']\nsys.stdout.write(pathlib.Path(__file__).resolve().parent.joinpath('schema.json').read_text())\n");
     p.write("legacy.config.mjs", &format!("export default {{ source: {{ django: {{ managePath: 'backend/manage.py', command: ['{py}'], env: {{ DJANGO_SETTINGS_MODULE: 'x' }} }} }}, output: {{ dir: 'django-api' }} }};\n"));
     let out = p.run(&["--config", "legacy.config.mjs"]);

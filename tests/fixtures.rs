@@ -1,17 +1,20 @@
 //! Every fixture, good and bad: the IR of the good ones and the rendered diagnostics of the bad
-//! ones are snapshots; the expectations that matter are also asserted directly.
+//! ones are snapshots; the expectations that matter are also asserted directly. Each fixture
+//! is checked on its own, and a failing one does not stop the others.
 
 mod common;
 
-use common::{analyze_case, assert_well_formed, cases, render_all, snapshot_settings};
+use common::{
+    analyze_case, assert_well_formed, cases, check_each_case, render_all, snapshot_settings,
+};
 
 #[test]
 fn good_fixtures_build_an_ir_without_warnings() {
     let good = cases("good");
     assert!(good.len() >= 5, "fixtures went missing: {good:?}");
-    for case in good {
-        let analysis = analyze_case("good", &case);
-        assert_well_formed(&analysis, &case);
+    check_each_case("good", |case| {
+        let analysis = analyze_case("good", case);
+        assert_well_formed(&analysis, case);
         assert!(
             analysis.diagnostics.is_empty(),
             "{case}:\n{}",
@@ -19,24 +22,23 @@ fn good_fixtures_build_an_ir_without_warnings() {
         );
         let ir = analysis.ir.expect("valid");
         snapshot_settings().bind(|| insta::assert_json_snapshot!(format!("ir-{case}"), ir));
-    }
+    });
 }
 
 #[test]
 fn bad_fixtures_end_in_their_diagnostic() {
-    let bad = cases("bad");
+    let count = cases("bad").len();
     assert!(
-        bad.len() >= 20,
-        "fewer bad fixtures than failure modes: {}",
-        bad.len()
+        count >= 20,
+        "fewer bad fixtures than failure modes: {count}"
     );
-    for case in bad {
+    check_each_case("bad", |case| {
         let expected = std::fs::read_to_string(common::fixture_path(&format!(
             "fixtures/bad/{case}/expected-code"
         )))
         .expect("expected-code file");
-        let analysis = analyze_case("bad", &case);
-        assert_well_formed(&analysis, &case);
+        let analysis = analyze_case("bad", case);
+        assert_well_formed(&analysis, case);
         assert!(analysis.ir.is_none(), "{case}: accepted");
         assert!(
             analysis
@@ -53,7 +55,7 @@ fn bad_fixtures_end_in_their_diagnostic() {
         }
         snapshot_settings()
             .bind(|| insta::assert_snapshot!(format!("diagnostics-{case}"), render_all(&analysis)));
-    }
+    });
 }
 
 #[test]

@@ -1,12 +1,14 @@
 //! Generation: snapshots of every generated file, determinism, and the CLI's file handling.
+//! Each fixture, and each of its generated files, is checked on its own.
 
 mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
-use common::{analyze_case, cases, snapshot_settings, Rng};
+use common::{
+    analyze_case, check_each, check_each_case, files, read_schema, snapshot_settings, Project, Rng,
+};
 use mizan_generate::emit::{self, GeneratedFile, KernelSource, Options};
 use serde_json::Value;
 
@@ -17,66 +19,76 @@ fn generate_case(case: &str) -> Vec<GeneratedFile> {
 
 #[test]
 fn every_generated_file_matches_its_snapshot() {
-    for case in cases("good") {
-        let files = generate_case(&case);
-        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    check_each_case("good", |case| {
+        let files = as_files(generate_case(case));
         assert!(
-            paths.contains(&"index.ts")
-                && paths.contains(&"server.ts")
-                && paths.contains(&"types.ts")
-                && paths.contains(&"kernel.ts"),
-            "{case}: {paths:?}"
+            ["index.ts", "server.ts", "types.ts", "kernel.ts"]
+                .iter()
+                .all(|p| files.contains_key(*p)),
+            "{case}: {:?}",
+            files.keys()
         );
-        for f in &files {
-            assert!(
-                f.contents.starts_with(emit::HEADER),
-                "{case}/{}: no header",
-                f.path
-            );
-            assert!(
-                f.contents.ends_with('\n') && !f.contents.ends_with("\n\n"),
-                "{case}/{}: not one final newline",
-                f.path
-            );
-            assert!(!f.contents.contains('\r'), "{case}/{}: CR", f.path);
-            if f.path == "kernel.ts" {
-                assert_eq!(
-                    f.contents,
-                    format!("{}\n{}", emit::HEADER, emit::KERNEL_SOURCE)
-                );
-                continue;
-            }
-            // The runtime modules are copied as they are but for their imports.
-            if let Some(name) = f.path.strip_prefix("runtime/") {
-                let source = match name {
-                    "query.ts" => emit::QUERY_SOURCE,
-                    "react.tsx" => emit::REACT_SOURCE,
-                    "forms.ts" => emit::FORMS_SOURCE,
-                    "channels.ts" => emit::CHANNELS_SOURCE,
-                    other => panic!("{case}: unexpected runtime module {other}"),
-                };
-                assert_eq!(f, &emit::runtime_module(name, source, "../kernel"));
-                assert!(
-                    f.contents.starts_with(emit::HEADER)
-                        && !f.contents.contains("\"./kernel\"")
-                        && !f.contents.contains("@tanstack/query-core"),
-                    "{case}/{}: the kernel and TanStack imports are rewritten",
-                    f.path
-                );
-                continue;
-            }
-            if ["react.tsx", "forms.ts", "channels.ts"].contains(&f.path.as_str()) {
-                assert!(
-                    f.contents
-                        .starts_with(&format!("{}\n\"use client\";\n", emit::HEADER)),
-                    "{case}/{}: \"use client\" is not the first line after the header",
-                    f.path
-                );
-            }
-            let name = format!("gen-{case}-{}", f.path.replace('/', "-"));
-            snapshot_settings().bind(|| insta::assert_snapshot!(name, f.contents));
-        }
+        let paths: Vec<&String> = files.keys().collect();
+        check_each(&format!("{case} file"), &paths, |path| {
+            check_generated_file(case, &files[*path]);
+        });
+    });
+}
+
+fn as_files(files: Vec<GeneratedFile>) -> BTreeMap<String, GeneratedFile> {
+    files.into_iter().map(|f| (f.path.clone(), f)).collect()
+}
+
+/// One generated file: its header and line endings; the kernel and runtime modules as they are
+/// embedded; every other file against its snapshot.
+fn check_generated_file(case: &str, f: &GeneratedFile) {
+    assert!(
+        f.contents.starts_with(emit::HEADER),
+        "{case}/{}: no header",
+        f.path
+    );
+    assert!(
+        f.contents.ends_with('\n') && !f.contents.ends_with("\n\n"),
+        "{case}/{}: not one final newline",
+        f.path
+    );
+    assert!(!f.contents.contains('\r'), "{case}/{}: CR", f.path);
+    if f.path == "kernel.ts" {
+        assert_eq!(
+            f.contents,
+            format!("{}\n{}", emit::HEADER, emit::KERNEL_SOURCE)
+        );
+        return;
     }
+    // The runtime modules are copied as they are but for their imports.
+    if let Some(name) = f.path.strip_prefix("runtime/") {
+        let source = match name {
+            "query.ts" => emit::QUERY_SOURCE,
+            "react.tsx" => emit::REACT_SOURCE,
+            "forms.ts" => emit::FORMS_SOURCE,
+            "channels.ts" => emit::CHANNELS_SOURCE,
+            other => panic!("{case}: unexpected runtime module {other}"),
+        };
+        assert_eq!(f, &emit::runtime_module(name, source, "../kernel"));
+        assert!(
+            f.contents.starts_with(emit::HEADER)
+                && !f.contents.contains("\"./kernel\"")
+                && !f.contents.contains("@tanstack/query-core"),
+            "{case}/{}: the kernel and TanStack imports are rewritten",
+            f.path
+        );
+        return;
+    }
+    if ["react.tsx", "forms.ts", "channels.ts"].contains(&f.path.as_str()) {
+        assert!(
+            f.contents
+                .starts_with(&format!("{}\n\"use client\";\n", emit::HEADER)),
+            "{case}/{}: \"use client\" is not the first line after the header",
+            f.path
+        );
+    }
+    let name = format!("gen-{case}-{}", f.path.replace('/', "-"));
+    snapshot_settings().bind(|| insta::assert_snapshot!(name, f.contents));
 }
 
 #[test]
@@ -219,18 +231,14 @@ fn as_map(files: Vec<GeneratedFile>) -> BTreeMap<String, String> {
 
 #[test]
 fn output_is_deterministic_and_independent_of_key_order() {
-    for case in cases("good") {
-        let first = as_map(generate_case(&case));
+    check_each_case("good", |case| {
+        let first = as_map(generate_case(case));
         assert_eq!(
             first,
-            as_map(generate_case(&case)),
+            as_map(generate_case(case)),
             "{case}: two runs differ"
         );
-        let text = std::fs::read(common::fixture_path(&format!(
-            "fixtures/good/{case}/schema.json"
-        )))
-        .expect("fixture");
-        let doc: Value = serde_json::from_slice(&text).expect("json");
+        let doc: Value = serde_json::from_slice(&read_schema("good", case)).expect("json");
         for seed in 1..=5u64 {
             let mut shuffled = doc.clone();
             permute(
@@ -256,55 +264,21 @@ fn output_is_deterministic_and_independent_of_key_order() {
                 "{case}: key order {seed} changed the output"
             );
         }
-    }
+    });
 }
 
 fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_mizan-generate"))
+    common::mizan(&common::root())
         .args(args)
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
         .output()
         .expect("run")
 }
 
-fn snapshot_dir(dir: &Path) -> BTreeMap<String, (Vec<u8>, std::time::SystemTime)> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d)
-            .expect("read_dir")
-            .map(|e| e.expect("entry"))
-        {
-            let path = e.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let meta = e.metadata().expect("meta");
-                let rel = path
-                    .strip_prefix(dir)
-                    .expect("prefix")
-                    .to_string_lossy()
-                    .into_owned();
-                out.insert(
-                    rel,
-                    (
-                        std::fs::read(&path).expect("read"),
-                        meta.modified().expect("mtime"),
-                    ),
-                );
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
-    let dir = std::env::temp_dir().join(format!("mizan-cli-generate-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    std::fs::write(dir.join("notes.md"), "mine").expect("write");
+    let p = Project::new("generate");
+    p.write("notes.md", "mine");
+    let dir = &p.dir;
     let out = dir.to_string_lossy().into_owned();
 
     let first = run(&[
@@ -320,13 +294,13 @@ fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
         String::from_utf8_lossy(&first.stderr)
     );
     assert!(String::from_utf8_lossy(&first.stdout).contains("14 files (14 written, 0 unchanged)"));
-    let before = snapshot_dir(&dir);
+    let before = files(dir);
     assert_eq!(
         before.len(),
         16,
         "14 generated files, the manifest, and notes.md"
     );
-    assert!(before.contains_key(".mizan-generate.json"));
+    assert!(before.contains_key(Path::new(".mizan-generate.json")));
 
     let second = run(&[
         "--schema",
@@ -335,7 +309,7 @@ fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
         &out,
     ]);
     assert!(String::from_utf8_lossy(&second.stdout).contains("14 files (0 written, 14 unchanged)"));
-    assert_eq!(snapshot_dir(&dir), before, "no file rewritten");
+    assert_eq!(files(dir), before, "no file rewritten");
 
     for bad in [
         "fixtures/bad/many-problems/schema.json",
@@ -348,11 +322,7 @@ fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
             String::from_utf8_lossy(&r.stderr).contains("mizan::"),
             "{bad}"
         );
-        assert_eq!(
-            snapshot_dir(&dir),
-            before,
-            "{bad}: the output directory changed"
-        );
+        assert_eq!(files(dir), before, "{bad}: the output directory changed");
     }
     assert_eq!(
         run(&["--schema", "fixtures/good/reference-3.1/schema.json"])
@@ -361,7 +331,6 @@ fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
         Some(2),
         "--out is required"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -4,20 +4,13 @@
 
 mod common;
 
-use common::{assert_well_formed, Rng};
+use common::{assert_well_formed, read_schema, Rng};
 use serde_json::Value;
-
-fn fixture(case: &str) -> Vec<u8> {
-    std::fs::read(common::fixture_path(&format!(
-        "fixtures/good/{case}/schema.json"
-    )))
-    .expect("fixture")
-}
 
 #[test]
 fn truncated_documents_never_panic() {
     for case in ["reference-3.1", "types-3.1"] {
-        let bytes = fixture(case);
+        let bytes = read_schema("good", case);
         let cuts = (0..bytes.len()).filter(|&i| i < 64 || i % 61 == 0 || i + 64 > bytes.len());
         for cut in cuts {
             let analysis = mizan_generate::analyze("cut.json", &bytes[..cut]);
@@ -33,7 +26,7 @@ fn truncated_documents_never_panic() {
 #[test]
 fn byte_mutations_never_panic() {
     const INTERESTING: &[u8] = b"{}[]\",:\\0123456789eE-+.tfn \n\x00\xff\xc3";
-    let bytes = fixture("reference-3.1");
+    let bytes = read_schema("good", "reference-3.1");
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     for round in 0..600 {
         let mut copy = bytes.clone();
@@ -72,7 +65,7 @@ fn structural_mutations_never_panic() {
         ]
     };
     for case in ["reference-3.1", "reference-3.0", "types-3.1", "types-3.0"] {
-        let doc: Value = serde_json::from_slice(&fixture(case)).expect("fixture JSON");
+        let doc: Value = serde_json::from_slice(&read_schema("good", case)).expect("fixture JSON");
         let mut rng = Rng(0xD1B5_4A32_D192_ED03 ^ case.len() as u64);
         for round in 0..250 {
             let mut copy = doc.clone();

@@ -3,12 +3,13 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
+
+use common::{files, Project};
 
 fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
     let start = Instant::now();
@@ -18,38 +19,17 @@ fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
     }
 }
 
-fn files(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, SystemTime)> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if let (Ok(bytes), Ok(meta)) = (std::fs::read(&p), e.metadata()) {
-                out.insert(p, (bytes, meta.modified().expect("mtime")));
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn watch_regenerates_on_change_keeps_output_on_errors_and_stops_cleanly() {
-    let dir = std::env::temp_dir().join(format!("mizan-watch-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    let fixture = std::fs::read_to_string(common::fixture_path(
-        "fixtures/good/reference-3.1/schema.json",
-    ))
-    .expect("fixture");
-    std::fs::write(dir.join("schema.json"), &fixture).expect("schema");
-    std::fs::write(dir.join("mizan.toml"), "[source.file]\npath = \"schema.json\"\n[output]\ndir = \"api\"\n[watch]\ndebounce_ms = 50\n").expect("config");
+    let p = Project::new("watch");
+    let dir = &p.dir;
+    let fixture = common::reference_schema();
+    p.write("schema.json", &fixture);
+    p.write("mizan.toml", "[source.file]\npath = \"schema.json\"\n[output]\ndir = \"api\"\n[watch]\ndebounce_ms = 50\n");
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mizan-generate"))
+    let mut child = p
+        .command()
         .arg("--watch")
-        .current_dir(&dir)
-        .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -144,11 +124,7 @@ fn watch_regenerates_on_change_keeps_output_on_errors_and_stops_cleanly() {
     );
 
     // Ctrl-C: a clean exit.
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
+    assert!(common::interrupt(&child), "kill -INT failed");
     let start = Instant::now();
     let code = loop {
         if let Some(s) = child.try_wait().expect("wait") {
@@ -164,12 +140,11 @@ fn watch_regenerates_on_change_keeps_output_on_errors_and_stops_cleanly() {
     wait_for("the goodbye", Duration::from_secs(2), || {
         logged("stopped watching")
     });
-    let leftovers: Vec<_> = files(&dir)
+    let leftovers: Vec<_> = files(dir)
         .into_keys()
         .filter(|p| p.to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A URL source: polled with If-None-Match; 304s cause no run; a new ETag regenerates; a backend
@@ -179,10 +154,7 @@ fn watch_polls_a_url_with_etags_and_outlives_the_backend() {
     use std::io::{Read, Write};
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-    let fixture = std::fs::read_to_string(common::fixture_path(
-        "fixtures/good/reference-3.1/schema.json",
-    ))
-    .expect("fixture");
+    let fixture = common::reference_schema();
     let version = Arc::new(AtomicUsize::new(1));
     let up = Arc::new(AtomicBool::new(true));
     let not_modified = Arc::new(AtomicUsize::new(0));
@@ -220,14 +192,11 @@ fn watch_polls_a_url_with_etags_and_outlives_the_backend() {
             }
         });
     }
-    let dir = std::env::temp_dir().join(format!("mizan-watch-url-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    std::fs::write(dir.join("mizan.toml"), format!("[source.url]\nurl = \"http://127.0.0.1:{port}/schema/\"\ntimeout = 2\n[output]\ndir = \"api\"\n")).expect("config");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mizan-generate"))
+    let p = Project::new("watch-url");
+    p.write("mizan.toml", &format!("[source.url]\nurl = \"http://127.0.0.1:{port}/schema/\"\ntimeout = 2\n[output]\ndir = \"api\"\n"));
+    let mut child = p
+        .command()
         .arg("--watch")
-        .current_dir(&dir)
-        .env("NO_COLOR", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -242,7 +211,7 @@ fn watch_polls_a_url_with_etags_and_outlives_the_backend() {
             }
         });
     }
-    let server = dir.join("api/server.ts");
+    let server = p.path("api/server.ts");
     let read = || std::fs::read_to_string(&server).unwrap_or_default();
     wait_for("the first generation", Duration::from_secs(20), || {
         read().contains("(v1)")
@@ -287,9 +256,6 @@ fn watch_polls_a_url_with_etags_and_outlives_the_backend() {
         || read().contains("(v3)"),
     );
     assert!(log.lock().expect("log").contains("the backend is back"));
-    let _ = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
+    common::interrupt(&child);
     let _ = child.wait();
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,13 +1,22 @@
-//! Helpers shared by the integration tests.
+//! What the integration tests share: fixture paths and analysis, one check per fixture, snapshot
+//! settings, the binary run in a project directory, and the programs some tests need.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::SystemTime;
 
 use mizan_generate::diagnostics::{self, RenderStyle};
 use mizan_generate::Analysis;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture_path(rel: &str) -> PathBuf {
+    root().join(Path::new(rel))
 }
 
 /// The case folders under `fixtures/<kind>`, sorted by name.
@@ -20,11 +29,52 @@ pub fn cases(kind: &str) -> Vec<String> {
     names
 }
 
+/// The repository path of a case's document, `fixtures/<kind>/<case>/schema.json`.
+pub fn schema_rel(kind: &str, case: &str) -> String {
+    format!("fixtures/{kind}/{case}/schema.json")
+}
+
+pub fn read_schema(kind: &str, case: &str) -> Vec<u8> {
+    std::fs::read(fixture_path(&schema_rel(kind, case))).expect("fixture")
+}
+
+/// The reference fixture's document, which the CLI tests serve and write into projects.
+pub fn reference_schema() -> String {
+    String::from_utf8(read_schema("good", "reference-3.1")).expect("UTF-8 fixture")
+}
+
 /// Analyses `fixtures/<kind>/<case>/schema.json`, named by its repository path.
 pub fn analyze_case(kind: &str, case: &str) -> Analysis {
-    let rel = format!("fixtures/{kind}/{case}/schema.json");
-    let bytes = std::fs::read(root().join(&rel)).expect("fixture");
-    mizan_generate::analyze(&rel, &bytes)
+    mizan_generate::analyze(&schema_rel(kind, case), &read_schema(kind, case))
+}
+
+/// Runs `check` on every case under `fixtures/<kind>`; see [`check_each`].
+#[track_caller]
+pub fn check_each_case(kind: &str, check: impl Fn(&str)) {
+    let cases = cases(kind);
+    check_each(&format!("{kind} fixture"), &cases, |case| check(case));
+}
+
+/// Runs `check` on each item on its own: a failure (an assertion or a snapshot) is printed where
+/// it happens and the remaining items still run; at the end the test fails naming every item
+/// that failed, so one broken fixture never hides another.
+#[track_caller]
+pub fn check_each<T>(what: &str, items: &[T], check: impl Fn(&T))
+where
+    T: std::fmt::Display,
+{
+    let failed: Vec<String> = items
+        .iter()
+        .filter(|item| catch_unwind(AssertUnwindSafe(|| check(item))).is_err())
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} {what}s failed (each one's failure is printed above): {}",
+        failed.len(),
+        items.len(),
+        failed.join(", ")
+    );
 }
 
 pub fn render_all(analysis: &Analysis) -> String {
@@ -71,8 +121,161 @@ pub fn assert_well_formed(analysis: &Analysis, what: &str) {
     );
 }
 
-pub fn fixture_path(rel: &str) -> PathBuf {
-    root().join(Path::new(rel))
+/// The `mizan-generate` binary, run in `dir`, without colour and at the default width of 100
+/// columns whatever the terminal running the tests says.
+pub fn mizan(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mizan-generate"));
+    command
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS");
+    command
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A project directory of its own, removed when dropped. It sits one level inside a temporary
+/// folder, so what `init` looks for in `..` is ours too. Its path is kept short: diagnostics that
+/// name it wrap at 100 columns, and the snapshots replace it only after the wrapping.
+pub struct Project {
+    pub dir: PathBuf,
+    _temp: tempfile::TempDir,
+}
+
+impl Project {
+    pub fn new(name: &str) -> Project {
+        let temp = tempfile::Builder::new()
+            .prefix(&format!("mizan-{name}-"))
+            .tempdir()
+            .expect("temporary directory");
+        let dir = temp.path().join("p");
+        std::fs::create_dir(&dir).expect("project dir");
+        Project { dir, _temp: temp }
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> &Self {
+        let path = self.dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+        self
+    }
+
+    /// Writes the reference fixture's document at `rel`.
+    pub fn schema(&self, rel: &str) -> &Self {
+        self.write(rel, &reference_schema())
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    pub fn command(&self) -> Command {
+        mizan(&self.dir)
+    }
+
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        self.command().args(args).output().expect("run")
+    }
+    /// Fails unless no directory above the project holds a `mizan.toml`. Without a config of
+    /// its own the CLI searches upwards, so a test that expects it to find none depends on
+    /// directories outside its control; this says so rather than letting the test pass or fail
+    /// for someone else's file.
+    #[track_caller]
+    pub fn assert_no_config_above(&self) {
+        let found: Vec<PathBuf> = self
+            .dir
+            .ancestors()
+            .map(|d| d.join("mizan.toml"))
+            .filter(|p| p.is_file())
+            .collect();
+        assert!(
+            found.is_empty(),
+            "this test needs no mizan.toml above its temporary directory, but found {found:?}: move it, or point TMPDIR elsewhere"
+        );
+    }
+}
+
+/// Every file under `dir` with its bytes and modification time, keyed by its path relative to
+/// `dir`. A file that disappears while being read is left out.
+pub fn files(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, SystemTime)> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let (Ok(bytes), Ok(meta)) = (std::fs::read(&path), e.metadata()) {
+                let rel = path.strip_prefix(dir).expect("under dir").to_path_buf();
+                out.insert(rel, (bytes, meta.modified().expect("mtime")));
+            }
+        }
+    }
+    out
+}
+
+/// The first of `names` on PATH whose `--version` output `accept` takes. A test that needs a
+/// program fails when it is missing, saying what to install; it is never skipped.
+#[track_caller]
+fn require(names: &[&'static str], accept: impl Fn(&str) -> bool, needs: &str) -> &'static str {
+    let mut found = Vec::new();
+    for &name in names {
+        let Ok(out) = Command::new(name).arg("--version").output() else {
+            continue;
+        };
+        let version = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        let version = version.trim();
+        if out.status.success() && accept(version) {
+            return name;
+        }
+        found.push(format!("{name}: {version}"));
+    }
+    if found.is_empty() {
+        panic!("{needs}; none of {names:?} is on PATH");
+    }
+    panic!("{needs}; found only {}", found.join(", "));
+}
+
+/// Node.js, which reads the legacy JavaScript config.
+#[track_caller]
+pub fn node() -> &'static str {
+    require(
+        &["node"],
+        |v| {
+            v.trim_start_matches('v')
+                .split('.')
+                .next()
+                .and_then(|major| major.parse::<u32>().ok())
+                .is_some_and(|major| major >= 18)
+        },
+        "this test needs Node.js 18 or later on PATH (Debian: apt-get install nodejs)",
+    )
+}
+
+/// Python 3, which runs the test projects' schema exports.
+#[track_caller]
+pub fn python() -> &'static str {
+    require(
+        &["python3", "python"],
+        |v| v.starts_with("Python 3"),
+        "this test needs Python 3 on PATH as python3 or python (Debian: apt-get install python3)",
+    )
+}
+
+/// Sends SIGINT to `child`, as Ctrl-C in its terminal would; whether `kill` says it did.
+#[track_caller]
+pub fn interrupt(child: &std::process::Child) -> bool {
+    let kill = require(
+        &["kill"],
+        |_| true,
+        "this test needs the kill program on PATH (Debian: apt-get install procps)",
+    );
+    Command::new(kill)
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// xorshift64*: small and deterministic, so a failing mutation or permutation reproduces.
