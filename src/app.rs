@@ -55,7 +55,14 @@ pub fn run(cli: &Cli) -> ExitCode {
         }
     };
     if cli.watch {
-        return crate::watch::run(&settings, cli.force, style);
+        let generate = |settings: &Settings| generate(settings, cli.force, style);
+        return match crate::watch::run(&settings, style, generate) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot watch files: {e}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        };
     }
     if cli.check {
         return check(&settings, cli, style);

@@ -6,7 +6,6 @@
 //! run prints its diagnostics and leaves the last good output as it is.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -164,7 +163,14 @@ enum Signal {
     Stop,
 }
 
-pub fn run(initial: &Settings, force: bool, style: RenderStyle) -> ExitCode {
+/// Watches until Ctrl-C, running `generate` once at the start and again after each change that
+/// matters (its failures are reported by `generate` itself; the loop only notes them). Fails
+/// only when the file watcher cannot start.
+pub fn run<E>(
+    initial: &Settings,
+    style: RenderStyle,
+    mut generate: impl FnMut(&Settings) -> Result<(), E>,
+) -> notify::Result<()> {
     let mut settings = initial.clone();
     let (tx, rx) = mpsc::channel::<Signal>();
     let stop = Arc::new(AtomicBool::new(false));
@@ -175,19 +181,10 @@ pub fn run(initial: &Settings, force: bool, style: RenderStyle) -> ExitCode {
             let _ = tx.send(Signal::Stop);
         });
     }
-    let mut watcher = match start_watcher(&settings, tx.clone()) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: cannot watch files: {e}");
-            return ExitCode::from(crate::app::EXIT_USAGE);
-        }
-    };
+    let mut watcher = start_watcher(&settings, tx.clone())?;
     let url_poll = matches!(settings.source, Source::Url { .. });
     eprintln!("watching {} (Ctrl-C to stop)", describe(&settings));
-    status(
-        crate::app::generate(&settings, force, style),
-        Instant::now(),
-    );
+    status(generate(&settings), Instant::now());
     let mut etag: Option<String> = None;
     let mut backend_down = false;
     loop {
@@ -219,7 +216,7 @@ pub fn run(initial: &Settings, force: bool, style: RenderStyle) -> ExitCode {
                             if fetched.etag.is_none() || fetched.etag != etag {
                                 let started = Instant::now();
                                 etag = fetched.etag.clone();
-                                status(crate::app::generate(&settings, force, style), started);
+                                status(generate(&settings), started);
                             }
                         }
                         Err(_) if backend_down => {}
@@ -239,7 +236,7 @@ pub fn run(initial: &Settings, force: bool, style: RenderStyle) -> ExitCode {
         let mut quiet_since = Instant::now();
         while quiet_since.elapsed() < debounce {
             match rx.recv_timeout(debounce.saturating_sub(quiet_since.elapsed())) {
-                Ok(Signal::Stop) => return ExitCode::SUCCESS,
+                Ok(Signal::Stop) => return Ok(()),
                 Ok(Signal::File(m)) => {
                     if m != Matters::No {
                         quiet_since = Instant::now();
@@ -275,11 +272,11 @@ pub fn run(initial: &Settings, force: bool, style: RenderStyle) -> ExitCode {
                 }
             }
         }
-        status(crate::app::generate(&settings, force, style), started);
+        status(generate(&settings), started);
     }
     drop(watcher);
     eprintln!("stopped watching");
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 fn describe(settings: &Settings) -> String {
@@ -293,7 +290,7 @@ fn describe(settings: &Settings) -> String {
     }
 }
 
-fn status(result: Result<(), u8>, started: Instant) {
+fn status<E>(result: Result<(), E>, started: Instant) {
     if result.is_err() {
         eprintln!(
             "generation failed after {} ms; the previous output is kept",
