@@ -76,23 +76,17 @@ pub fn run(cli: &Cli) -> ExitCode {
 /// What to run: from `--schema`/`--out`, or from the config file.
 fn settings(cli: &Cli) -> Result<Settings, crate::config::ConfigError> {
     if let (Some(schema), Some(out)) = (&cli.schema, &cli.out) {
-        return Ok(Settings {
-            config_path: PathBuf::new(),
-            source: crate::config::Source::File(schema.clone()),
-            out_dir: out.clone(),
-            options: crate::emit::Options {
-                kernel: if cli.kernel == "bundled" {
-                    crate::emit::KernelSource::Bundled
-                } else {
-                    crate::emit::KernelSource::Package(cli.kernel.clone())
-                },
-                react: !cli.no_react,
-                forms: !cli.no_forms,
-                channels: !cli.no_channels,
-            },
-            watch_paths: Vec::new(),
-            debounce: std::time::Duration::from_millis(75),
-        });
+        let options = crate::emit::Options {
+            kernel: crate::config::kernel_source(&cli.kernel),
+            react: !cli.no_react,
+            forms: !cli.no_forms,
+            channels: !cli.no_channels,
+        };
+        return Ok(Settings::without_config(
+            schema.clone(),
+            out.clone(),
+            options,
+        ));
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let path = crate::config::find(&cwd, cli.config.as_deref()).map_err(|d| Box::new((None, d)))?;
@@ -331,7 +325,7 @@ pub fn render_style(choice: ColorChoice) -> RenderStyle {
             std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let width = terminal_width().unwrap_or(100);
+    let width = terminal_width().unwrap_or(crate::config::FALLBACK_WIDTH);
     RenderStyle { color, width }
 }
 
@@ -340,7 +334,7 @@ fn terminal_width() -> Option<usize> {
         .ok()?
         .parse()
         .ok()
-        .filter(|w| *w >= 40)
+        .filter(|w| *w >= crate::config::MIN_WIDTH)
 }
 
 fn read_input(path: &Path) -> Result<(String, Vec<u8>), Diagnostic> {

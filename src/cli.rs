@@ -47,7 +47,7 @@ pub struct Cli {
 
     /// Where generated code imports the runtime kernel from: `bundled` writes `kernel.ts` into
     /// the output; any other value is the name of an installed package such as `@mizan/base`.
-    #[arg(long, value_name = "bundled|PACKAGE", default_value = "bundled")]
+    #[arg(long, value_name = "bundled|PACKAGE", default_value = crate::config::BUNDLED_KERNEL)]
     pub kernel: String,
 
     /// Leave out the React layer (react.tsx, and with it forms.ts and channels.ts).

@@ -12,7 +12,27 @@ use crate::diagnostics::{self, Diagnostic, SourceFile};
 use crate::emit::{KernelSource, Options};
 use crate::openapi::json::Span;
 
+/// The config file's name: what the search looks for and `init` writes.
 pub const CONFIG_FILE: &str = "mizan.toml";
+/// `[output] dir`: the generated client's directory.
+pub const DEFAULT_OUT_DIR: &str = "src/api";
+/// `[output] kernel` and `--kernel`: write `kernel.ts` into the output instead of importing it.
+pub const BUNDLED_KERNEL: &str = "bundled";
+/// `[watch] debounce_ms`.
+pub const DEFAULT_DEBOUNCE_MS: u64 = 75;
+/// `[source.url] timeout`, in seconds.
+pub const DEFAULT_URL_TIMEOUT_SECS: u64 = 10;
+/// The `command` of Django and FastAPI sources: the `python` on PATH.
+pub const DEFAULT_PYTHON: &str = "python";
+/// The schema file `init` names when it finds no backend.
+pub const DEFAULT_SCHEMA_FILE: &str = "schema.json";
+/// How often `--watch` asks a URL source whether the schema changed.
+pub const URL_POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// Diagnostics are wrapped to this width when the terminal's is unknown (output to a file or a
+/// pipe, no `$COLUMNS`).
+pub const FALLBACK_WIDTH: usize = 100;
+/// Narrower terminal widths are ignored (the fallback is used instead).
+pub const MIN_WIDTH: usize = 40;
 
 /// The `mizan.toml` file.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -72,7 +92,7 @@ pub struct CommandSource {
 }
 
 fn python() -> Vec<String> {
-    vec!["python".to_owned()]
+    vec![DEFAULT_PYTHON.to_owned()]
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -105,11 +125,11 @@ fn yes() -> bool {
 }
 
 fn default_dir() -> String {
-    "src/api".to_owned()
+    DEFAULT_OUT_DIR.to_owned()
 }
 
 fn bundled() -> String {
-    "bundled".to_owned()
+    BUNDLED_KERNEL.to_owned()
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -145,7 +165,7 @@ impl Default for OutputTable {
 }
 
 fn debounce() -> u64 {
-    75
+    DEFAULT_DEBOUNCE_MS
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -195,6 +215,30 @@ pub struct Settings {
     /// Globs, absolute.
     pub watch_paths: Vec<String>,
     pub debounce: Duration,
+}
+
+impl Settings {
+    /// Settings from the command line alone (`--schema` and `--out`): no config file, nothing
+    /// to watch but the schema, the default debounce.
+    pub fn without_config(schema: PathBuf, out_dir: PathBuf, options: Options) -> Settings {
+        Settings {
+            config_path: PathBuf::new(),
+            source: Source::File(schema),
+            out_dir,
+            options,
+            watch_paths: Vec::new(),
+            debounce: Duration::from_millis(DEFAULT_DEBOUNCE_MS),
+        }
+    }
+}
+
+/// Where generated code imports the kernel from, as `[output] kernel` and `--kernel` spell it.
+pub fn kernel_source(kernel: &str) -> KernelSource {
+    if kernel == BUNDLED_KERNEL {
+        KernelSource::Bundled
+    } else {
+        KernelSource::Package(kernel.to_owned())
+    }
 }
 
 /// The config file for a run: `explicit`, else `mizan.toml` in `start` or its ancestors.
@@ -331,7 +375,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
         sources.push(("file", Source::File(rel(&f.path))));
     }
     if let Some(u) = table.url {
-        let timeout = Duration::from_secs(u.timeout.unwrap_or(10));
+        let timeout = Duration::from_secs(u.timeout.unwrap_or(DEFAULT_URL_TIMEOUT_SECS));
         sources.push((
             "url",
             Source::Url {
@@ -396,11 +440,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
         source,
         out_dir: rel(&out.dir),
         options: Options {
-            kernel: if out.kernel == "bundled" {
-                KernelSource::Bundled
-            } else {
-                KernelSource::Package(out.kernel)
-            },
+            kernel: kernel_source(&out.kernel),
             react: out.react,
             forms: out.forms,
             channels: out.channels,
@@ -428,7 +468,10 @@ pub fn starter(dir: &Path) -> (&'static str, String) {
         "..",
     ];
     let header = "# mizan-generate configuration (see the README's Configuration section).\n\n";
-    let output = "\n[output]\ndir = \"src/api\"      # the generated client\nreact = true          # react.tsx: providers and hooks\nforms = true          # forms.ts: form hooks with Zod\nchannels = true       # channels.ts: channel hooks\nkernel = \"bundled\"    # or \"@mizan/base\" to import an installed runtime\n";
+    let output = format!("\n[output]\ndir = \"{DEFAULT_OUT_DIR}\"      # the generated client\nreact = true          # react.tsx: providers and hooks\nforms = true          # forms.ts: form hooks with Zod\nchannels = true       # channels.ts: channel hooks\nkernel = \"{BUNDLED_KERNEL}\"    # or \"@mizan/base\" to import an installed runtime\n");
+    let watch_table = |glob: &str| {
+        format!("\n[watch]\npaths = [\"{glob}\"]   # --watch regenerates when these change\ndebounce_ms = {DEFAULT_DEBOUNCE_MS}\n")
+    };
     let clean = |p: PathBuf| p.display().to_string().trim_start_matches("./").to_owned();
     for c in candidates {
         if dir.join(c).join("manage.py").is_file() {
@@ -436,7 +479,7 @@ pub fn starter(dir: &Path) -> (&'static str, String) {
             let watch = clean(Path::new(c).join("**/*.py"));
             return (
                 "Django",
-                format!("{header}# A Django project: the schema comes from `manage.py export_mizan_schema`.\n[source.django]\nmanage_path = \"{rel}\"\ncommand = [\"python\"]   # or [\"uv\", \"run\", \"python\"]\n# env = {{ DJANGO_SETTINGS_MODULE = \"project.settings\" }}\n{output}\n[watch]\npaths = [\"{watch}\"]   # --watch regenerates when these change\ndebounce_ms = 75\n"),
+                format!("{header}# A Django project: the schema comes from `manage.py export_mizan_schema`.\n[source.django]\nmanage_path = \"{rel}\"\ncommand = [\"{DEFAULT_PYTHON}\"]   # or [\"uv\", \"run\", \"python\"]\n# env = {{ DJANGO_SETTINGS_MODULE = \"project.settings\" }}\n{output}{}", watch_table(&watch)),
             );
         }
     }
@@ -449,14 +492,14 @@ pub fn starter(dir: &Path) -> (&'static str, String) {
                 let watch = clean(Path::new(c).join("**/*.py"));
                 return (
                     "FastAPI",
-                    format!("{header}# A FastAPI app: the schema comes from `python -m mizan_fastapi.cli {dotted}`.\n[source.fastapi]\nmodule = \"{dotted}\"\ncwd = \"{c}\"\ncommand = [\"python\"]   # or [\"uv\", \"run\", \"python\"]\n{output}\n[watch]\npaths = [\"{watch}\"]   # --watch regenerates when these change\ndebounce_ms = 75\n"),
+                    format!("{header}# A FastAPI app: the schema comes from `python -m mizan_fastapi.cli {dotted}`.\n[source.fastapi]\nmodule = \"{dotted}\"\ncwd = \"{c}\"\ncommand = [\"{DEFAULT_PYTHON}\"]   # or [\"uv\", \"run\", \"python\"]\n{output}{}", watch_table(&watch)),
                 );
             }
         }
     }
     (
         "schema file",
-        format!("{header}# The exported schema, as a file. Other sources: [source.url], [source.command],\n# [source.django] and [source.fastapi] (see the README).\n[source.file]\npath = \"schema.json\"\n{output}"),
+        format!("{header}# The exported schema, as a file. Other sources: [source.url], [source.command],\n# [source.django] and [source.fastapi] (see the README).\n[source.file]\npath = \"{DEFAULT_SCHEMA_FILE}\"\n{output}"),
     )
 }
 

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use notify::{EventKind, RecursiveMode, Watcher};
@@ -191,12 +191,13 @@ pub fn run<E>(
         if stop.load(Ordering::SeqCst) {
             break;
         }
-        let timeout = if url_poll {
-            Duration::from_millis(1000)
+        // Without a URL to poll there is nothing to do until an event comes.
+        let next = if url_poll {
+            rx.recv_timeout(crate::config::URL_POLL_INTERVAL)
         } else {
-            Duration::from_secs(3600)
+            rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected)
         };
-        let first = match rx.recv_timeout(timeout) {
+        let first = match next {
             Ok(Signal::Stop) => break,
             Ok(Signal::File(m)) => m,
             Err(mpsc::RecvTimeoutError::Timeout) => {
