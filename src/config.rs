@@ -36,7 +36,7 @@ pub const MIN_WIDTH: usize = 40;
 
 /// The `mizan.toml` file.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 #[schemars(title = "mizan.toml", description = "Configuration of mizan-generate")]
 pub struct ConfigFile {
     /// Where the schema comes from: exactly one of the tables below.
@@ -49,7 +49,7 @@ pub struct ConfigFile {
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct SourceTable {
     /// A schema file on disk.
     pub file: Option<FileSource>,
@@ -64,13 +64,13 @@ pub struct SourceTable {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct FileSource {
     pub path: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct UrlSource {
     pub url: String,
     /// Extra request headers (for example an authorization token).
@@ -81,7 +81,7 @@ pub struct UrlSource {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct CommandSource {
     /// The program and its arguments, e.g. `["uv", "run", "python", "export.py"]`.
     pub command: Vec<String>,
@@ -96,7 +96,7 @@ fn python() -> Vec<String> {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct DjangoSource {
     /// Path of `manage.py`, relative to this file.
     pub manage_path: String,
@@ -108,7 +108,7 @@ pub struct DjangoSource {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct FastApiSource {
     /// The module holding the app, e.g. `app.main`.
     pub module: String,
@@ -133,7 +133,7 @@ fn bundled() -> String {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct OutputTable {
     /// The directory of the generated client, relative to this file. Default `src/api`.
     #[serde(default = "default_dir")]
@@ -169,7 +169,7 @@ fn debounce() -> u64 {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct WatchTable {
     /// Globs (relative to this file) whose changes regenerate, for command, django and fastapi
     /// sources.
@@ -348,19 +348,99 @@ fn span_of(range: Option<std::ops::Range<usize>>) -> Span {
     range.map_or(Span::new(0, 0), |r| Span::new(r.start, r.end))
 }
 
-pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
-    let file: ConfigFile = toml::from_str(text).map_err(|e| {
-        let span = span_of(e.span());
-        let message = e.message().to_owned();
-        // serde: "unknown field `dirr`, expected one of `dir`, `react`, ..."
-        if let Some(rest) = message.strip_prefix("unknown field `") {
-            let key = rest.split('`').next().unwrap_or_default();
-            let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
-            diagnostics::config_unknown_key(span, key, &expected)
-        } else {
-            diagnostics::config_invalid(span, &message)
+/// Deserialises the file. Keys serde ignores are collected, in the order serde meets them,
+/// rather than denied, so that the first one is reported with its place and the keys allowed
+/// beside it (the structs keep `deny_unknown_fields` for the JSON Schema only).
+fn deserialize(text: &str) -> Result<ConfigFile, Diagnostic> {
+    let invalid = |e: toml::de::Error| diagnostics::config_invalid(span_of(e.span()), e.message());
+    let de = toml::Deserializer::parse(text).map_err(invalid)?;
+    let mut ignored: Vec<Vec<String>> = Vec::new();
+    let result = serde_ignored::deserialize(de, |path| ignored.push(segments(&path)));
+    // A key ignored before a later error is the likelier mistake, as serde's own
+    // `deny_unknown_fields` would have stopped there.
+    if let Some((key, parents)) = ignored.first().and_then(|p| p.split_last()) {
+        return Err(diagnostics::config_unknown_key(
+            key_span(text, parents, key),
+            key,
+            &known_keys(parents)
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        ));
+    }
+    result.map_err(invalid)
+}
+
+/// The table keys leading to an ignored key, the key last. `toml::Spanned`'s private wrapper
+/// keys are not part of the file, so they are left out.
+fn segments(path: &serde_ignored::Path<'_>) -> Vec<String> {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => Vec::new(),
+        Path::Map { parent, key } => {
+            let mut out = segments(parent);
+            if !key.starts_with("$__serde_spanned_private_") {
+                out.push(key.clone());
+            }
+            out
         }
-    })?;
+        Path::Seq { parent, .. }
+        | Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => segments(parent),
+    }
+}
+
+/// Where `key` is written, in the table reached through `parents`.
+fn key_span(text: &str, parents: &[String], key: &str) -> Span {
+    let Ok(root) = toml::de::DeTable::parse(text) else {
+        return Span::new(0, 0);
+    };
+    let mut table = root.get_ref();
+    for parent in parents {
+        match table.iter().find(|(k, _)| k.get_ref() == parent) {
+            Some((_, v)) => match v.get_ref() {
+                toml::de::DeValue::Table(t) => table = t,
+                _ => return Span::new(0, 0),
+            },
+            None => return Span::new(0, 0),
+        }
+    }
+    table
+        .iter()
+        .find(|(k, _)| k.get_ref() == key)
+        .map_or(Span::new(0, 0), |(k, _)| span_of(Some(k.span())))
+}
+
+/// The keys the table reached through `parents` allows, read from the JSON Schema that the
+/// config types produce, so that the list cannot drift from the types.
+fn known_keys(parents: &[String]) -> Vec<String> {
+    let schema = schemars::schema_for!(ConfigFile).to_value();
+    // A table's schema is inline, a `$ref`, or (for an optional table) a `$ref` in an `anyOf`.
+    let resolve = |node: &serde_json::Value| -> serde_json::Value {
+        let reference = node["$ref"].as_str().or_else(|| {
+            node["anyOf"]
+                .as_array()?
+                .iter()
+                .find_map(|v| v["$ref"].as_str())
+        });
+        match reference.and_then(|r| r.strip_prefix("#/$defs/")) {
+            Some(name) => schema["$defs"][name].clone(),
+            None => node.clone(),
+        }
+    };
+    let mut node = resolve(&schema);
+    for parent in parents {
+        node = resolve(&node["properties"][parent.as_str()]);
+    }
+    node["properties"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
+    let file = deserialize(text)?;
     // Absolute, so that a command's own working directory cannot change what a path means.
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -575,6 +655,47 @@ mod tests {
         assert_eq!(
             err("[output]\ndir = \"x\"\n").code,
             "mizan::config::invalid"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_found_at_every_depth_with_the_keys_allowed_there() {
+        let err = |t: &str| parse(Path::new("mizan.toml"), t).expect_err(t);
+        let located = |t: &str, key: &str| {
+            let e = err(t);
+            assert_eq!(e.code, "mizan::config::unknown-key", "{t}");
+            assert_eq!(e.message, format!("unknown key `{key}`"), "{t}");
+            let span = e.labels[0].span;
+            assert_eq!(&t[span.start as usize..span.end as usize], key, "{t}");
+            e.help.unwrap_or_default()
+        };
+        assert_eq!(
+            located("[source.file]\npath = \"s.json\"\n[wach]\n", "wach"),
+            "did you mean `watch`?"
+        );
+        assert_eq!(
+            located("[source.file]\npth = \"s.json\"\n", "pth"),
+            "did you mean `path`?",
+            "inside the spanned source table"
+        );
+        assert_eq!(
+            located("[source.fle]\npath = \"s.json\"\n", "fle"),
+            "did you mean `file`?"
+        );
+        assert_eq!(
+            located(
+                "[source.file]\npath = \"s.json\"\n[watch]\nzzz = 1\n",
+                "zzz"
+            ),
+            "known keys: debounce_ms, paths"
+        );
+        assert_eq!(
+            located(
+                "[source.url]\nurl = \"http://x\"\nheaders = { A = \"b\" }\ntimout = 3\n",
+                "timout"
+            ),
+            "did you mean `timeout`?",
+            "headers take any key"
         );
     }
 }
