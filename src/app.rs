@@ -329,11 +329,16 @@ pub fn render_style(choice: ColorChoice) -> RenderStyle {
     RenderStyle { color, width }
 }
 
+/// The width diagnostics wrap to: `$COLUMNS` when set, else the width of the terminal that
+/// standard error (where diagnostics go) is on; `None` when neither is known or it is too
+/// narrow to be useful.
 fn terminal_width() -> Option<usize> {
-    std::env::var("COLUMNS")
-        .ok()?
-        .parse()
-        .ok()
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok());
+    columns
+        .or_else(|| {
+            terminal_size::terminal_size_of(std::io::stderr())
+                .map(|(terminal_size::Width(w), _)| usize::from(w))
+        })
         .filter(|w| *w >= crate::config::MIN_WIDTH)
 }
 
