@@ -89,7 +89,9 @@ fn settings(cli: &Cli) -> Result<Settings, crate::config::ConfigError> {
         ));
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let path = crate::config::find(&cwd, cli.config.as_deref()).map_err(|d| Box::new((None, d)))?;
+    let ceiling = std::env::var_os(crate::config::CONFIG_CEILING_VAR).map(PathBuf::from);
+    let path = crate::config::find(&cwd, cli.config.as_deref(), ceiling.as_deref())
+        .map_err(|d| Box::new((None, d)))?;
     crate::config::load(&path)
 }
 

@@ -12,7 +12,8 @@ use clap::{Parser, Subcommand, ValueEnum};
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// The config file. Default: `mizan.toml` in the current directory or the nearest parent.
+    /// The config file. Default: `mizan.toml` in the current directory or the nearest parent
+    /// (no higher than `$MIZAN_CONFIG_CEILING` when that is set).
     #[arg(long, value_name = "FILE", conflicts_with = "schema")]
     pub config: Option<PathBuf>,
 

@@ -241,13 +241,31 @@ pub fn kernel_source(kernel: &str) -> KernelSource {
     }
 }
 
-/// The config file for a run: `explicit`, else `mizan.toml` in `start` or its ancestors.
-pub fn find(start: &Path, explicit: Option<&Path>) -> Result<PathBuf, Diagnostic> {
+/// The environment variable naming a directory above which the search for `mizan.toml` does
+/// not go (the directory itself is still searched), for a project nested in a tree that has a
+/// config of its own higher up, and for tests.
+pub const CONFIG_CEILING_VAR: &str = "MIZAN_CONFIG_CEILING";
+
+/// The config file for a run: `explicit`, else `mizan.toml` in `start` or its ancestors, up to
+/// `ceiling` when `start` is inside it.
+pub fn find(
+    start: &Path,
+    explicit: Option<&Path>,
+    ceiling: Option<&Path>,
+) -> Result<PathBuf, Diagnostic> {
     if let Some(path) = explicit {
         return Ok(path.to_path_buf());
     }
-    start
-        .ancestors()
+    // `start` is the current directory, which the system gives without symbolic links.
+    let ceiling = ceiling.map(|c| std::fs::canonicalize(c).unwrap_or_else(|_| c.to_path_buf()));
+    let mut dirs: Vec<&Path> = start.ancestors().collect();
+    if let Some(i) = ceiling
+        .as_deref()
+        .and_then(|c| dirs.iter().position(|d| *d == c))
+    {
+        dirs.truncate(i + 1);
+    }
+    dirs.into_iter()
         .map(|dir| dir.join(CONFIG_FILE))
         .find(|p| p.is_file())
         .ok_or_else(|| diagnostics::no_config(start))

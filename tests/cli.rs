@@ -10,6 +10,8 @@ fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
         .args(args)
         .current_dir(common::root())
         .env("NO_COLOR", "1")
+        // Running without arguments looks for mizan.toml: not above the checkout.
+        .env("MIZAN_CONFIG_CEILING", common::root())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

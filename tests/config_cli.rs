@@ -34,10 +34,17 @@ impl Project {
     }
 
     fn run(&self, args: &[&str]) -> Output {
+        self.run_in(&self.dir, args)
+    }
+
+    /// Runs in `cwd`, with the search for mizan.toml kept inside the project, so that a config
+    /// in a directory above the temporary one cannot change what a test sees.
+    fn run_in(&self, cwd: &Path, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_mizan-generate"))
             .args(args)
-            .current_dir(&self.dir)
+            .current_dir(cwd)
             .env("NO_COLOR", "1")
+            .env("MIZAN_CONFIG_CEILING", &self.dir)
             .output()
             .expect("run")
     }
@@ -77,12 +84,7 @@ fn file_source_generates_from_a_parent_directory_and_checks_clean() {
     p.schema("schema.json")
         .write("mizan.toml", CONFIG)
         .write("web/keep.txt", "");
-    let sub = p.path("web");
-    let out = Command::new(env!("CARGO_BIN_EXE_mizan-generate"))
-        .current_dir(&sub)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run");
+    let out = p.run_in(&p.path("web"), &[]);
     snapshot("cli-file-source", &out, &p.dir);
     assert!(
         p.path("web/src/api/react.tsx").is_file(),
@@ -220,10 +222,25 @@ fn config_errors_are_located_and_exit_2() {
         snapshot(&format!("cli-config-{name}"), &out, &p.dir);
     }
     std::fs::remove_file(p.path("mizan.toml")).expect("rm");
+    // The search stops at $MIZAN_CONFIG_CEILING, here below a directory that has a config.
     let none = Project::new("no-config");
-    let out = none.run(&["--check"]);
+    none.write("mizan.toml", CONFIG)
+        .write("nested/keep.txt", "");
+    let nested = none.path("nested");
+    let out = Command::new(env!("CARGO_BIN_EXE_mizan-generate"))
+        .arg("--check")
+        .current_dir(&nested)
+        .env("NO_COLOR", "1")
+        .env("MIZAN_CONFIG_CEILING", &nested)
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("mizan::config::not-found"));
+    assert!(
+        !String::from_utf8_lossy(&none.run_in(&nested, &["--check"]).stderr)
+            .contains("mizan::config::not-found"),
+        "the ceiling directory itself is searched"
+    );
     let bad_schema = Project::new("bad-schema");
     bad_schema
         .write("schema.json", "{\"openapi\": 3}")
