@@ -9,8 +9,14 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::diagnostics::{self, Diagnostic, SourceFile};
+
+mod keys;
+mod legacy;
+mod starter;
+
 use crate::emit::{KernelSource, Options};
 use crate::openapi::json::Span;
+pub use starter::starter;
 
 /// The config file's name: what the search looks for and `init` writes.
 pub const CONFIG_FILE: &str = "mizan.toml";
@@ -281,7 +287,7 @@ pub fn load(path: &Path) -> Result<Settings, ConfigError> {
         path.extension().and_then(|e| e.to_str()),
         Some("js" | "mjs" | "cjs")
     ) {
-        return load_legacy(path);
+        return legacy::load(path);
     }
     let text = std::fs::read_to_string(path)
         .map_err(|e| Box::new((None, diagnostics::read_failed(&name, &e))))?;
@@ -289,176 +295,12 @@ pub fn load(path: &Path) -> Result<Settings, ConfigError> {
     parse(path, &text).map_err(|d| Box::new((Some(source), d)))
 }
 
-/// The JavaScript config of existing Mizan projects (`export default { source: { django: {
-/// managePath, command, env } }, output }`): `node` evaluates it, and its default export is read
-/// as the equivalent mizan.toml.
-fn load_legacy(path: &Path) -> Result<Settings, ConfigError> {
-    let name = path.display().to_string();
-    let fail = |d: Diagnostic| Box::new((None, d));
-    let absolute =
-        std::fs::canonicalize(path).map_err(|e| fail(diagnostics::read_failed(&name, &e)))?;
-    let script = "import(require('url').pathToFileURL(process.argv[1]).href).then((m) => process.stdout.write(JSON.stringify(m.default ?? m)))";
-    let output = std::process::Command::new("node")
-        .args(["-e", script, &absolute.display().to_string()])
-        .output()
-        .map_err(|e| fail(diagnostics::command_not_started("node", &e)))?;
-    if !output.status.success() {
-        return Err(fail(diagnostics::command_failed(
-            &format!("node (reading {name})"),
-            output.status.code(),
-            &String::from_utf8_lossy(&output.stderr),
-        )));
-    }
-    let value: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .map_err(|e| fail(diagnostics::legacy_config(&name, &e.to_string())))?;
-    let table = legacy_to_toml(&value);
-    let text = toml::to_string(&table)
-        .map_err(|e| fail(diagnostics::legacy_config(&name, &e.to_string())))?;
-    eprint!(
-        "{}",
-        diagnostics::render(
-            &diagnostics::legacy_config_used(&name),
-            None,
-            diagnostics::RenderStyle::PLAIN
-        )
-    );
-    let shown = SourceFile::new(format!("{name} (read as mizan.toml)"), text.as_str());
-    parse(path, &text).map_err(|d| Box::new((Some(shown), d)))
-}
-
-/// camelCase keys of the JavaScript config → mizan.toml's snake_case; `output: "dir"` → `{dir}`.
-fn legacy_to_toml(value: &serde_json::Value) -> toml::Value {
-    fn convert(v: &serde_json::Value) -> toml::Value {
-        match v {
-            serde_json::Value::Object(m) => toml::Value::Table(
-                m.iter()
-                    .filter(|(_, v)| !v.is_null())
-                    .map(|(k, v)| (heck::ToSnakeCase::to_snake_case(k.as_str()), convert(v)))
-                    .collect(),
-            ),
-            serde_json::Value::Array(a) => toml::Value::Array(a.iter().map(convert).collect()),
-            serde_json::Value::String(s) => toml::Value::String(s.clone()),
-            serde_json::Value::Bool(b) => toml::Value::Boolean(*b),
-            serde_json::Value::Number(n) => n.as_i64().map_or_else(
-                || toml::Value::Float(n.as_f64().unwrap_or(0.0)),
-                toml::Value::Integer,
-            ),
-            serde_json::Value::Null => toml::Value::String(String::new()),
-        }
-    }
-    let mut table = convert(value);
-    if let Some(toml::Value::String(dir)) = table.get("output").cloned() {
-        if let toml::Value::Table(t) = &mut table {
-            t.insert(
-                "output".to_owned(),
-                toml::Value::Table(
-                    [("dir".to_owned(), toml::Value::String(dir))]
-                        .into_iter()
-                        .collect(),
-                ),
-            );
-        }
-    }
-    table
-}
-
 fn span_of(range: Option<std::ops::Range<usize>>) -> Span {
     range.map_or(Span::new(0, 0), |r| Span::new(r.start, r.end))
 }
 
-/// Deserialises the file. Keys serde ignores are collected, in the order serde meets them,
-/// rather than denied, so that the first one is reported with its place and the keys allowed
-/// beside it (the structs keep `deny_unknown_fields` for the JSON Schema only).
-fn deserialize(text: &str) -> Result<ConfigFile, Diagnostic> {
-    let invalid = |e: toml::de::Error| diagnostics::config_invalid(span_of(e.span()), e.message());
-    let de = toml::Deserializer::parse(text).map_err(invalid)?;
-    let mut ignored: Vec<Vec<String>> = Vec::new();
-    let result = serde_ignored::deserialize(de, |path| ignored.push(segments(&path)));
-    // A key ignored before a later error is the likelier mistake, as serde's own
-    // `deny_unknown_fields` would have stopped there.
-    if let Some((key, parents)) = ignored.first().and_then(|p| p.split_last()) {
-        return Err(diagnostics::config_unknown_key(
-            key_span(text, parents, key),
-            key,
-            &known_keys(parents)
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>(),
-        ));
-    }
-    result.map_err(invalid)
-}
-
-/// The table keys leading to an ignored key, the key last. `toml::Spanned`'s private wrapper
-/// keys are not part of the file, so they are left out.
-fn segments(path: &serde_ignored::Path<'_>) -> Vec<String> {
-    use serde_ignored::Path;
-    match path {
-        Path::Root => Vec::new(),
-        Path::Map { parent, key } => {
-            let mut out = segments(parent);
-            if !key.starts_with("$__serde_spanned_private_") {
-                out.push(key.clone());
-            }
-            out
-        }
-        Path::Seq { parent, .. }
-        | Path::Some { parent }
-        | Path::NewtypeStruct { parent }
-        | Path::NewtypeVariant { parent } => segments(parent),
-    }
-}
-
-/// Where `key` is written, in the table reached through `parents`.
-fn key_span(text: &str, parents: &[String], key: &str) -> Span {
-    let Ok(root) = toml::de::DeTable::parse(text) else {
-        return Span::new(0, 0);
-    };
-    let mut table = root.get_ref();
-    for parent in parents {
-        match table.iter().find(|(k, _)| k.get_ref() == parent) {
-            Some((_, v)) => match v.get_ref() {
-                toml::de::DeValue::Table(t) => table = t,
-                _ => return Span::new(0, 0),
-            },
-            None => return Span::new(0, 0),
-        }
-    }
-    table
-        .iter()
-        .find(|(k, _)| k.get_ref() == key)
-        .map_or(Span::new(0, 0), |(k, _)| span_of(Some(k.span())))
-}
-
-/// The keys the table reached through `parents` allows, read from the JSON Schema that the
-/// config types produce, so that the list cannot drift from the types.
-fn known_keys(parents: &[String]) -> Vec<String> {
-    let schema = schemars::schema_for!(ConfigFile).to_value();
-    // A table's schema is inline, a `$ref`, or (for an optional table) a `$ref` in an `anyOf`.
-    let resolve = |node: &serde_json::Value| -> serde_json::Value {
-        let reference = node["$ref"].as_str().or_else(|| {
-            node["anyOf"]
-                .as_array()?
-                .iter()
-                .find_map(|v| v["$ref"].as_str())
-        });
-        match reference.and_then(|r| r.strip_prefix("#/$defs/")) {
-            Some(name) => schema["$defs"][name].clone(),
-            None => node.clone(),
-        }
-    };
-    let mut node = resolve(&schema);
-    for parent in parents {
-        node = resolve(&node["properties"][parent.as_str()]);
-    }
-    node["properties"]
-        .as_object()
-        .map(|p| p.keys().cloned().collect())
-        .unwrap_or_default()
-}
-
 pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
-    let file = deserialize(text)?;
+    let file = keys::deserialize(text)?;
     // Absolute, so that a command's own working directory cannot change what a path means.
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -551,54 +393,6 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
             .collect(),
         debounce: Duration::from_millis(file.watch.debounce_ms),
     })
-}
-
-/// A commented starter config for the project around `dir`, and what was detected.
-pub fn starter(dir: &Path) -> (&'static str, String) {
-    let candidates = [
-        ".",
-        "backend",
-        "server",
-        "api",
-        "../backend",
-        "../server",
-        "../api",
-        "..",
-    ];
-    let header = "# mizan-generate configuration (see the README's Configuration section).\n\n";
-    let output = format!("\n[output]\ndir = \"{DEFAULT_OUT_DIR}\"      # the generated client\nreact = true          # react.tsx: providers and hooks\nforms = true          # forms.ts: form hooks with Zod\nchannels = true       # channels.ts: channel hooks\nkernel = \"{BUNDLED_KERNEL}\"    # or \"@mizan/base\" to import an installed runtime\n");
-    let watch_table = |glob: &str| {
-        format!("\n[watch]\npaths = [\"{glob}\"]   # --watch regenerates when these change\ndebounce_ms = {DEFAULT_DEBOUNCE_MS}\n")
-    };
-    let clean = |p: PathBuf| p.display().to_string().trim_start_matches("./").to_owned();
-    for c in candidates {
-        if dir.join(c).join("manage.py").is_file() {
-            let rel = clean(Path::new(c).join("manage.py"));
-            let watch = clean(Path::new(c).join("**/*.py"));
-            return (
-                "Django",
-                format!("{header}# A Django project: the schema comes from `manage.py export_mizan_schema`.\n[source.django]\nmanage_path = \"{rel}\"\ncommand = [\"{DEFAULT_PYTHON}\"]   # or [\"uv\", \"run\", \"python\"]\n# env = {{ DJANGO_SETTINGS_MODULE = \"project.settings\" }}\n{output}{}", watch_table(&watch)),
-            );
-        }
-    }
-    for c in candidates {
-        for module in ["main.py", "app/main.py", "app.py"] {
-            if std::fs::read_to_string(dir.join(c).join(module))
-                .is_ok_and(|t| t.contains("FastAPI("))
-            {
-                let dotted = module.trim_end_matches(".py").replace('/', ".");
-                let watch = clean(Path::new(c).join("**/*.py"));
-                return (
-                    "FastAPI",
-                    format!("{header}# A FastAPI app: the schema comes from `python -m mizan_fastapi.cli {dotted}`.\n[source.fastapi]\nmodule = \"{dotted}\"\ncwd = \"{c}\"\ncommand = [\"{DEFAULT_PYTHON}\"]   # or [\"uv\", \"run\", \"python\"]\n{output}{}", watch_table(&watch)),
-                );
-            }
-        }
-    }
-    (
-        "schema file",
-        format!("{header}# The exported schema, as a file. Other sources: [source.url], [source.command],\n# [source.django] and [source.fastapi] (see the README).\n[source.file]\npath = \"{DEFAULT_SCHEMA_FILE}\"\n{output}"),
-    )
 }
 
 /// The JSON Schema of `mizan.toml` (committed as `mizan.schema.json`; a test keeps it current).
