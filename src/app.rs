@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::path::PathBuf;
 
 use crate::cli::{Cli, ColorChoice, Command, DiffMode, Format};
-use crate::config::Settings;
+use crate::config::{display_path, Settings};
 use crate::diagnostics::{self, Diagnostic, RenderStyle, Severity, SourceFile};
 use crate::ir::{Ir, OpenApiDialect};
 use crate::Analysis;
@@ -97,18 +97,15 @@ fn settings(cli: &Cli) -> Result<Settings, crate::config::ConfigError> {
 
 /// The command that brings the output up to date, for messages.
 fn fix_command(settings: &Settings) -> String {
-    match (
-        &settings.source,
-        settings.config_path.as_os_str().is_empty(),
-    ) {
-        (crate::config::Source::File(schema), true) => {
-            format!(
-                "mizan-generate --schema {} --out {}",
-                schema.display(),
-                settings.out_dir.display()
-            )
-        }
-        _ => format!("mizan-generate --config {}", settings.config_path.display()),
+    match (settings.config_file(), &settings.source) {
+        (Some(config), _) => format!("mizan-generate --config {}", display_path(config).display()),
+        (None, crate::config::Source::File(schema)) => format!(
+            "mizan-generate --schema {} --out {}",
+            display_path(schema).display(),
+            display_path(&settings.out_dir).display()
+        ),
+        // Without a config file the source is always a schema file.
+        (None, _) => "mizan-generate".to_owned(),
     }
 }
 
@@ -131,7 +128,7 @@ pub fn produce(
             etag: None,
         })
     } else {
-        crate::source::fetch(&settings.source)
+        crate::source::fetch(&settings.source, settings.config_file())
     };
     let fetched = fetched.map_err(|d| Failure {
         source: None,
@@ -182,7 +179,11 @@ pub fn generate(settings: &Settings, force: bool, style: RenderStyle) -> Result<
     if !conflicts.is_empty() && !force {
         eprint!(
             "{}",
-            diagnostics::render(&diagnostics::not_owned(out, &conflicts), None, style)
+            diagnostics::render(
+                &diagnostics::not_owned(&display_path(out), &conflicts),
+                None,
+                style
+            )
         );
         return Err(EXIT_INVALID);
     }
@@ -195,7 +196,7 @@ pub fn generate(settings: &Settings, force: bool, style: RenderStyle) -> Result<
             };
             outln!(
                 "{}: {} files ({} written, {} unchanged{removed}) in {} ms",
-                out.display(),
+                display_path(out).display(),
                 files.len(),
                 report.written.len(),
                 report.unchanged.len(),
@@ -204,6 +205,10 @@ pub fn generate(settings: &Settings, force: bool, style: RenderStyle) -> Result<
             Ok(())
         }
         Err(e) => {
+            let e = crate::output::WriteError {
+                path: display_path(&e.path),
+                source: e.source,
+            };
             eprint!(
                 "{}",
                 diagnostics::render(&diagnostics::write_failed(&e), None, style)
@@ -243,7 +248,7 @@ fn check(settings: &Settings, cli: &Cli, style: RenderStyle) -> ExitCode {
     print_warnings(&analysis, style);
     let drift = crate::output::drift(&settings.out_dir, &files);
     let fix = fix_command(settings);
-    let out = settings.out_dir.display().to_string();
+    let out = display_path(&settings.out_dir).display().to_string();
     let changed: Vec<CheckedFile<'_>> = drift
         .changed
         .iter()
@@ -349,13 +354,13 @@ fn read_input(path: &Path) -> Result<(String, Vec<u8>), Diagnostic> {
         let mut bytes = Vec::new();
         std::io::stdin()
             .read_to_end(&mut bytes)
-            .map_err(|e| diagnostics::read_failed("<stdin>", &e))?;
+            .map_err(|e| diagnostics::read_failed("<stdin>", &e, None))?;
         return Ok(("<stdin>".to_owned(), bytes));
     }
-    let name = path.display().to_string();
+    let name = display_path(path).display().to_string();
     match std::fs::read(path) {
         Ok(bytes) => Ok((name, bytes)),
-        Err(e) => Err(diagnostics::read_failed(&name, &e)),
+        Err(e) => Err(diagnostics::read_failed(&name, &e, None)),
     }
 }
 
@@ -364,7 +369,7 @@ fn validate(path: &Path, format: Format, color: ColorChoice) -> ExitCode {
     let analysis = match read_input(path) {
         Ok((name, bytes)) => crate::analyze(&name, &bytes),
         Err(diag) => Analysis {
-            source: SourceFile::new(path.display().to_string(), ""),
+            source: SourceFile::new(display_path(path).display().to_string(), ""),
             ir: None,
             diagnostics: vec![diag],
         },
@@ -507,21 +512,24 @@ fn init(dir: &Path, style: RenderStyle) -> ExitCode {
     if path.exists() {
         eprint!(
             "{}",
-            diagnostics::render(&diagnostics::init_exists(&path), None, style)
+            diagnostics::render(&diagnostics::init_exists(&display_path(&path)), None, style)
         );
         return ExitCode::from(EXIT_USAGE);
     }
     let (kind, text) = crate::config::starter(dir);
     match std::fs::write(&path, text) {
         Ok(()) => {
-            outln!("wrote {} ({kind}); now run: mizan-generate", path.display());
+            outln!(
+                "wrote {} ({kind}); now run: mizan-generate",
+                display_path(&path).display()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
             eprint!(
                 "{}",
                 diagnostics::render(
-                    &diagnostics::read_failed(&path.display().to_string(), &e),
+                    &diagnostics::read_failed(&display_path(&path).display().to_string(), &e, None),
                     None,
                     style
                 )

@@ -13,7 +13,7 @@ use std::time::Instant;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::config::{Settings, Source};
+use crate::config::{display_path, Settings, Source};
 use crate::diagnostics::RenderStyle;
 
 /// What a file event is tested against.
@@ -95,11 +95,7 @@ fn context(settings: &Settings) -> WatchContext {
         }
     }
     WatchContext {
-        config: if settings.config_path.as_os_str().is_empty() {
-            PathBuf::new()
-        } else {
-            absolute(&settings.config_path)
-        },
+        config: settings.config_file().map_or_else(PathBuf::new, absolute),
         schema: match &settings.source {
             Source::File(p) => Some(absolute(p)),
             _ => None,
@@ -282,12 +278,17 @@ pub fn run<E>(
 
 fn describe(settings: &Settings) -> String {
     match &settings.source {
-        Source::File(p) => p.display().to_string(),
+        Source::File(p) => display_path(p).display().to_string(),
         Source::Url { url, .. } => format!("{url} (polled)"),
         Source::Command { .. } if settings.watch_paths.is_empty() => {
             "the config only (add [watch] paths to follow the backend's sources)".to_owned()
         }
-        Source::Command { .. } => settings.watch_paths.join(", "),
+        Source::Command { .. } => settings
+            .watch_paths
+            .iter()
+            .map(|g| display_path(Path::new(g)).display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 

@@ -257,6 +257,33 @@ fn config_errors_are_located_and_exit_2() {
     );
 }
 
+#[test]
+fn paths_are_shown_from_the_current_directory_and_hints_say_what_they_are_relative_to() {
+    let p = Project::new("paths");
+    p.write(
+        "mizan.toml",
+        "[source.file]\npath = \"missing.json\"\n\n[output]\ndir = \"web/src/api\"\n",
+    )
+    .write("web/keep.txt", "");
+    let out = p.run_in(&p.path("web"), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read `../missing.json`")
+            && stderr.contains("check the path in ../mizan.toml; paths there are relative to that file's directory"),
+        "a mizan.toml entry: {stderr}"
+    );
+
+    let out = p.run(&["--schema", "missing.json", "--out", "api"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read `missing.json`")
+            && stderr.contains("relative paths are resolved from the current directory"),
+        "a command-line argument: {stderr}"
+    );
+}
+
 fn python() -> Option<&'static str> {
     ["python3", "python"].into_iter().find(|p| {
         Command::new(p)

@@ -10,10 +10,10 @@ use crate::diagnostics::{self, Diagnostic, SourceFile};
 /// managePath, command, env } }, output }`): `node` evaluates it, and its default export is read
 /// as the equivalent mizan.toml.
 pub(super) fn load(path: &Path) -> Result<Settings, ConfigError> {
-    let name = path.display().to_string();
+    let name = super::display_path(path).display().to_string();
     let fail = |d: Diagnostic| Box::new((None, d));
     let absolute =
-        std::fs::canonicalize(path).map_err(|e| fail(diagnostics::read_failed(&name, &e)))?;
+        std::fs::canonicalize(path).map_err(|e| fail(diagnostics::read_failed(&name, &e, None)))?;
     let script = "import(require('url').pathToFileURL(process.argv[1]).href).then((m) => process.stdout.write(JSON.stringify(m.default ?? m)))";
     let output = std::process::Command::new("node")
         .args(["-e", script, &absolute.display().to_string()])

@@ -2,7 +2,7 @@
 //! file's directory; every mistake is a located diagnostic.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 use schemars::JsonSchema;
@@ -236,6 +236,33 @@ impl Settings {
             debounce: Duration::from_millis(DEFAULT_DEBOUNCE_MS),
         }
     }
+
+    /// The config file the settings came from; `None` for `--schema`/`--out`.
+    pub fn config_file(&self) -> Option<&Path> {
+        Some(self.config_path.as_path()).filter(|p| !p.as_os_str().is_empty())
+    }
+}
+
+/// How a path is shown in messages: relative to the current directory when that is shorter
+/// (`../schema.json` rather than `/home/ada/shop/schema.json`), otherwise as it is. A path
+/// typed relative is already relative to the current directory and stays as typed; the current
+/// directory itself stays absolute, since `.` would say nothing.
+pub fn display_path(path: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().ok();
+    display_path_from(path, cwd.as_deref())
+}
+
+fn display_path_from(path: &Path, cwd: Option<&Path>) -> PathBuf {
+    cwd.filter(|_| path.is_absolute())
+        .and_then(|cwd| pathdiff::diff_paths(path, cwd))
+        .filter(|rel| {
+            !rel.as_os_str().is_empty()
+                && rel.as_os_str().len() < path.as_os_str().len()
+                && rel
+                    .components()
+                    .all(|c| matches!(c, Component::Normal(_) | Component::ParentDir))
+        })
+        .unwrap_or_else(|| path.to_path_buf())
 }
 
 /// Where generated code imports the kernel from, as `[output] kernel` and `--kernel` spell it.
@@ -274,7 +301,7 @@ pub fn find(
     dirs.into_iter()
         .map(|dir| dir.join(CONFIG_FILE))
         .find(|p| p.is_file())
-        .ok_or_else(|| diagnostics::no_config(start))
+        .ok_or_else(|| diagnostics::no_config(&display_path(start)))
 }
 
 /// A configuration problem, with the file text its diagnostic points into.
@@ -282,7 +309,7 @@ pub type ConfigError = Box<(Option<SourceFile>, Diagnostic)>;
 
 /// Reads and resolves a config file (`mizan.toml`, or a legacy JavaScript config).
 pub fn load(path: &Path) -> Result<Settings, ConfigError> {
-    let name = path.display().to_string();
+    let name = display_path(path).display().to_string();
     if matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("js" | "mjs" | "cjs")
@@ -290,7 +317,7 @@ pub fn load(path: &Path) -> Result<Settings, ConfigError> {
         return legacy::load(path);
     }
     let text = std::fs::read_to_string(path)
-        .map_err(|e| Box::new((None, diagnostics::read_failed(&name, &e))))?;
+        .map_err(|e| Box::new((None, diagnostics::read_failed(&name, &e, None))))?;
     let source = SourceFile::new(name, text.as_str());
     parse(path, &text).map_err(|d| Box::new((Some(source), d)))
 }
@@ -409,6 +436,33 @@ mod tests {
 
     fn parse_ok(text: &str) -> Settings {
         parse(Path::new("/project/web/mizan.toml"), text).expect("valid config")
+    }
+
+    #[test]
+    fn paths_are_shown_relative_to_the_current_directory_when_shorter() {
+        let shown = |p: &str, cwd: &str| {
+            display_path_from(Path::new(p), Some(Path::new(cwd)))
+                .display()
+                .to_string()
+        };
+        assert_eq!(shown("/p/web/src/api", "/p/web"), "src/api");
+        assert_eq!(shown("/proj/schema.json", "/proj/web"), "../schema.json");
+        assert_eq!(
+            shown("/proj/web/../schema.json", "/proj/web"),
+            "../schema.json",
+            "as resolved from a config, without resolving `..`"
+        );
+        assert_eq!(
+            shown("/etc/x", "/home/ada/shop"),
+            "/etc/x",
+            "shorter absolute"
+        );
+        assert_eq!(shown("/p/web", "/p/web"), "/p/web", "never a bare `.`");
+        assert_eq!(shown("api/x.json", "/p"), "api/x.json", "typed relative");
+        assert_eq!(
+            display_path_from(Path::new("/p/x"), None),
+            Path::new("/p/x")
+        );
     }
 
     #[test]
