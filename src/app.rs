@@ -516,12 +516,17 @@ fn init(dir: &Path, style: RenderStyle) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    let (kind, text) = crate::config::starter(dir);
-    match std::fs::write(&path, text) {
+    let virtual_env = std::env::var_os("VIRTUAL_ENV").map(PathBuf::from);
+    let starter = crate::config::starter(dir, virtual_env.as_deref());
+    match std::fs::write(&path, &starter.text) {
         Ok(()) => {
+            if let Some(python) = &starter.python {
+                outln!("{python}");
+            }
             outln!(
-                "wrote {} ({kind}); now run: mizan-generate",
-                display_path(&path).display()
+                "wrote {} ({}); now run: mizan-generate",
+                display_path(&path).display(),
+                starter.kind
             );
             ExitCode::SUCCESS
         }

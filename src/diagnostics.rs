@@ -448,7 +448,7 @@ pub fn legacy_config_used(name: &str) -> Diagnostic {
 
 pub fn command_not_started(command: &str, error: &std::io::Error) -> Diagnostic {
     Diagnostic::error("mizan::source::command-not-found", format!("cannot run `{command}`: {error}"))
-        .help("check that the program is installed and on PATH (for example `uv` or the virtualenv's `python`)")
+        .help("check that the program is installed and on PATH (for example `uv` or the virtualenv's `python`); a program written as a path is relative to the config file")
 }
 
 pub fn command_failed(command: &str, code: Option<i32>, stderr: &str) -> Diagnostic {

@@ -45,6 +45,8 @@ impl Project {
             .current_dir(cwd)
             .env("NO_COLOR", "1")
             .env("MIZAN_CONFIG_CEILING", &self.dir)
+            // `init` prefers an active virtualenv; the one the tests may run in is not theirs.
+            .env_remove("VIRTUAL_ENV")
             .output()
             .expect("run")
     }
@@ -434,6 +436,131 @@ fn init_detects_the_project_and_never_overwrites() {
             "{text}"
         );
     }
+}
+
+/// Where a virtualenv keeps its interpreter, on this system.
+const VENV_PYTHON: &str = if cfg!(windows) {
+    "Scripts/python.exe"
+} else {
+    "bin/python"
+};
+
+/// Runs `init` (with `$VIRTUAL_ENV` when given) and answers the `command` it wrote, as the
+/// config resolves it, and what it printed.
+fn init_python(p: &Project, virtual_env: Option<&Path>) -> (String, PathBuf, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mizan-generate"));
+    command
+        .arg("init")
+        .current_dir(&p.dir)
+        .env_remove("VIRTUAL_ENV");
+    if let Some(env) = virtual_env {
+        command.env("VIRTUAL_ENV", env);
+    }
+    let out = command.output().expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(p.path("mizan.toml")).expect("written");
+    let written = text
+        .lines()
+        .find_map(|l| l.strip_prefix("command = [\""))
+        .and_then(|l| l.split('"').next())
+        .expect("a command")
+        .to_owned();
+    let settings = mizan_generate::config::parse(&p.path("mizan.toml"), &text).expect("parses");
+    let mizan_generate::config::Source::Command { argv, .. } = settings.source else {
+        panic!("a command source")
+    };
+    std::fs::remove_file(p.path("mizan.toml")).expect("rm");
+    (
+        written,
+        PathBuf::from(&argv[0]),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn init_finds_the_project_virtualenv() {
+    // .venv beside manage.py, written relative to mizan.toml and resolved against it.
+    let p = Project::new("init-venv");
+    p.write("backend/manage.py", "")
+        .write(&format!("backend/.venv/{VENV_PYTHON}"), "");
+    let (written, resolved, said) = init_python(&p, None);
+    assert_eq!(written, format!("backend/.venv/{VENV_PYTHON}"));
+    assert_eq!(resolved, p.path(&written));
+    assert!(
+        said.contains(&format!(
+            "python: backend/.venv/{VENV_PYTHON}, the virtualenv in backend/.venv/"
+        )),
+        "{said}"
+    );
+
+    // venv/ in the project directory, for a FastAPI app.
+    let p = Project::new("init-venv-plain");
+    p.write("app/main.py", "app = FastAPI()\n")
+        .write(&format!("venv/{VENV_PYTHON}"), "");
+    let (written, _, said) = init_python(&p, None);
+    assert_eq!(written, format!("venv/{VENV_PYTHON}"));
+    assert!(said.contains("the virtualenv in venv/"), "{said}");
+
+    // $VIRTUAL_ENV comes first: relative when inside the project, absolute outside it.
+    let p = Project::new("init-venv-active");
+    p.write("backend/manage.py", "")
+        .write(&format!("backend/.venv/{VENV_PYTHON}"), "")
+        .write(&format!("envs/dev/{VENV_PYTHON}"), "");
+    let (written, resolved, said) = init_python(&p, Some(&p.path("envs/dev")));
+    assert_eq!(written, format!("envs/dev/{VENV_PYTHON}"));
+    assert!(said.contains("the virtualenv in $VIRTUAL_ENV"), "{said}");
+    assert_eq!(
+        std::fs::canonicalize(resolved).expect("exists"),
+        std::fs::canonicalize(p.path(&written)).expect("exists")
+    );
+    let elsewhere = Project::new("init-venv-elsewhere");
+    elsewhere.write(VENV_PYTHON, "");
+    let (written, _, _) = init_python(&p, Some(&elsewhere.dir));
+    let outside = std::fs::canonicalize(elsewhere.dir.join(VENV_PYTHON)).expect("exists");
+    assert_eq!(Path::new(&written), outside, "absolute outside the project");
+
+    // None: `python` from PATH, and init says so.
+    let p = Project::new("init-venv-none");
+    p.write("backend/manage.py", "");
+    let (written, resolved, said) = init_python(&p, Some(&p.path("no-such-env")));
+    assert_eq!(
+        (written.as_str(), resolved.as_path()),
+        ("python", Path::new("python"))
+    );
+    assert!(
+        said.contains("`python` from PATH, as no virtualenv was found"),
+        "{said}"
+    );
+}
+
+/// The interpreter init writes runs from any directory of the project: a relative program is
+/// resolved against mizan.toml's directory, not the command's working directory.
+#[cfg(unix)]
+#[test]
+fn the_virtualenv_init_finds_runs_from_a_subdirectory() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(py) = python() else {
+        panic!("this test needs python3 (the machine's CPython)");
+    };
+    let p = Project::new("init-venv-runs");
+    p.schema("backend/schema.json");
+    p.write("backend/manage.py", "import pathlib, sys\nassert sys.argv[1:] == ['export_mizan_schema']\nsys.stdout.write(pathlib.Path(__file__).resolve().parent.joinpath('schema.json').read_text())\n");
+    let venv_python = p.path("backend/.venv/bin/python");
+    p.write(
+        "backend/.venv/bin/python",
+        &format!("#!/bin/sh\nexec {py} \"$@\"\n"),
+    );
+    std::fs::set_permissions(&venv_python, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    p.write("web/keep.txt", "");
+    assert_eq!(p.run(&["init"]).status.code(), Some(0));
+    let out = p.run_in(&p.path("web"), &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(p.path("src/api/index.ts").is_file());
 }
 
 #[test]

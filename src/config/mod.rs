@@ -16,7 +16,7 @@ mod starter;
 
 use crate::emit::{KernelSource, Options};
 use crate::openapi::json::Span;
-pub use starter::starter;
+pub use starter::{starter, Interpreter, Starter};
 
 /// The config file's name: what the search looks for and `init` writes.
 pub const CONFIG_FILE: &str = "mizan.toml";
@@ -89,7 +89,9 @@ pub struct UrlSource {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct CommandSource {
-    /// The program and its arguments, e.g. `["uv", "run", "python", "export.py"]`.
+    /// The program and its arguments, e.g. `["uv", "run", "python", "export.py"]`. A program
+    /// written as a path (`.venv/bin/python`) is relative to this file; a bare name is looked up
+    /// on PATH.
     pub command: Vec<String>,
     /// Working directory (relative to this file). Default: this file's directory.
     pub cwd: Option<String>,
@@ -106,7 +108,8 @@ fn python() -> Vec<String> {
 pub struct DjangoSource {
     /// Path of `manage.py`, relative to this file.
     pub manage_path: String,
-    /// The Python to run it with. Default `["python"]`.
+    /// The Python to run it with. Default `["python"]`. A path (`.venv/bin/python`) is relative
+    /// to this file.
     #[serde(default = "python")]
     pub command: Vec<String>,
     #[serde(default)]
@@ -118,7 +121,8 @@ pub struct DjangoSource {
 pub struct FastApiSource {
     /// The module holding the app, e.g. `app.main`.
     pub module: String,
-    /// The Python to run it with. Default `["python"]`.
+    /// The Python to run it with. Default `["python"]`. A path (`.venv/bin/python`) is relative
+    /// to this file.
     #[serde(default = "python")]
     pub command: Vec<String>,
     pub cwd: Option<String>,
@@ -335,6 +339,18 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
     };
     let dir = std::path::absolute(&dir).unwrap_or(dir);
     let rel = |p: &str| dir.join(p);
+    // A program written as a path (`.venv/bin/python`) is relative to this file, like every
+    // path here, whatever the command's working directory; a bare name (`python`, `uv`) is
+    // looked up on PATH.
+    let program = |mut argv: Vec<String>| {
+        if let Some(first) = argv.first_mut() {
+            let path = Path::new(first.as_str());
+            if path.is_relative() && path.components().count() > 1 {
+                *first = rel(first).display().to_string();
+            }
+        }
+        argv
+    };
     let table_span = span_of(Some(file.source.span()));
     let table = file.source.into_inner();
     let mut sources = Vec::new();
@@ -362,14 +378,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
         sources.push((
             "command",
             Source::Command {
-                argv: c.command,
+                argv: program(c.command),
                 cwd: c.cwd.map_or_else(|| dir.clone(), |d| rel(&d)),
                 env: c.env,
             },
         ));
     }
     if let Some(d) = table.django {
-        let mut argv = d.command;
+        let mut argv = program(d.command);
         argv.push(rel(&d.manage_path).display().to_string());
         argv.push("export_mizan_schema".to_owned());
         let cwd = rel(&d.manage_path)
@@ -385,7 +401,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
         ));
     }
     if let Some(f) = table.fastapi {
-        let mut argv = f.command;
+        let mut argv = program(f.command);
         argv.extend(["-m".to_owned(), "mizan_fastapi.cli".to_owned(), f.module]);
         sources.push((
             "fastapi",
@@ -500,6 +516,14 @@ mod tests {
             panic!("command")
         };
         assert_eq!(argv, ["python", "-m", "mizan_fastapi.cli", "app.main"]);
+        let s = parse_ok("[source.fastapi]\nmodule = \"app.main\"\ncwd = \"../backend\"\ncommand = [\"../backend/.venv/bin/python\"]\n");
+        let Source::Command { argv, .. } = s.source else {
+            panic!("command")
+        };
+        assert_eq!(
+            argv[0], "/project/web/../backend/.venv/bin/python",
+            "a program written as a path is relative to the config file, not to `cwd`"
+        );
     }
 
     #[test]
