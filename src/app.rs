@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::path::PathBuf;
 
 use crate::cli::{Cli, ColorChoice, Command, DiffMode, Format};
-use crate::config::Settings;
+use crate::config::{display_path, Settings};
 use crate::diagnostics::{self, Diagnostic, RenderStyle, Severity, SourceFile};
 use crate::ir::{Ir, OpenApiDialect};
 use crate::Analysis;
@@ -55,7 +55,14 @@ pub fn run(cli: &Cli) -> ExitCode {
         }
     };
     if cli.watch {
-        return crate::watch::run(&settings, cli.force, style);
+        let generate = |settings: &Settings| generate(settings, cli.force, style);
+        return match crate::watch::run(&settings, style, generate) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot watch files: {e}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        };
     }
     if cli.check {
         return check(&settings, cli, style);
@@ -69,43 +76,36 @@ pub fn run(cli: &Cli) -> ExitCode {
 /// What to run: from `--schema`/`--out`, or from the config file.
 fn settings(cli: &Cli) -> Result<Settings, crate::config::ConfigError> {
     if let (Some(schema), Some(out)) = (&cli.schema, &cli.out) {
-        return Ok(Settings {
-            config_path: PathBuf::new(),
-            source: crate::config::Source::File(schema.clone()),
-            out_dir: out.clone(),
-            options: crate::emit::Options {
-                kernel: if cli.kernel == "bundled" {
-                    crate::emit::KernelSource::Bundled
-                } else {
-                    crate::emit::KernelSource::Package(cli.kernel.clone())
-                },
-                react: !cli.no_react,
-                forms: !cli.no_forms,
-                channels: !cli.no_channels,
-            },
-            watch_paths: Vec::new(),
-            debounce: std::time::Duration::from_millis(75),
-        });
+        let options = crate::emit::Options {
+            kernel: crate::config::kernel_source(&cli.kernel),
+            react: !cli.no_react,
+            forms: !cli.no_forms,
+            channels: !cli.no_channels,
+        };
+        return Ok(Settings::without_config(
+            schema.clone(),
+            out.clone(),
+            options,
+        ));
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let path = crate::config::find(&cwd, cli.config.as_deref()).map_err(|d| Box::new((None, d)))?;
+    let ceiling = std::env::var_os(crate::config::CONFIG_CEILING_VAR).map(PathBuf::from);
+    let path = crate::config::find(&cwd, cli.config.as_deref(), ceiling.as_deref())
+        .map_err(|d| Box::new((None, d)))?;
     crate::config::load(&path)
 }
 
 /// The command that brings the output up to date, for messages.
 fn fix_command(settings: &Settings) -> String {
-    match (
-        &settings.source,
-        settings.config_path.as_os_str().is_empty(),
-    ) {
-        (crate::config::Source::File(schema), true) => {
-            format!(
-                "mizan-generate --schema {} --out {}",
-                schema.display(),
-                settings.out_dir.display()
-            )
-        }
-        _ => format!("mizan-generate --config {}", settings.config_path.display()),
+    match (settings.config_file(), &settings.source) {
+        (Some(config), _) => format!("mizan-generate --config {}", display_path(config).display()),
+        (None, crate::config::Source::File(schema)) => format!(
+            "mizan-generate --schema {} --out {}",
+            display_path(schema).display(),
+            display_path(&settings.out_dir).display()
+        ),
+        // Without a config file the source is always a schema file.
+        (None, _) => "mizan-generate".to_owned(),
     }
 }
 
@@ -128,7 +128,7 @@ pub fn produce(
             etag: None,
         })
     } else {
-        crate::source::fetch(&settings.source)
+        crate::source::fetch(&settings.source, settings.config_file())
     };
     let fetched = fetched.map_err(|d| Failure {
         source: None,
@@ -179,7 +179,11 @@ pub fn generate(settings: &Settings, force: bool, style: RenderStyle) -> Result<
     if !conflicts.is_empty() && !force {
         eprint!(
             "{}",
-            diagnostics::render(&diagnostics::not_owned(out, &conflicts), None, style)
+            diagnostics::render(
+                &diagnostics::not_owned(&display_path(out), &conflicts),
+                None,
+                style
+            )
         );
         return Err(EXIT_INVALID);
     }
@@ -192,7 +196,7 @@ pub fn generate(settings: &Settings, force: bool, style: RenderStyle) -> Result<
             };
             outln!(
                 "{}: {} files ({} written, {} unchanged{removed}) in {} ms",
-                out.display(),
+                display_path(out).display(),
                 files.len(),
                 report.written.len(),
                 report.unchanged.len(),
@@ -201,6 +205,10 @@ pub fn generate(settings: &Settings, force: bool, style: RenderStyle) -> Result<
             Ok(())
         }
         Err(e) => {
+            let e = crate::output::WriteError {
+                path: display_path(&e.path),
+                source: e.source,
+            };
             eprint!(
                 "{}",
                 diagnostics::render(&diagnostics::write_failed(&e), None, style)
@@ -240,7 +248,7 @@ fn check(settings: &Settings, cli: &Cli, style: RenderStyle) -> ExitCode {
     print_warnings(&analysis, style);
     let drift = crate::output::drift(&settings.out_dir, &files);
     let fix = fix_command(settings);
-    let out = settings.out_dir.display().to_string();
+    let out = display_path(&settings.out_dir).display().to_string();
     let changed: Vec<CheckedFile<'_>> = drift
         .changed
         .iter()
@@ -324,16 +332,21 @@ pub fn render_style(choice: ColorChoice) -> RenderStyle {
             std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let width = terminal_width().unwrap_or(100);
+    let width = terminal_width().unwrap_or(crate::config::FALLBACK_WIDTH);
     RenderStyle { color, width }
 }
 
+/// The width diagnostics wrap to: `$COLUMNS` when set, else the width of the terminal that
+/// standard error (where diagnostics go) is on; `None` when neither is known or it is too
+/// narrow to be useful.
 fn terminal_width() -> Option<usize> {
-    std::env::var("COLUMNS")
-        .ok()?
-        .parse()
-        .ok()
-        .filter(|w| *w >= 40)
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok());
+    columns
+        .or_else(|| {
+            terminal_size::terminal_size_of(std::io::stderr())
+                .map(|(terminal_size::Width(w), _)| usize::from(w))
+        })
+        .filter(|w| *w >= crate::config::MIN_WIDTH)
 }
 
 fn read_input(path: &Path) -> Result<(String, Vec<u8>), Diagnostic> {
@@ -341,13 +354,13 @@ fn read_input(path: &Path) -> Result<(String, Vec<u8>), Diagnostic> {
         let mut bytes = Vec::new();
         std::io::stdin()
             .read_to_end(&mut bytes)
-            .map_err(|e| diagnostics::read_failed("<stdin>", &e))?;
+            .map_err(|e| diagnostics::read_failed("<stdin>", &e, None))?;
         return Ok(("<stdin>".to_owned(), bytes));
     }
-    let name = path.display().to_string();
+    let name = display_path(path).display().to_string();
     match std::fs::read(path) {
         Ok(bytes) => Ok((name, bytes)),
-        Err(e) => Err(diagnostics::read_failed(&name, &e)),
+        Err(e) => Err(diagnostics::read_failed(&name, &e, None)),
     }
 }
 
@@ -356,7 +369,7 @@ fn validate(path: &Path, format: Format, color: ColorChoice) -> ExitCode {
     let analysis = match read_input(path) {
         Ok((name, bytes)) => crate::analyze(&name, &bytes),
         Err(diag) => Analysis {
-            source: SourceFile::new(path.display().to_string(), ""),
+            source: SourceFile::new(display_path(path).display().to_string(), ""),
             ir: None,
             diagnostics: vec![diag],
         },
@@ -499,21 +512,29 @@ fn init(dir: &Path, style: RenderStyle) -> ExitCode {
     if path.exists() {
         eprint!(
             "{}",
-            diagnostics::render(&diagnostics::init_exists(&path), None, style)
+            diagnostics::render(&diagnostics::init_exists(&display_path(&path)), None, style)
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    let (kind, text) = crate::config::starter(dir);
-    match std::fs::write(&path, text) {
+    let virtual_env = std::env::var_os("VIRTUAL_ENV").map(PathBuf::from);
+    let starter = crate::config::starter(dir, virtual_env.as_deref());
+    match std::fs::write(&path, &starter.text) {
         Ok(()) => {
-            outln!("wrote {} ({kind}); now run: mizan-generate", path.display());
+            if let Some(python) = &starter.python {
+                outln!("{python}");
+            }
+            outln!(
+                "wrote {} ({}); now run: mizan-generate",
+                display_path(&path).display(),
+                starter.kind
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
             eprint!(
                 "{}",
                 diagnostics::render(
-                    &diagnostics::read_failed(&path.display().to_string(), &e),
+                    &diagnostics::read_failed(&display_path(&path).display().to_string(), &e, None),
                     None,
                     style
                 )

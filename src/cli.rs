@@ -12,7 +12,8 @@ use clap::{Parser, Subcommand, ValueEnum};
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// The config file. Default: `mizan.toml` in the current directory or the nearest parent.
+    /// The config file. Default: `mizan.toml` in the current directory or the nearest parent
+    /// (no higher than `$MIZAN_CONFIG_CEILING` when that is set).
     #[arg(long, value_name = "FILE", conflicts_with = "schema")]
     pub config: Option<PathBuf>,
 
@@ -47,7 +48,7 @@ pub struct Cli {
 
     /// Where generated code imports the runtime kernel from: `bundled` writes `kernel.ts` into
     /// the output; any other value is the name of an installed package such as `@mizan/base`.
-    #[arg(long, value_name = "bundled|PACKAGE", default_value = "bundled")]
+    #[arg(long, value_name = "bundled|PACKAGE", default_value = crate::config::BUNDLED_KERNEL)]
     pub kernel: String,
 
     /// Leave out the React layer (react.tsx, and with it forms.ts and channels.ts).

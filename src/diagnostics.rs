@@ -350,12 +350,24 @@ fn suggestion(word: &str, candidates: &[&str], what: &str) -> String {
 
 // ---- reading input -------------------------------------------------------------------------
 
-pub fn read_failed(path: &str, error: &std::io::Error) -> Diagnostic {
+/// `config` is the file the path was written in, when it came from one (paths there are
+/// relative to that file, on the command line to the current directory).
+pub fn read_failed(
+    path: &str,
+    error: &std::io::Error,
+    config: Option<&std::path::Path>,
+) -> Diagnostic {
     Diagnostic::error(
         "mizan::io::read-failed",
         format!("cannot read `{path}`: {error}"),
     )
-    .help("check the path; relative paths are resolved from the current directory")
+    .help(match config {
+        Some(config) => format!(
+            "check the path in {}; paths there are relative to that file's directory",
+            config.display()
+        ),
+        None => "check the path; relative paths are resolved from the current directory".to_owned(),
+    })
 }
 
 pub fn not_utf8(offset: usize) -> Diagnostic {
@@ -436,7 +448,7 @@ pub fn legacy_config_used(name: &str) -> Diagnostic {
 
 pub fn command_not_started(command: &str, error: &std::io::Error) -> Diagnostic {
     Diagnostic::error("mizan::source::command-not-found", format!("cannot run `{command}`: {error}"))
-        .help("check that the program is installed and on PATH (for example `uv` or the virtualenv's `python`)")
+        .help("check that the program is installed and on PATH (for example `uv` or the virtualenv's `python`); a program written as a path is relative to the config file")
 }
 
 pub fn command_failed(command: &str, code: Option<i32>, stderr: &str) -> Diagnostic {

@@ -1,9 +1,10 @@
 //! Getting the schema document: read a file, ask a URL, or run the backend's export command.
 
 use std::io::Read;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::config::Source;
+use crate::config::{display_path, Source};
 use crate::diagnostics::{self, Diagnostic};
 
 /// A fetched schema: the name diagnostics call it by, its bytes, and (for URLs) its ETag.
@@ -14,11 +15,15 @@ pub struct Fetched {
     pub etag: Option<String>,
 }
 
-pub fn fetch(source: &Source) -> Result<Fetched, Diagnostic> {
+/// Fetches the schema. `config` is the file the source was configured in, if any, for hints
+/// about where its paths are relative to.
+pub fn fetch(source: &Source, config: Option<&Path>) -> Result<Fetched, Diagnostic> {
     match source {
         Source::File(path) => {
-            let name = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|e| diagnostics::read_failed(&name, &e))?;
+            let name = display_path(path).display().to_string();
+            let bytes = std::fs::read(path).map_err(|e| {
+                diagnostics::read_failed(&name, &e, config.map(display_path).as_deref())
+            })?;
             Ok(Fetched {
                 name,
                 bytes,
@@ -37,7 +42,7 @@ pub fn fetch(source: &Source) -> Result<Fetched, Diagnostic> {
 
 fn run(
     argv: &[String],
-    cwd: &std::path::Path,
+    cwd: &Path,
     env: &std::collections::BTreeMap<String, String>,
 ) -> Result<Fetched, Diagnostic> {
     let shown = argv.join(" ");

@@ -6,15 +6,14 @@
 //! run prints its diagnostics and leaves the last good output as it is.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::config::{Settings, Source};
+use crate::config::{display_path, Settings, Source};
 use crate::diagnostics::RenderStyle;
 
 /// What a file event is tested against.
@@ -96,11 +95,7 @@ fn context(settings: &Settings) -> WatchContext {
         }
     }
     WatchContext {
-        config: if settings.config_path.as_os_str().is_empty() {
-            PathBuf::new()
-        } else {
-            absolute(&settings.config_path)
-        },
+        config: settings.config_file().map_or_else(PathBuf::new, absolute),
         schema: match &settings.source {
             Source::File(p) => Some(absolute(p)),
             _ => None,
@@ -164,7 +159,14 @@ enum Signal {
     Stop,
 }
 
-pub fn run(initial: &Settings, force: bool, style: RenderStyle) -> ExitCode {
+/// Watches until Ctrl-C, running `generate` once at the start and again after each change that
+/// matters (its failures are reported by `generate` itself; the loop only notes them). Fails
+/// only when the file watcher cannot start.
+pub fn run<E>(
+    initial: &Settings,
+    style: RenderStyle,
+    mut generate: impl FnMut(&Settings) -> Result<(), E>,
+) -> notify::Result<()> {
     let mut settings = initial.clone();
     let (tx, rx) = mpsc::channel::<Signal>();
     let stop = Arc::new(AtomicBool::new(false));
@@ -175,31 +177,23 @@ pub fn run(initial: &Settings, force: bool, style: RenderStyle) -> ExitCode {
             let _ = tx.send(Signal::Stop);
         });
     }
-    let mut watcher = match start_watcher(&settings, tx.clone()) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: cannot watch files: {e}");
-            return ExitCode::from(crate::app::EXIT_USAGE);
-        }
-    };
+    let mut watcher = start_watcher(&settings, tx.clone())?;
     let url_poll = matches!(settings.source, Source::Url { .. });
     eprintln!("watching {} (Ctrl-C to stop)", describe(&settings));
-    status(
-        crate::app::generate(&settings, force, style),
-        Instant::now(),
-    );
+    status(generate(&settings), Instant::now());
     let mut etag: Option<String> = None;
     let mut backend_down = false;
     loop {
         if stop.load(Ordering::SeqCst) {
             break;
         }
-        let timeout = if url_poll {
-            Duration::from_millis(1000)
+        // Without a URL to poll there is nothing to do until an event comes.
+        let next = if url_poll {
+            rx.recv_timeout(crate::config::URL_POLL_INTERVAL)
         } else {
-            Duration::from_secs(3600)
+            rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected)
         };
-        let first = match rx.recv_timeout(timeout) {
+        let first = match next {
             Ok(Signal::Stop) => break,
             Ok(Signal::File(m)) => m,
             Err(mpsc::RecvTimeoutError::Timeout) => {
@@ -219,7 +213,7 @@ pub fn run(initial: &Settings, force: bool, style: RenderStyle) -> ExitCode {
                             if fetched.etag.is_none() || fetched.etag != etag {
                                 let started = Instant::now();
                                 etag = fetched.etag.clone();
-                                status(crate::app::generate(&settings, force, style), started);
+                                status(generate(&settings), started);
                             }
                         }
                         Err(_) if backend_down => {}
@@ -239,7 +233,7 @@ pub fn run(initial: &Settings, force: bool, style: RenderStyle) -> ExitCode {
         let mut quiet_since = Instant::now();
         while quiet_since.elapsed() < debounce {
             match rx.recv_timeout(debounce.saturating_sub(quiet_since.elapsed())) {
-                Ok(Signal::Stop) => return ExitCode::SUCCESS,
+                Ok(Signal::Stop) => return Ok(()),
                 Ok(Signal::File(m)) => {
                     if m != Matters::No {
                         quiet_since = Instant::now();
@@ -275,25 +269,30 @@ pub fn run(initial: &Settings, force: bool, style: RenderStyle) -> ExitCode {
                 }
             }
         }
-        status(crate::app::generate(&settings, force, style), started);
+        status(generate(&settings), started);
     }
     drop(watcher);
     eprintln!("stopped watching");
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 fn describe(settings: &Settings) -> String {
     match &settings.source {
-        Source::File(p) => p.display().to_string(),
+        Source::File(p) => display_path(p).display().to_string(),
         Source::Url { url, .. } => format!("{url} (polled)"),
         Source::Command { .. } if settings.watch_paths.is_empty() => {
             "the config only (add [watch] paths to follow the backend's sources)".to_owned()
         }
-        Source::Command { .. } => settings.watch_paths.join(", "),
+        Source::Command { .. } => settings
+            .watch_paths
+            .iter()
+            .map(|g| display_path(Path::new(g)).display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
-fn status(result: Result<(), u8>, started: Instant) {
+fn status<E>(result: Result<(), E>, started: Instant) {
     if result.is_err() {
         eprintln!(
             "generation failed after {} ms; the previous output is kept",

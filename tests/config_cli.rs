@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use common::Project;
@@ -32,8 +32,7 @@ fn file_source_generates_from_a_parent_directory_and_checks_clean() {
     p.schema("schema.json")
         .write("mizan.toml", CONFIG)
         .write("web/keep.txt", "");
-    let sub = p.path("web");
-    let out = common::mizan(&sub).output().expect("run");
+    let out = p.run_in(&p.path("web"), &[]);
     snapshot("cli-file-source", &out, &p.dir);
     assert!(
         p.path("web/src/api/react.tsx").is_file(),
@@ -171,11 +170,23 @@ fn config_errors_are_located_and_exit_2() {
         snapshot(&format!("cli-config-{name}"), &out, &p.dir);
     }
     std::fs::remove_file(p.path("mizan.toml")).expect("rm");
+    // The search stops at $MIZAN_CONFIG_CEILING, here below a directory that has a config.
     let none = Project::new("no-config");
-    none.assert_no_config_above();
-    let out = none.run(&["--check"]);
+    none.write("mizan.toml", CONFIG)
+        .write("nested/keep.txt", "");
+    let nested = none.path("nested");
+    let out = common::mizan(&nested)
+        .arg("--check")
+        .env("MIZAN_CONFIG_CEILING", &nested)
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("mizan::config::not-found"));
+    assert!(
+        !String::from_utf8_lossy(&none.run_in(&nested, &["--check"]).stderr)
+            .contains("mizan::config::not-found"),
+        "the ceiling directory itself is searched"
+    );
     let bad_schema = Project::new("bad-schema");
     bad_schema
         .write("schema.json", "{\"openapi\": 3}")
@@ -189,6 +200,33 @@ fn config_errors_are_located_and_exit_2() {
         bad_schema.run(&[]).status.code(),
         Some(1),
         "generation: invalid input exits 1"
+    );
+}
+
+#[test]
+fn paths_are_shown_from_the_current_directory_and_hints_say_what_they_are_relative_to() {
+    let p = Project::new("paths");
+    p.write(
+        "mizan.toml",
+        "[source.file]\npath = \"missing.json\"\n\n[output]\ndir = \"web/src/api\"\n",
+    )
+    .write("web/keep.txt", "");
+    let out = p.run_in(&p.path("web"), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read `../missing.json`")
+            && stderr.contains("check the path in ../mizan.toml; paths there are relative to that file's directory"),
+        "a mizan.toml entry: {stderr}"
+    );
+
+    let out = p.run(&["--schema", "missing.json", "--out", "api"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read `missing.json`")
+            && stderr.contains("relative paths are resolved from the current directory"),
+        "a command-line argument: {stderr}"
     );
 }
 
@@ -328,6 +366,126 @@ fn init_detects_the_project_and_never_overwrites() {
             "{text}"
         );
     }
+}
+
+/// Where a virtualenv keeps its interpreter, on this system.
+const VENV_PYTHON: &str = if cfg!(windows) {
+    "Scripts/python.exe"
+} else {
+    "bin/python"
+};
+
+/// Runs `init` (with `$VIRTUAL_ENV` when given) and answers the `command` it wrote, as the
+/// config resolves it, and what it printed.
+fn init_python(p: &Project, virtual_env: Option<&Path>) -> (String, PathBuf, String) {
+    let mut command = p.command();
+    command.arg("init");
+    if let Some(env) = virtual_env {
+        command.env("VIRTUAL_ENV", env);
+    }
+    let out = command.output().expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(p.path("mizan.toml")).expect("written");
+    let written = text
+        .lines()
+        .find_map(|l| l.strip_prefix("command = [\""))
+        .and_then(|l| l.split('"').next())
+        .expect("a command")
+        .to_owned();
+    let settings = mizan_generate::config::parse(&p.path("mizan.toml"), &text).expect("parses");
+    let mizan_generate::config::Source::Command { argv, .. } = settings.source else {
+        panic!("a command source")
+    };
+    std::fs::remove_file(p.path("mizan.toml")).expect("rm");
+    (
+        written,
+        PathBuf::from(&argv[0]),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn init_finds_the_project_virtualenv() {
+    // .venv beside manage.py, written relative to mizan.toml and resolved against it.
+    let p = Project::new("init-venv");
+    p.write("backend/manage.py", "")
+        .write(&format!("backend/.venv/{VENV_PYTHON}"), "");
+    let (written, resolved, said) = init_python(&p, None);
+    assert_eq!(written, format!("backend/.venv/{VENV_PYTHON}"));
+    assert_eq!(resolved, p.path(&written));
+    assert!(
+        said.contains(&format!(
+            "python: backend/.venv/{VENV_PYTHON}, the virtualenv in backend/.venv/"
+        )),
+        "{said}"
+    );
+
+    // venv/ in the project directory, for a FastAPI app.
+    let p = Project::new("init-venv-plain");
+    p.write("app/main.py", "app = FastAPI()\n")
+        .write(&format!("venv/{VENV_PYTHON}"), "");
+    let (written, _, said) = init_python(&p, None);
+    assert_eq!(written, format!("venv/{VENV_PYTHON}"));
+    assert!(said.contains("the virtualenv in venv/"), "{said}");
+
+    // $VIRTUAL_ENV comes first: relative when inside the project, absolute outside it.
+    let p = Project::new("init-venv-active");
+    p.write("backend/manage.py", "")
+        .write(&format!("backend/.venv/{VENV_PYTHON}"), "")
+        .write(&format!("envs/dev/{VENV_PYTHON}"), "");
+    let (written, resolved, said) = init_python(&p, Some(&p.path("envs/dev")));
+    assert_eq!(written, format!("envs/dev/{VENV_PYTHON}"));
+    assert!(said.contains("the virtualenv in $VIRTUAL_ENV"), "{said}");
+    assert_eq!(
+        std::fs::canonicalize(resolved).expect("exists"),
+        std::fs::canonicalize(p.path(&written)).expect("exists")
+    );
+    let elsewhere = Project::new("init-venv-elsewhere");
+    elsewhere.write(VENV_PYTHON, "");
+    let (written, _, _) = init_python(&p, Some(&elsewhere.dir));
+    let outside = std::fs::canonicalize(elsewhere.dir.join(VENV_PYTHON)).expect("exists");
+    assert_eq!(Path::new(&written), outside, "absolute outside the project");
+
+    // None: `python` from PATH, and init says so.
+    let p = Project::new("init-venv-none");
+    p.write("backend/manage.py", "");
+    let (written, resolved, said) = init_python(&p, Some(&p.path("no-such-env")));
+    assert_eq!(
+        (written.as_str(), resolved.as_path()),
+        ("python", Path::new("python"))
+    );
+    assert!(
+        said.contains("`python` from PATH, as no virtualenv was found"),
+        "{said}"
+    );
+}
+
+/// The interpreter init writes runs from any directory of the project: a relative program is
+/// resolved against mizan.toml's directory, not the command's working directory.
+#[cfg(unix)]
+#[test]
+fn the_virtualenv_init_finds_runs_from_a_subdirectory() {
+    use std::os::unix::fs::PermissionsExt;
+    let py = common::python();
+    let p = Project::new("init-venv-runs");
+    p.schema("backend/schema.json");
+    p.write("backend/manage.py", "import pathlib, sys\nassert sys.argv[1:] == ['export_mizan_schema']\nsys.stdout.write(pathlib.Path(__file__).resolve().parent.joinpath('schema.json').read_text())\n");
+    let venv_python = p.path("backend/.venv/bin/python");
+    p.write(
+        "backend/.venv/bin/python",
+        &format!("#!/bin/sh\nexec {py} \"$@\"\n"),
+    );
+    std::fs::set_permissions(&venv_python, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    p.write("web/keep.txt", "");
+    assert_eq!(p.run(&["init"]).status.code(), Some(0));
+    let out = p.run_in(&p.path("web"), &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(p.path("src/api/index.ts").is_file());
 }
 
 #[test]

@@ -128,7 +128,9 @@ pub fn mizan(dir: &Path) -> Command {
     command
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .env_remove("COLUMNS");
+        .env_remove("COLUMNS")
+        // `init` prefers an active virtualenv; the one the tests may run in is not theirs.
+        .env_remove("VIRTUAL_ENV");
     command
 }
 
@@ -171,29 +173,25 @@ impl Project {
         self.dir.join(rel)
     }
 
+    /// The binary, run in the project, with the search for mizan.toml kept inside it.
     pub fn command(&self) -> Command {
-        mizan(&self.dir)
+        self.command_in(&self.dir)
+    }
+
+    /// The binary, run in `cwd`, with the search for mizan.toml kept inside the project, so a
+    /// config in a directory above the temporary one cannot change what a test sees.
+    pub fn command_in(&self, cwd: &Path) -> Command {
+        let mut command = mizan(cwd);
+        command.env("MIZAN_CONFIG_CEILING", &self.dir);
+        command
     }
 
     pub fn run(&self, args: &[&str]) -> std::process::Output {
-        self.command().args(args).output().expect("run")
+        self.run_in(&self.dir, args)
     }
-    /// Fails unless no directory above the project holds a `mizan.toml`. Without a config of
-    /// its own the CLI searches upwards, so a test that expects it to find none depends on
-    /// directories outside its control; this says so rather than letting the test pass or fail
-    /// for someone else's file.
-    #[track_caller]
-    pub fn assert_no_config_above(&self) {
-        let found: Vec<PathBuf> = self
-            .dir
-            .ancestors()
-            .map(|d| d.join("mizan.toml"))
-            .filter(|p| p.is_file())
-            .collect();
-        assert!(
-            found.is_empty(),
-            "this test needs no mizan.toml above its temporary directory, but found {found:?}: move it, or point TMPDIR elsewhere"
-        );
+
+    pub fn run_in(&self, cwd: &Path, args: &[&str]) -> std::process::Output {
+        self.command_in(cwd).args(args).output().expect("run")
     }
 }
 

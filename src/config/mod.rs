@@ -2,21 +2,47 @@
 //! file's directory; every mistake is a located diagnostic.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::diagnostics::{self, Diagnostic, SourceFile};
+
+mod keys;
+mod legacy;
+mod starter;
+
 use crate::emit::{KernelSource, Options};
 use crate::openapi::json::Span;
+pub use starter::{starter, Interpreter, Starter};
 
+/// The config file's name: what the search looks for and `init` writes.
 pub const CONFIG_FILE: &str = "mizan.toml";
+/// `[output] dir`: the generated client's directory.
+pub const DEFAULT_OUT_DIR: &str = "src/api";
+/// `[output] kernel` and `--kernel`: write `kernel.ts` into the output instead of importing it.
+pub const BUNDLED_KERNEL: &str = "bundled";
+/// `[watch] debounce_ms`.
+pub const DEFAULT_DEBOUNCE_MS: u64 = 75;
+/// `[source.url] timeout`, in seconds.
+pub const DEFAULT_URL_TIMEOUT_SECS: u64 = 10;
+/// The `command` of Django and FastAPI sources: the `python` on PATH.
+pub const DEFAULT_PYTHON: &str = "python";
+/// The schema file `init` names when it finds no backend.
+pub const DEFAULT_SCHEMA_FILE: &str = "schema.json";
+/// How often `--watch` asks a URL source whether the schema changed.
+pub const URL_POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// Diagnostics are wrapped to this width when the terminal's is unknown (output to a file or a
+/// pipe, no `$COLUMNS`).
+pub const FALLBACK_WIDTH: usize = 100;
+/// Narrower terminal widths are ignored (the fallback is used instead).
+pub const MIN_WIDTH: usize = 40;
 
 /// The `mizan.toml` file.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 #[schemars(title = "mizan.toml", description = "Configuration of mizan-generate")]
 pub struct ConfigFile {
     /// Where the schema comes from: exactly one of the tables below.
@@ -29,7 +55,7 @@ pub struct ConfigFile {
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct SourceTable {
     /// A schema file on disk.
     pub file: Option<FileSource>,
@@ -44,13 +70,13 @@ pub struct SourceTable {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct FileSource {
     pub path: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct UrlSource {
     pub url: String,
     /// Extra request headers (for example an authorization token).
@@ -61,9 +87,11 @@ pub struct UrlSource {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct CommandSource {
-    /// The program and its arguments, e.g. `["uv", "run", "python", "export.py"]`.
+    /// The program and its arguments, e.g. `["uv", "run", "python", "export.py"]`. A program
+    /// written as a path (`.venv/bin/python`) is relative to this file; a bare name is looked up
+    /// on PATH.
     pub command: Vec<String>,
     /// Working directory (relative to this file). Default: this file's directory.
     pub cwd: Option<String>,
@@ -72,15 +100,16 @@ pub struct CommandSource {
 }
 
 fn python() -> Vec<String> {
-    vec!["python".to_owned()]
+    vec![DEFAULT_PYTHON.to_owned()]
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct DjangoSource {
     /// Path of `manage.py`, relative to this file.
     pub manage_path: String,
-    /// The Python to run it with. Default `["python"]`.
+    /// The Python to run it with. Default `["python"]`. A path (`.venv/bin/python`) is relative
+    /// to this file.
     #[serde(default = "python")]
     pub command: Vec<String>,
     #[serde(default)]
@@ -88,11 +117,12 @@ pub struct DjangoSource {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct FastApiSource {
     /// The module holding the app, e.g. `app.main`.
     pub module: String,
-    /// The Python to run it with. Default `["python"]`.
+    /// The Python to run it with. Default `["python"]`. A path (`.venv/bin/python`) is relative
+    /// to this file.
     #[serde(default = "python")]
     pub command: Vec<String>,
     pub cwd: Option<String>,
@@ -105,15 +135,15 @@ fn yes() -> bool {
 }
 
 fn default_dir() -> String {
-    "src/api".to_owned()
+    DEFAULT_OUT_DIR.to_owned()
 }
 
 fn bundled() -> String {
-    "bundled".to_owned()
+    BUNDLED_KERNEL.to_owned()
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct OutputTable {
     /// The directory of the generated client, relative to this file. Default `src/api`.
     #[serde(default = "default_dir")]
@@ -145,11 +175,11 @@ impl Default for OutputTable {
 }
 
 fn debounce() -> u64 {
-    75
+    DEFAULT_DEBOUNCE_MS
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct WatchTable {
     /// Globs (relative to this file) whose changes regenerate, for command, django and fastapi
     /// sources.
@@ -197,16 +227,85 @@ pub struct Settings {
     pub debounce: Duration,
 }
 
-/// The config file for a run: `explicit`, else `mizan.toml` in `start` or its ancestors.
-pub fn find(start: &Path, explicit: Option<&Path>) -> Result<PathBuf, Diagnostic> {
+impl Settings {
+    /// Settings from the command line alone (`--schema` and `--out`): no config file, nothing
+    /// to watch but the schema, the default debounce.
+    pub fn without_config(schema: PathBuf, out_dir: PathBuf, options: Options) -> Settings {
+        Settings {
+            config_path: PathBuf::new(),
+            source: Source::File(schema),
+            out_dir,
+            options,
+            watch_paths: Vec::new(),
+            debounce: Duration::from_millis(DEFAULT_DEBOUNCE_MS),
+        }
+    }
+
+    /// The config file the settings came from; `None` for `--schema`/`--out`.
+    pub fn config_file(&self) -> Option<&Path> {
+        Some(self.config_path.as_path()).filter(|p| !p.as_os_str().is_empty())
+    }
+}
+
+/// How a path is shown in messages: relative to the current directory when that is shorter
+/// (`../schema.json` rather than `/home/ada/shop/schema.json`), otherwise as it is. A path
+/// typed relative is already relative to the current directory and stays as typed; the current
+/// directory itself stays absolute, since `.` would say nothing.
+pub fn display_path(path: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().ok();
+    display_path_from(path, cwd.as_deref())
+}
+
+fn display_path_from(path: &Path, cwd: Option<&Path>) -> PathBuf {
+    cwd.filter(|_| path.is_absolute())
+        .and_then(|cwd| pathdiff::diff_paths(path, cwd))
+        .filter(|rel| {
+            !rel.as_os_str().is_empty()
+                && rel.as_os_str().len() < path.as_os_str().len()
+                && rel
+                    .components()
+                    .all(|c| matches!(c, Component::Normal(_) | Component::ParentDir))
+        })
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// Where generated code imports the kernel from, as `[output] kernel` and `--kernel` spell it.
+pub fn kernel_source(kernel: &str) -> KernelSource {
+    if kernel == BUNDLED_KERNEL {
+        KernelSource::Bundled
+    } else {
+        KernelSource::Package(kernel.to_owned())
+    }
+}
+
+/// The environment variable naming a directory above which the search for `mizan.toml` does
+/// not go (the directory itself is still searched), for a project nested in a tree that has a
+/// config of its own higher up, and for tests.
+pub const CONFIG_CEILING_VAR: &str = "MIZAN_CONFIG_CEILING";
+
+/// The config file for a run: `explicit`, else `mizan.toml` in `start` or its ancestors, up to
+/// `ceiling` when `start` is inside it.
+pub fn find(
+    start: &Path,
+    explicit: Option<&Path>,
+    ceiling: Option<&Path>,
+) -> Result<PathBuf, Diagnostic> {
     if let Some(path) = explicit {
         return Ok(path.to_path_buf());
     }
-    start
-        .ancestors()
+    // `start` is the current directory, which the system gives without symbolic links.
+    let ceiling = ceiling.map(|c| std::fs::canonicalize(c).unwrap_or_else(|_| c.to_path_buf()));
+    let mut dirs: Vec<&Path> = start.ancestors().collect();
+    if let Some(i) = ceiling
+        .as_deref()
+        .and_then(|c| dirs.iter().position(|d| *d == c))
+    {
+        dirs.truncate(i + 1);
+    }
+    dirs.into_iter()
         .map(|dir| dir.join(CONFIG_FILE))
         .find(|p| p.is_file())
-        .ok_or_else(|| diagnostics::no_config(start))
+        .ok_or_else(|| diagnostics::no_config(&display_path(start)))
 }
 
 /// A configuration problem, with the file text its diagnostic points into.
@@ -214,90 +313,17 @@ pub type ConfigError = Box<(Option<SourceFile>, Diagnostic)>;
 
 /// Reads and resolves a config file (`mizan.toml`, or a legacy JavaScript config).
 pub fn load(path: &Path) -> Result<Settings, ConfigError> {
-    let name = path.display().to_string();
+    let name = display_path(path).display().to_string();
     if matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("js" | "mjs" | "cjs")
     ) {
-        return load_legacy(path);
+        return legacy::load(path);
     }
     let text = std::fs::read_to_string(path)
-        .map_err(|e| Box::new((None, diagnostics::read_failed(&name, &e))))?;
+        .map_err(|e| Box::new((None, diagnostics::read_failed(&name, &e, None))))?;
     let source = SourceFile::new(name, text.as_str());
     parse(path, &text).map_err(|d| Box::new((Some(source), d)))
-}
-
-/// The JavaScript config of existing Mizan projects (`export default { source: { django: {
-/// managePath, command, env } }, output }`): `node` evaluates it, and its default export is read
-/// as the equivalent mizan.toml.
-fn load_legacy(path: &Path) -> Result<Settings, ConfigError> {
-    let name = path.display().to_string();
-    let fail = |d: Diagnostic| Box::new((None, d));
-    let absolute =
-        std::fs::canonicalize(path).map_err(|e| fail(diagnostics::read_failed(&name, &e)))?;
-    let script = "import(require('url').pathToFileURL(process.argv[1]).href).then((m) => process.stdout.write(JSON.stringify(m.default ?? m)))";
-    let output = std::process::Command::new("node")
-        .args(["-e", script, &absolute.display().to_string()])
-        .output()
-        .map_err(|e| fail(diagnostics::command_not_started("node", &e)))?;
-    if !output.status.success() {
-        return Err(fail(diagnostics::command_failed(
-            &format!("node (reading {name})"),
-            output.status.code(),
-            &String::from_utf8_lossy(&output.stderr),
-        )));
-    }
-    let value: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .map_err(|e| fail(diagnostics::legacy_config(&name, &e.to_string())))?;
-    let table = legacy_to_toml(&value);
-    let text = toml::to_string(&table)
-        .map_err(|e| fail(diagnostics::legacy_config(&name, &e.to_string())))?;
-    eprint!(
-        "{}",
-        diagnostics::render(
-            &diagnostics::legacy_config_used(&name),
-            None,
-            diagnostics::RenderStyle::PLAIN
-        )
-    );
-    let shown = SourceFile::new(format!("{name} (read as mizan.toml)"), text.as_str());
-    parse(path, &text).map_err(|d| Box::new((Some(shown), d)))
-}
-
-/// camelCase keys of the JavaScript config → mizan.toml's snake_case; `output: "dir"` → `{dir}`.
-fn legacy_to_toml(value: &serde_json::Value) -> toml::Value {
-    fn convert(v: &serde_json::Value) -> toml::Value {
-        match v {
-            serde_json::Value::Object(m) => toml::Value::Table(
-                m.iter()
-                    .filter(|(_, v)| !v.is_null())
-                    .map(|(k, v)| (heck::ToSnakeCase::to_snake_case(k.as_str()), convert(v)))
-                    .collect(),
-            ),
-            serde_json::Value::Array(a) => toml::Value::Array(a.iter().map(convert).collect()),
-            serde_json::Value::String(s) => toml::Value::String(s.clone()),
-            serde_json::Value::Bool(b) => toml::Value::Boolean(*b),
-            serde_json::Value::Number(n) => n.as_i64().map_or_else(
-                || toml::Value::Float(n.as_f64().unwrap_or(0.0)),
-                toml::Value::Integer,
-            ),
-            serde_json::Value::Null => toml::Value::String(String::new()),
-        }
-    }
-    let mut table = convert(value);
-    if let Some(toml::Value::String(dir)) = table.get("output").cloned() {
-        if let toml::Value::Table(t) = &mut table {
-            t.insert(
-                "output".to_owned(),
-                toml::Value::Table(
-                    [("dir".to_owned(), toml::Value::String(dir))]
-                        .into_iter()
-                        .collect(),
-                ),
-            );
-        }
-    }
-    table
 }
 
 fn span_of(range: Option<std::ops::Range<usize>>) -> Span {
@@ -305,18 +331,7 @@ fn span_of(range: Option<std::ops::Range<usize>>) -> Span {
 }
 
 pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
-    let file: ConfigFile = toml::from_str(text).map_err(|e| {
-        let span = span_of(e.span());
-        let message = e.message().to_owned();
-        // serde: "unknown field `dirr`, expected one of `dir`, `react`, ..."
-        if let Some(rest) = message.strip_prefix("unknown field `") {
-            let key = rest.split('`').next().unwrap_or_default();
-            let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
-            diagnostics::config_unknown_key(span, key, &expected)
-        } else {
-            diagnostics::config_invalid(span, &message)
-        }
-    })?;
+    let file = keys::deserialize(text)?;
     // Absolute, so that a command's own working directory cannot change what a path means.
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -324,6 +339,18 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
     };
     let dir = std::path::absolute(&dir).unwrap_or(dir);
     let rel = |p: &str| dir.join(p);
+    // A program written as a path (`.venv/bin/python`) is relative to this file, like every
+    // path here, whatever the command's working directory; a bare name (`python`, `uv`) is
+    // looked up on PATH.
+    let program = |mut argv: Vec<String>| {
+        if let Some(first) = argv.first_mut() {
+            let path = Path::new(first.as_str());
+            if path.is_relative() && path.components().count() > 1 {
+                *first = rel(first).display().to_string();
+            }
+        }
+        argv
+    };
     let table_span = span_of(Some(file.source.span()));
     let table = file.source.into_inner();
     let mut sources = Vec::new();
@@ -331,7 +358,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
         sources.push(("file", Source::File(rel(&f.path))));
     }
     if let Some(u) = table.url {
-        let timeout = Duration::from_secs(u.timeout.unwrap_or(10));
+        let timeout = Duration::from_secs(u.timeout.unwrap_or(DEFAULT_URL_TIMEOUT_SECS));
         sources.push((
             "url",
             Source::Url {
@@ -351,14 +378,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
         sources.push((
             "command",
             Source::Command {
-                argv: c.command,
+                argv: program(c.command),
                 cwd: c.cwd.map_or_else(|| dir.clone(), |d| rel(&d)),
                 env: c.env,
             },
         ));
     }
     if let Some(d) = table.django {
-        let mut argv = d.command;
+        let mut argv = program(d.command);
         argv.push(rel(&d.manage_path).display().to_string());
         argv.push("export_mizan_schema".to_owned());
         let cwd = rel(&d.manage_path)
@@ -374,7 +401,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
         ));
     }
     if let Some(f) = table.fastapi {
-        let mut argv = f.command;
+        let mut argv = program(f.command);
         argv.extend(["-m".to_owned(), "mizan_fastapi.cli".to_owned(), f.module]);
         sources.push((
             "fastapi",
@@ -396,11 +423,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
         source,
         out_dir: rel(&out.dir),
         options: Options {
-            kernel: if out.kernel == "bundled" {
-                KernelSource::Bundled
-            } else {
-                KernelSource::Package(out.kernel)
-            },
+            kernel: kernel_source(&out.kernel),
             react: out.react,
             forms: out.forms,
             channels: out.channels,
@@ -413,51 +436,6 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
             .collect(),
         debounce: Duration::from_millis(file.watch.debounce_ms),
     })
-}
-
-/// A commented starter config for the project around `dir`, and what was detected.
-pub fn starter(dir: &Path) -> (&'static str, String) {
-    let candidates = [
-        ".",
-        "backend",
-        "server",
-        "api",
-        "../backend",
-        "../server",
-        "../api",
-        "..",
-    ];
-    let header = "# mizan-generate configuration (see the README's Configuration section).\n\n";
-    let output = "\n[output]\ndir = \"src/api\"      # the generated client\nreact = true          # react.tsx: providers and hooks\nforms = true          # forms.ts: form hooks with Zod\nchannels = true       # channels.ts: channel hooks\nkernel = \"bundled\"    # or \"@mizan/base\" to import an installed runtime\n";
-    let clean = |p: PathBuf| p.display().to_string().trim_start_matches("./").to_owned();
-    for c in candidates {
-        if dir.join(c).join("manage.py").is_file() {
-            let rel = clean(Path::new(c).join("manage.py"));
-            let watch = clean(Path::new(c).join("**/*.py"));
-            return (
-                "Django",
-                format!("{header}# A Django project: the schema comes from `manage.py export_mizan_schema`.\n[source.django]\nmanage_path = \"{rel}\"\ncommand = [\"python\"]   # or [\"uv\", \"run\", \"python\"]\n# env = {{ DJANGO_SETTINGS_MODULE = \"project.settings\" }}\n{output}\n[watch]\npaths = [\"{watch}\"]   # --watch regenerates when these change\ndebounce_ms = 75\n"),
-            );
-        }
-    }
-    for c in candidates {
-        for module in ["main.py", "app/main.py", "app.py"] {
-            if std::fs::read_to_string(dir.join(c).join(module))
-                .is_ok_and(|t| t.contains("FastAPI("))
-            {
-                let dotted = module.trim_end_matches(".py").replace('/', ".");
-                let watch = clean(Path::new(c).join("**/*.py"));
-                return (
-                    "FastAPI",
-                    format!("{header}# A FastAPI app: the schema comes from `python -m mizan_fastapi.cli {dotted}`.\n[source.fastapi]\nmodule = \"{dotted}\"\ncwd = \"{c}\"\ncommand = [\"python\"]   # or [\"uv\", \"run\", \"python\"]\n{output}\n[watch]\npaths = [\"{watch}\"]   # --watch regenerates when these change\ndebounce_ms = 75\n"),
-                );
-            }
-        }
-    }
-    (
-        "schema file",
-        format!("{header}# The exported schema, as a file. Other sources: [source.url], [source.command],\n# [source.django] and [source.fastapi] (see the README).\n[source.file]\npath = \"schema.json\"\n{output}"),
-    )
 }
 
 /// The JSON Schema of `mizan.toml` (committed as `mizan.schema.json`; a test keeps it current).
@@ -474,6 +452,33 @@ mod tests {
 
     fn parse_ok(text: &str) -> Settings {
         parse(Path::new("/project/web/mizan.toml"), text).expect("valid config")
+    }
+
+    #[test]
+    fn paths_are_shown_relative_to_the_current_directory_when_shorter() {
+        let shown = |p: &str, cwd: &str| {
+            display_path_from(Path::new(p), Some(Path::new(cwd)))
+                .display()
+                .to_string()
+        };
+        assert_eq!(shown("/p/web/src/api", "/p/web"), "src/api");
+        assert_eq!(shown("/proj/schema.json", "/proj/web"), "../schema.json");
+        assert_eq!(
+            shown("/proj/web/../schema.json", "/proj/web"),
+            "../schema.json",
+            "as resolved from a config, without resolving `..`"
+        );
+        assert_eq!(
+            shown("/etc/x", "/home/ada/shop"),
+            "/etc/x",
+            "shorter absolute"
+        );
+        assert_eq!(shown("/p/web", "/p/web"), "/p/web", "never a bare `.`");
+        assert_eq!(shown("api/x.json", "/p"), "api/x.json", "typed relative");
+        assert_eq!(
+            display_path_from(Path::new("/p/x"), None),
+            Path::new("/p/x")
+        );
     }
 
     #[test]
@@ -511,6 +516,14 @@ mod tests {
             panic!("command")
         };
         assert_eq!(argv, ["python", "-m", "mizan_fastapi.cli", "app.main"]);
+        let s = parse_ok("[source.fastapi]\nmodule = \"app.main\"\ncwd = \"../backend\"\ncommand = [\"../backend/.venv/bin/python\"]\n");
+        let Source::Command { argv, .. } = s.source else {
+            panic!("command")
+        };
+        assert_eq!(
+            argv[0], "/project/web/../backend/.venv/bin/python",
+            "a program written as a path is relative to the config file, not to `cwd`"
+        );
     }
 
     #[test]
@@ -532,6 +545,47 @@ mod tests {
         assert_eq!(
             err("[output]\ndir = \"x\"\n").code,
             "mizan::config::invalid"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_found_at_every_depth_with_the_keys_allowed_there() {
+        let err = |t: &str| parse(Path::new("mizan.toml"), t).expect_err(t);
+        let located = |t: &str, key: &str| {
+            let e = err(t);
+            assert_eq!(e.code, "mizan::config::unknown-key", "{t}");
+            assert_eq!(e.message, format!("unknown key `{key}`"), "{t}");
+            let span = e.labels[0].span;
+            assert_eq!(&t[span.start as usize..span.end as usize], key, "{t}");
+            e.help.unwrap_or_default()
+        };
+        assert_eq!(
+            located("[source.file]\npath = \"s.json\"\n[wach]\n", "wach"),
+            "did you mean `watch`?"
+        );
+        assert_eq!(
+            located("[source.file]\npth = \"s.json\"\n", "pth"),
+            "did you mean `path`?",
+            "inside the spanned source table"
+        );
+        assert_eq!(
+            located("[source.fle]\npath = \"s.json\"\n", "fle"),
+            "did you mean `file`?"
+        );
+        assert_eq!(
+            located(
+                "[source.file]\npath = \"s.json\"\n[watch]\nzzz = 1\n",
+                "zzz"
+            ),
+            "known keys: debounce_ms, paths"
+        );
+        assert_eq!(
+            located(
+                "[source.url]\nurl = \"http://x\"\nheaders = { A = \"b\" }\ntimout = 3\n",
+                "timout"
+            ),
+            "did you mean `timeout`?",
+            "headers take any key"
         );
     }
 }
