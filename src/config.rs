@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::diagnostics::{self, Diagnostic, SourceFile};
 use crate::emit::{KernelSource, Options};
-use crate::openapi::json::Span;
+use crate::span::Span;
 
 pub const CONFIG_FILE: &str = "mizan.toml";
 

@@ -14,7 +14,8 @@ use super::{
     RouteConverter, RouteSegment, Transport, Type, TypeDef, TypeKind,
 };
 use crate::diagnostics::{self, Diagnostic};
-use crate::openapi::json::{Member, Node, Span, Value};
+use crate::openapi::json::{Member, Node, Value};
+use crate::span::Span;
 use crate::openapi::schema::Lowerer;
 use crate::openapi::Document;
 

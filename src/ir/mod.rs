@@ -12,7 +12,7 @@ mod validate;
 
 use serde::Serialize;
 
-use crate::openapi::json::Span;
+use crate::span::Span;
 
 pub use build::build;
 pub use validate::refs_in;

@@ -10,6 +10,7 @@ pub mod schema;
 
 use crate::diagnostics::{self, Diagnostic};
 use crate::ir::OpenApiDialect;
+use crate::span::Span;
 use json::Node;
 
 /// A parsed document whose version is supported.
@@ -36,7 +37,7 @@ pub fn parse_document(text: &str) -> Result<Document, Diagnostic> {
     }
     let Some(version) = root.get("openapi") else {
         // Point at the opening brace: the whole document would be an unreadable label.
-        let head = json::Span::new(root.span.start as usize, root.span.start as usize + 1);
+        let head = Span::new(root.span.start as usize, root.span.start as usize + 1);
         return Err(diagnostics::missing_openapi_version(head));
     };
     let Some(text) = version.as_str() else {

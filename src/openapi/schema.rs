@@ -15,7 +15,8 @@
 
 use indexmap::IndexMap;
 
-use super::json::{Member, Node, Span, Value};
+use super::json::{Member, Node, Value};
+use crate::span::Span;
 use crate::diagnostics::{self, Diagnostic};
 use crate::ir::{
     Additional, Constraints, Discriminator, Literal, ObjectType, Property, Type, TypeId, TypeKind,
