@@ -203,7 +203,7 @@ pub fn generate(settings: &Settings, force: bool, style: RenderStyle) -> Result<
         Err(e) => {
             eprint!(
                 "{}",
-                diagnostics::render(&diagnostics::write_failed(&e), None, style)
+                diagnostics::render(&diagnostics::write_failed(&e.path, &e.source), None, style)
             );
             Err(EXIT_INVALID)
         }
