@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 
+use super::lower::Lowerer;
 use super::names;
 use super::validate;
 use super::{
@@ -15,9 +16,8 @@ use super::{
 };
 use crate::diagnostics::{self, Diagnostic};
 use crate::openapi::json::{Member, Node, Value};
-use crate::span::Span;
-use crate::openapi::schema::Lowerer;
 use crate::openapi::Document;
+use crate::span::Span;
 
 /// The keys of an `x-mizan-functions` entry.
 pub const FUNCTION_KEYS: &[&str] = &[

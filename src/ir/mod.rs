@@ -7,12 +7,15 @@
 //! nothing here iterates a hash map.
 
 pub mod build;
+mod lower;
 pub mod names;
 mod validate;
 
 use serde::Serialize;
 
 use crate::span::Span;
+
+pub use crate::openapi::OpenApiDialect;
 
 pub use build::build;
 pub use validate::refs_in;
@@ -42,14 +45,6 @@ pub struct Ir {
     pub contexts: Vec<Context>,
     pub channels: Vec<Channel>,
     pub forms: Vec<Form>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum OpenApiDialect {
-    #[serde(rename = "3.0")]
-    V30,
-    #[serde(rename = "3.1")]
-    V31,
 }
 
 impl Ir {
