@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 
+use super::fields::ReadFields;
 use super::lower::Lowerer;
-use super::names;
 use super::validate;
+use super::{index_u32, names};
 use super::{
     AffectTarget, Arg, Auth, CachePolicy, Channel, Choice, Context, ContextId, ContextParam,
     FieldType, Form, FormField, Function, FunctionId, FunctionKind, Ir, MergeTarget, Route,
@@ -212,120 +213,13 @@ struct RawParam<'a> {
     shared_by: Option<Vec<(&'a str, Span)>>,
 }
 
+impl ReadFields for Builder<'_> {
+    fn report(&mut self, diagnostic: Diagnostic) {
+        self.diags.push(diagnostic);
+    }
+}
+
 impl<'a> Builder<'a> {
-    // ---- field readers: each reports a wrong JSON type and answers `None` ------------------
-
-    fn object(&mut self, node: &'a Node, what: &str, known: &[&str]) -> Option<&'a [Member]> {
-        let Some(members) = node.as_object() else {
-            self.diags.push(diagnostics::wrong_type(
-                node.span,
-                what,
-                "an object",
-                node.kind_name(),
-            ));
-            return None;
-        };
-        for m in members {
-            if !known.contains(&&*m.key) && !m.key.starts_with("x-") {
-                self.diags
-                    .push(diagnostics::unknown_field(m.key_span, what, &m.key, known));
-            }
-        }
-        Some(members)
-    }
-
-    fn array(&mut self, node: &'a Node, what: &str) -> &'a [Node] {
-        node.as_array().unwrap_or_else(|| {
-            self.diags.push(diagnostics::wrong_type(
-                node.span,
-                what,
-                "an array",
-                node.kind_name(),
-            ));
-            &[]
-        })
-    }
-
-    /// A string field; absent or `null` is `None`.
-    fn string(&mut self, node: &'a Node, key: &str) -> Option<(&'a str, Span)> {
-        let v = node.get(key)?;
-        match &v.value {
-            Value::Null => None,
-            Value::String(s) => Some((s, v.span)),
-            _ => {
-                self.diags.push(diagnostics::wrong_type(
-                    v.span,
-                    key,
-                    "a string",
-                    v.kind_name(),
-                ));
-                None
-            }
-        }
-    }
-
-    fn required_string(
-        &mut self,
-        node: &'a Node,
-        key: &str,
-        what: &str,
-    ) -> Option<(&'a str, Span)> {
-        if node.get(key).is_none_or(Node::is_null) {
-            self.diags
-                .push(diagnostics::missing_field(head(node.span), what, key));
-            return None;
-        }
-        self.string(node, key)
-    }
-
-    fn boolean(&mut self, node: &Node, key: &str) -> Option<bool> {
-        let v = node.get(key)?;
-        match v.value {
-            Value::Null => None,
-            Value::Bool(b) => Some(b),
-            _ => {
-                self.diags.push(diagnostics::wrong_type(
-                    v.span,
-                    key,
-                    "a boolean",
-                    v.kind_name(),
-                ));
-                None
-            }
-        }
-    }
-
-    fn integer(&mut self, node: &Node, key: &str) -> Option<i64> {
-        let v = node.get(key)?;
-        if v.is_null() {
-            return None;
-        }
-        let n = v.as_i64();
-        if n.is_none() {
-            self.diags.push(diagnostics::wrong_type(
-                v.span,
-                key,
-                "an integer",
-                v.kind_name(),
-            ));
-        }
-        n
-    }
-
-    fn count(&mut self, node: &Node, key: &str) -> Option<u64> {
-        let v = node.get(key)?;
-        let n = self.integer(node, key)?;
-        u64::try_from(n).ok().or_else(|| {
-            self.diags.push(diagnostics::wrong_type(
-                v.span,
-                key,
-                "a non-negative integer",
-                "a negative number",
-            ));
-            None
-        })
-    }
-
     fn cache(&mut self, node: &Node) -> Option<CachePolicy> {
         let v = node.get("cache")?;
         match &v.value {
@@ -369,23 +263,6 @@ impl<'a> Builder<'a> {
                 return None;
             }
         })
-    }
-
-    fn string_list(&mut self, node: &'a Node, key: &str) -> Option<Vec<(&'a str, Span)>> {
-        let v = node.get(key)?;
-        let mut out = Vec::new();
-        for item in self.array(v, key) {
-            match item.as_str() {
-                Some(s) => out.push((s, item.span)),
-                None => self.diags.push(diagnostics::wrong_type(
-                    item.span,
-                    key,
-                    "an array of strings",
-                    "an array with other values",
-                )),
-            }
-        }
-        Some(out)
     }
 
     /// A schema-valued field; absent is `None`, `null` too when `nullable`.
@@ -1350,17 +1227,6 @@ fn empty_object() -> Type {
         properties: Vec::new(),
         additional: super::Additional::Unspecified,
     }))
-}
-
-fn index_u32(i: usize) -> u32 {
-    u32::try_from(i).unwrap_or(u32::MAX)
-}
-
-fn head(span: Span) -> Span {
-    Span {
-        start: span.start,
-        end: span.start + 1.min(span.end - span.start),
-    }
 }
 
 fn number_text(v: &Node) -> String {

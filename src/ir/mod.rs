@@ -7,6 +7,7 @@
 //! nothing here iterates a hash map.
 
 pub mod build;
+mod fields;
 mod lower;
 pub mod names;
 mod validate;
@@ -19,6 +20,12 @@ pub use crate::openapi::OpenApiDialect;
 
 pub use build::build;
 pub use validate::refs_in;
+
+/// The id of the `i`th item of a document-ordered collection (spans are 32-bit, so no document
+/// holds more items than an id can count).
+fn index_u32(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
 
 /// Index into [`Ir::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -16,7 +16,10 @@
 
 use indexmap::IndexMap;
 
-use super::{Additional, Constraints, Literal, ObjectType, Property, Type, TypeId, TypeKind};
+use super::fields::ReadFields;
+use super::{
+    index_u32, Additional, Constraints, Literal, ObjectType, Property, Type, TypeId, TypeKind,
+};
 use crate::diagnostics::{self, Diagnostic};
 use crate::openapi::json::{Member, Node, Value};
 use crate::span::Span;
@@ -31,6 +34,12 @@ pub struct Lowerer<'a> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl ReadFields for Lowerer<'_> {
+    fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+}
+
 impl<'a> Lowerer<'a> {
     /// `components` is the `components.schemas` object, in document order.
     pub fn new(components: &'a [Member]) -> Self {
@@ -38,7 +47,7 @@ impl<'a> Lowerer<'a> {
             .iter()
             .enumerate()
             .map(|(i, m)| {
-                let id = TypeId(u32::try_from(i).unwrap_or(u32::MAX));
+                let id = TypeId(index_u32(i));
                 (&*m.key, (id, &m.value))
             })
             .collect();
@@ -86,47 +95,16 @@ impl<'a> Lowerer<'a> {
 
     /// Description, default, readOnly/writeOnly, deprecated, 3.0 `nullable`.
     fn annotate(&mut self, ty: &mut Type, node: &Node) {
-        if let Some(d) = self.string_field(node, "description") {
+        if let Some((d, _)) = self.string(node, "description") {
             ty.description = Some(d.to_owned());
         }
         if let Some(d) = node.get("default") {
             ty.default = Some(d.to_serde());
         }
-        ty.read_only |= self.bool_field(node, "readOnly");
-        ty.write_only |= self.bool_field(node, "writeOnly");
-        ty.deprecated |= self.bool_field(node, "deprecated");
-        ty.nullable |= self.bool_field(node, "nullable");
-    }
-
-    fn bool_field(&mut self, node: &Node, key: &str) -> bool {
-        match node.get(key) {
-            None => false,
-            Some(v) => v.as_bool().unwrap_or_else(|| {
-                self.diagnostics.push(diagnostics::wrong_type(
-                    v.span,
-                    key,
-                    "a boolean",
-                    v.kind_name(),
-                ));
-                false
-            }),
-        }
-    }
-
-    fn string_field<'n>(&mut self, node: &'n Node, key: &str) -> Option<&'n str> {
-        let v = node.get(key)?;
-        match v.as_str() {
-            Some(s) => Some(s),
-            None => {
-                self.diagnostics.push(diagnostics::wrong_type(
-                    v.span,
-                    key,
-                    "a string",
-                    v.kind_name(),
-                ));
-                None
-            }
-        }
+        ty.read_only |= self.boolean(node, "readOnly").unwrap_or(false);
+        ty.write_only |= self.boolean(node, "writeOnly").unwrap_or(false);
+        ty.deprecated |= self.boolean(node, "deprecated").unwrap_or(false);
+        ty.nullable |= self.boolean(node, "nullable").unwrap_or(false);
     }
 
     fn lower_kind(&mut self, node: &Node) -> Type {
@@ -494,10 +472,6 @@ impl<'a> Lowerer<'a> {
             },
         }
     }
-}
-
-pub(crate) fn index_u32(i: usize) -> u32 {
-    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 fn literal(node: &Node) -> Option<Literal> {
