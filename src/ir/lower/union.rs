@@ -2,8 +2,9 @@
 //! explicit `discriminator` resolved against the members, or one inferred from tag properties
 //! every member carries (Pydantic's `Literal` tags).
 
-use super::{index_u32, Lowerer, COMPONENT_PREFIX};
+use super::{Lowerer, COMPONENT_PREFIX};
 use crate::diagnostics;
+use crate::ir::index_u32;
 use crate::ir::{Discriminator, Type, TypeKind};
 use crate::openapi::json::Node;
 
