@@ -205,14 +205,8 @@ pub fn generate(settings: &Settings, force: bool, style: RenderStyle) -> Result<
             Ok(())
         }
         Err(e) => {
-            let e = crate::output::WriteError {
-                path: display_path(&e.path),
-                source: e.source,
-            };
-            eprint!(
-                "{}",
-                diagnostics::render(&diagnostics::write_failed(&e), None, style)
-            );
+            let diag = diagnostics::write_failed(&display_path(&e.path), &e.source);
+            eprint!("{}", diagnostics::render(&diag, None, style));
             Err(EXIT_INVALID)
         }
     }

@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
-use crate::openapi::json::{ErrorKind, ParseError, Span};
+use crate::openapi::json::{ErrorKind, ParseError};
+use crate::span::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -391,8 +392,11 @@ pub fn too_large(len: usize) -> Diagnostic {
     .help("check that the schema source produces an OpenAPI document")
 }
 
-pub fn write_failed(error: &crate::output::WriteError) -> Diagnostic {
-    Diagnostic::error("mizan::io::write-failed", error.to_string())
+pub fn write_failed(path: &std::path::Path, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::io::write-failed",
+        format!("cannot write `{}`: {error}", path.display()),
+    )
         .help("check that the output directory is writable; files already written are complete, none is half-written")
 }
 

@@ -10,6 +10,7 @@ pub mod ir;
 pub mod openapi;
 pub mod output;
 pub mod source;
+pub mod span;
 pub mod watch;
 
 use diagnostics::{Diagnostic, SourceFile};

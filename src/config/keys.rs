@@ -3,7 +3,7 @@
 
 use super::{span_of, ConfigFile};
 use crate::diagnostics::{self, Diagnostic};
-use crate::openapi::json::Span;
+use crate::span::Span;
 
 /// Deserialises the file. Keys serde ignores are collected, in the order serde meets them,
 /// rather than denied, so that the first one is reported with its place and the keys allowed

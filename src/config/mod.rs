@@ -15,7 +15,7 @@ mod legacy;
 mod starter;
 
 use crate::emit::{KernelSource, Options};
-use crate::openapi::json::Span;
+use crate::span::Span;
 pub use starter::{starter, Interpreter, Starter};
 
 /// The config file's name: what the search looks for and `init` writes.

@@ -7,15 +7,25 @@
 //! nothing here iterates a hash map.
 
 pub mod build;
+mod fields;
+mod lower;
 pub mod names;
 mod validate;
 
 use serde::Serialize;
 
-use crate::openapi::json::Span;
+use crate::span::Span;
+
+pub use crate::openapi::OpenApiDialect;
 
 pub use build::build;
 pub use validate::refs_in;
+
+/// The id of the `i`th item of a document-ordered collection (spans are 32-bit, so no document
+/// holds more items than an id can count).
+fn index_u32(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
 
 /// Index into [`Ir::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -42,14 +52,6 @@ pub struct Ir {
     pub contexts: Vec<Context>,
     pub channels: Vec<Channel>,
     pub forms: Vec<Form>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum OpenApiDialect {
-    #[serde(rename = "3.0")]
-    V30,
-    #[serde(rename = "3.1")]
-    V31,
 }
 
 impl Ir {

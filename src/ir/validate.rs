@@ -1,17 +1,16 @@
 //! Checks that need the whole IR: alias cycles between named schemas, merge type agreement
 //! (protocol §5), and which schemas the generated client needs.
 
-use super::{Additional, Ir, Type, TypeDef, TypeId, TypeKind};
+use super::{Additional, Channel, Context, Function, Type, TypeDef, TypeId, TypeKind};
 use crate::diagnostics::{self, Diagnostic};
 
 /// Reports schemas that are defined only through themselves (`A = B`, `B = A | null`): no
 /// language can declare them. Recursion through an object property or an array element is
 /// fine and is not reported.
-pub fn alias_cycles(ir: &Ir, diags: &mut Vec<Diagnostic>) {
-    let n = ir.types.len();
+pub fn alias_cycles(types: &[TypeDef], diags: &mut Vec<Diagnostic>) {
+    let n = types.len();
     // Edges: the named types a type is an alias of (top level, union and intersection members).
-    let edges: Vec<Vec<TypeId>> = ir
-        .types
+    let edges: Vec<Vec<TypeId>> = types
         .iter()
         .map(|t| {
             let mut out = Vec::new();
@@ -47,10 +46,10 @@ pub fn alias_cycles(ir: &Ir, diags: &mut Vec<Diagnostic>) {
                             let mut chain: Vec<&str> = cycle[pos..]
                                 .iter()
                                 .chain(&cycle[..pos])
-                                .map(|&c| ir.types[c].wire_name.as_str())
+                                .map(|&c| types[c].wire_name.as_str())
                                 .collect();
-                            chain.push(&ir.types[first].wire_name);
-                            diags.push(diagnostics::ref_cycle(ir.types[first].span, &chain));
+                            chain.push(&types[first].wire_name);
+                            diags.push(diagnostics::ref_cycle(types[first].span, &chain));
                             for c in cycle {
                                 reported[c] = true;
                             }
@@ -81,18 +80,22 @@ fn alias_targets(ty: &Type, out: &mut Vec<TypeId>) {
     }
 }
 
-/// Marks the named types the client needs: everything reachable from a public function, a
-/// context param, a channel or a form; every schema when `all` (types-only documents).
-pub fn mark_reachable(ir: &mut Ir, all: bool) {
+/// Which named types the client needs: everything reachable from a public function, a context
+/// param or a channel; every schema when `all` (types-only documents). `types` are the named
+/// types' schemas, in order.
+pub fn reachable(
+    types: &[Type],
+    functions: &[Function],
+    contexts: &[Context],
+    channels: &[Channel],
+    all: bool,
+) -> Vec<bool> {
     if all {
-        for t in &mut ir.types {
-            t.reachable = true;
-        }
-        return;
+        return vec![true; types.len()];
     }
     let mut work: Vec<TypeId> = Vec::new();
     let visit = |ty: &Type, work: &mut Vec<TypeId>| refs_in(ty, work);
-    for f in ir.functions.iter().filter(|f| !f.private) {
+    for f in functions.iter().filter(|f| !f.private) {
         if let Some(input) = &f.input {
             visit(input, &mut work);
         }
@@ -101,29 +104,27 @@ pub fn mark_reachable(ir: &mut Ir, all: bool) {
         }
         visit(&f.output, &mut work);
     }
-    for c in &ir.contexts {
+    for c in contexts {
         for p in &c.params {
             visit(&p.ty, &mut work);
         }
     }
-    for ch in &ir.channels {
+    for ch in channels {
         visit(&ch.params, &mut work);
         visit(&ch.server_message, &mut work);
         if let Some(m) = &ch.client_message {
             visit(m, &mut work);
         }
     }
-    let mut seen = vec![false; ir.types.len()];
+    let mut seen = vec![false; types.len()];
     while let Some(id) = work.pop() {
         let i = id.0 as usize;
         if std::mem::replace(&mut seen[i], true) {
             continue;
         }
-        refs_in(&ir.types[i].ty, &mut work);
+        refs_in(&types[i], &mut work);
     }
-    for (t, reachable) in ir.types.iter_mut().zip(seen) {
-        t.reachable = reachable;
-    }
+    seen
 }
 
 /// Every named type a type mentions, at any depth (not following the references themselves).
@@ -169,7 +170,7 @@ pub fn refs_in(ty: &Type, out: &mut Vec<TypeId>) {
 
 /// Protocol §5: after removing nullability, the same named schema, or structurally equal when
 /// neither is named.
-pub fn same_output(a: &Type, b: &Type, _types: &[TypeDef]) -> bool {
+pub fn same_output(a: &Type, b: &Type) -> bool {
     match (&a.kind, &b.kind) {
         (TypeKind::Ref { id: x }, TypeKind::Ref { id: y }) => x == y,
         (TypeKind::Ref { .. }, _) | (_, TypeKind::Ref { .. }) => false,
@@ -182,11 +183,12 @@ pub fn same_output(a: &Type, b: &Type, _types: &[TypeDef]) -> bool {
     }
 }
 
-/// A short name of a type for messages: the schema name, or the kind.
-pub fn describe(ty: &Type, types: &[TypeDef]) -> String {
+/// A short name of a type for messages: the schema name, or the kind. `type_names` are the named
+/// types' wire names, in order.
+pub fn describe(ty: &Type, type_names: &[&str]) -> String {
     let base = match &ty.kind {
-        TypeKind::Ref { id } => types[id.0 as usize].wire_name.clone(),
-        TypeKind::Array { items } => format!("array of {}", describe(items, types)),
+        TypeKind::Ref { id } => type_names[id.0 as usize].to_owned(),
+        TypeKind::Array { items } => format!("array of {}", describe(items, type_names)),
         TypeKind::Unknown => "any".to_owned(),
         TypeKind::Never => "never".to_owned(),
         TypeKind::Null => "null".to_owned(),

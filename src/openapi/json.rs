@@ -7,40 +7,11 @@
 
 use std::collections::HashSet;
 
+use crate::span::Span;
+
 /// Nesting deeper than this is rejected. Real OpenAPI documents stay far below it (GitHub's
 /// description nests about 20 deep); the bound exists so hostile input cannot exhaust the stack.
 pub const MAX_DEPTH: usize = 192;
-
-/// A half-open byte range into the source text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, serde::Serialize)]
-pub struct Span {
-    pub start: u32,
-    pub end: u32,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Self {
-        // Documents over 4 GiB are refused before parsing, so offsets always fit.
-        Span {
-            start: u32::try_from(start).unwrap_or(u32::MAX),
-            end: u32::try_from(end).unwrap_or(u32::MAX),
-        }
-    }
-
-    pub fn len(self) -> usize {
-        (self.end - self.start) as usize
-    }
-
-    pub fn is_empty(self) -> bool {
-        self.start == self.end
-    }
-}
-
-impl From<Span> for miette::SourceSpan {
-    fn from(span: Span) -> Self {
-        miette::SourceSpan::new((span.start as usize).into(), span.len())
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {

@@ -1,16 +1,26 @@
-//! Reading an OpenAPI 3.0/3.1 document: JSON with spans ([`json`]), the version check, and the
-//! lowering of JSON Schema into IR types ([`schema`]).
+//! Reading an OpenAPI 3.0/3.1 document: JSON with spans ([`json`]) and the document-level
+//! checks (a JSON object, OpenAPI 3.0.x or 3.1.x; YAML and Swagger 2.0 recognised and refused
+//! with a hint). What the document means is worked out by `ir`, which reads the tree this
+//! module returns.
 //!
 //! The `openapiv3` crate is not used: it models 3.0 only and drops source positions, and both
-//! matter here. Instead the document stays a spanned JSON tree and [`schema::Lowerer`] accepts
-//! both dialects' spellings in one pass.
+//! matter here. Instead the document stays a spanned JSON tree.
 
 pub mod json;
-pub mod schema;
 
 use crate::diagnostics::{self, Diagnostic};
-use crate::ir::OpenApiDialect;
+use crate::span::Span;
 use json::Node;
+
+/// The OpenAPI version a document is written in. Both spell JSON Schema differently; the IR
+/// records which one was read, and nothing after the lowering depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum OpenApiDialect {
+    #[serde(rename = "3.0")]
+    V30,
+    #[serde(rename = "3.1")]
+    V31,
+}
 
 /// A parsed document whose version is supported.
 #[derive(Debug)]
@@ -36,7 +46,7 @@ pub fn parse_document(text: &str) -> Result<Document, Diagnostic> {
     }
     let Some(version) = root.get("openapi") else {
         // Point at the opening brace: the whole document would be an unreadable label.
-        let head = json::Span::new(root.span.start as usize, root.span.start as usize + 1);
+        let head = Span::new(root.span.start as usize, root.span.start as usize + 1);
         return Err(diagnostics::missing_openapi_version(head));
     };
     let Some(text) = version.as_str() else {

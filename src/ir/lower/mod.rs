@@ -11,15 +11,20 @@
 //!
 //! Either spelling is accepted in either dialect: exporters mix them (django-ninja emits
 //! `anyOf`-nulls in 3.0 documents), and rejecting a meaning we understand helps nobody.
-//! `$ref`s become [`TypeKind::Ref`] by name, so recursion costs nothing here.
+//! `$ref`s become [`TypeKind::Ref`] by name, so recursion costs nothing here. Unions and their
+//! discriminators are in [`union`].
 
 use indexmap::IndexMap;
 
-use super::json::{Member, Node, Span, Value};
-use crate::diagnostics::{self, Diagnostic};
-use crate::ir::{
-    Additional, Constraints, Discriminator, Literal, ObjectType, Property, Type, TypeId, TypeKind,
+use super::fields::ReadFields;
+use super::{
+    index_u32, Additional, Constraints, Literal, ObjectType, Property, Type, TypeId, TypeKind,
 };
+use crate::diagnostics::{self, Diagnostic};
+use crate::openapi::json::{Member, Node, Value};
+use crate::span::Span;
+
+mod union;
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
@@ -29,6 +34,12 @@ pub struct Lowerer<'a> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl ReadFields for Lowerer<'_> {
+    fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+}
+
 impl<'a> Lowerer<'a> {
     /// `components` is the `components.schemas` object, in document order.
     pub fn new(components: &'a [Member]) -> Self {
@@ -36,7 +47,7 @@ impl<'a> Lowerer<'a> {
             .iter()
             .enumerate()
             .map(|(i, m)| {
-                let id = TypeId(u32::try_from(i).unwrap_or(u32::MAX));
+                let id = TypeId(index_u32(i));
                 (&*m.key, (id, &m.value))
             })
             .collect();
@@ -56,10 +67,6 @@ impl<'a> Lowerer<'a> {
         self.components
             .get(decode_pointer_token(name).as_ref())
             .copied()
-    }
-
-    pub fn component_node(&self, id: TypeId) -> &'a Node {
-        self.components[id.0 as usize].1
     }
 
     pub fn lower(&mut self, node: &Node) -> Type {
@@ -88,47 +95,16 @@ impl<'a> Lowerer<'a> {
 
     /// Description, default, readOnly/writeOnly, deprecated, 3.0 `nullable`.
     fn annotate(&mut self, ty: &mut Type, node: &Node) {
-        if let Some(d) = self.string_field(node, "description") {
+        if let Some((d, _)) = self.string(node, "description") {
             ty.description = Some(d.to_owned());
         }
         if let Some(d) = node.get("default") {
             ty.default = Some(d.to_serde());
         }
-        ty.read_only |= self.bool_field(node, "readOnly");
-        ty.write_only |= self.bool_field(node, "writeOnly");
-        ty.deprecated |= self.bool_field(node, "deprecated");
-        ty.nullable |= self.bool_field(node, "nullable");
-    }
-
-    fn bool_field(&mut self, node: &Node, key: &str) -> bool {
-        match node.get(key) {
-            None => false,
-            Some(v) => v.as_bool().unwrap_or_else(|| {
-                self.diagnostics.push(diagnostics::wrong_type(
-                    v.span,
-                    key,
-                    "a boolean",
-                    v.kind_name(),
-                ));
-                false
-            }),
-        }
-    }
-
-    fn string_field<'n>(&mut self, node: &'n Node, key: &str) -> Option<&'n str> {
-        let v = node.get(key)?;
-        match v.as_str() {
-            Some(s) => Some(s),
-            None => {
-                self.diagnostics.push(diagnostics::wrong_type(
-                    v.span,
-                    key,
-                    "a string",
-                    v.kind_name(),
-                ));
-                None
-            }
-        }
+        ty.read_only |= self.boolean(node, "readOnly").unwrap_or(false);
+        ty.write_only |= self.boolean(node, "writeOnly").unwrap_or(false);
+        ty.deprecated |= self.boolean(node, "deprecated").unwrap_or(false);
+        ty.nullable |= self.boolean(node, "nullable").unwrap_or(false);
     }
 
     fn lower_kind(&mut self, node: &Node) -> Type {
@@ -214,7 +190,7 @@ impl<'a> Lowerer<'a> {
         ty
     }
 
-    fn schema_list<'n>(&mut self, node: &'n Node, key: &str) -> &'n [Node] {
+    pub(super) fn schema_list<'n>(&mut self, node: &'n Node, key: &str) -> &'n [Node] {
         match node.as_array() {
             Some(items) if !items.is_empty() => items,
             _ => {
@@ -245,204 +221,6 @@ impl<'a> Lowerer<'a> {
             1 => members.remove(0),
             _ => Type::new(TypeKind::Intersection { members }),
         }
-    }
-
-    fn lower_union(&mut self, node: &Node, variants_node: &Node) -> Type {
-        let key = if node.get("anyOf").is_some() {
-            "anyOf"
-        } else {
-            "oneOf"
-        };
-        let nodes = self.schema_list(variants_node, key);
-        let mut variants = Vec::with_capacity(nodes.len());
-        let mut variant_nodes = Vec::with_capacity(nodes.len());
-        let mut nullable = false;
-        for n in nodes {
-            let ty = self.lower(n);
-            if ty.kind == TypeKind::Null {
-                nullable = true;
-                continue;
-            }
-            nullable |= ty.nullable;
-            variants.push(ty);
-            variant_nodes.push(n);
-        }
-        let mut ty = match variants.len() {
-            0 => Type::new(TypeKind::Null),
-            1 => {
-                let mut only = variants.remove(0);
-                only.nullable = false;
-                only
-            }
-            _ => {
-                for v in &mut variants {
-                    v.nullable = false;
-                }
-                let discriminator = match node.get("discriminator") {
-                    Some(d) => self.explicit_discriminator(d, &variants, &variant_nodes),
-                    None => self.inferred_discriminator(&variants, &variant_nodes),
-                };
-                Type::new(TypeKind::Union {
-                    variants,
-                    discriminator,
-                })
-            }
-        };
-        ty.nullable = nullable && ty.kind != TypeKind::Null;
-        ty
-    }
-
-    /// The object schema a union variant stands for (following `$ref`s to components, a bounded
-    /// number of times so alias cycles cannot loop).
-    fn variant_object<'n>(&self, node: &'n Node) -> Option<&'n Node>
-    where
-        'a: 'n,
-    {
-        let mut node = node;
-        for _ in 0..16 {
-            match node.get("$ref").and_then(Node::as_str) {
-                Some(target) => node = self.resolve_ref(target)?.1,
-                None => return Some(node),
-            }
-        }
-        None
-    }
-
-    /// The tag a variant carries in `property`: a `const` or one-value `enum`, directly or in an
-    /// `allOf` member.
-    fn variant_tag(&self, node: &Node, property: &str, depth: usize) -> Option<String> {
-        if depth > 4 {
-            return None;
-        }
-        let object = self.variant_object(node)?;
-        if let Some(prop) = object.get("properties").and_then(|p| p.get(property)) {
-            let prop = self.variant_object(prop)?;
-            let tag = match (prop.get("const"), prop.get("enum").and_then(Node::as_array)) {
-                (Some(c), _) => c.as_str(),
-                (None, Some([one])) => one.as_str(),
-                _ => None,
-            };
-            if let Some(tag) = tag {
-                return Some(tag.to_owned());
-            }
-        }
-        object
-            .get("allOf")
-            .and_then(Node::as_array)?
-            .iter()
-            .find_map(|m| self.variant_tag(m, property, depth + 1))
-    }
-
-    fn explicit_discriminator(
-        &mut self,
-        d: &Node,
-        variants: &[Type],
-        variant_nodes: &[&Node],
-    ) -> Option<Discriminator> {
-        let Some(property) = d.get("propertyName").and_then(Node::as_str) else {
-            self.diagnostics.push(diagnostics::invalid_discriminator(
-                d.span,
-                "a discriminator needs a `propertyName` string",
-            ));
-            return None;
-        };
-        let mut mapping = Vec::new();
-        if let Some(map) = d.get("mapping") {
-            let Some(entries) = map.as_object() else {
-                self.diagnostics.push(diagnostics::wrong_type(
-                    map.span,
-                    "mapping",
-                    "an object of tag → $ref",
-                    map.kind_name(),
-                ));
-                return None;
-            };
-            for entry in entries {
-                let Some(target) = entry.value.as_str() else {
-                    self.diagnostics.push(diagnostics::wrong_type(
-                        entry.value.span,
-                        "mapping",
-                        "a $ref string",
-                        entry.value.kind_name(),
-                    ));
-                    continue;
-                };
-                // A mapping value is a reference or, per OpenAPI, a bare component name.
-                let resolved = self
-                    .resolve_ref(target)
-                    .or_else(|| self.resolve_ref(&format!("{COMPONENT_PREFIX}{target}")));
-                let index = resolved.and_then(|(id, _)| {
-                    variants.iter().position(|v| v.kind == TypeKind::Ref { id })
-                });
-                match index {
-                    Some(i) => mapping.push((entry.key.to_string(), index_u32(i))),
-                    None => self.diagnostics.push(diagnostics::invalid_discriminator(
-                        entry.value.span,
-                        format!(
-                            "mapping `{}` → `{target}` names no member of this union",
-                            entry.key
-                        ),
-                    )),
-                }
-            }
-        } else {
-            // No mapping: each member's tag is its `const`, else (per OpenAPI) its schema name.
-            for (i, (v, n)) in variants.iter().zip(variant_nodes).enumerate() {
-                let tag = self.variant_tag(n, property, 0).or_else(|| match v.kind {
-                    TypeKind::Ref { id } => {
-                        Some(self.components.get_index(id.0 as usize)?.0.to_string())
-                    }
-                    _ => None,
-                });
-                match tag {
-                    Some(tag) => mapping.push((tag, index_u32(i))),
-                    None => self.diagnostics.push(diagnostics::invalid_discriminator(
-                        n.span,
-                        format!("this member has no `{property}` tag the discriminator can use"),
-                    )),
-                }
-            }
-        }
-        Some(Discriminator {
-            property: property.to_owned(),
-            mapping,
-            explicit: true,
-        })
-    }
-
-    /// A union whose members all carry a distinct string literal under one shared property is
-    /// discriminated even when the document does not say so (Pydantic's `Literal` tags).
-    fn inferred_discriminator(
-        &self,
-        variants: &[Type],
-        variant_nodes: &[&Node],
-    ) -> Option<Discriminator> {
-        let first = self.variant_object(variant_nodes.first()?)?;
-        // Candidates in name order: the choice must not depend on the document's key order.
-        let mut candidates: Vec<&str> = first
-            .get("properties")
-            .and_then(Node::as_object)?
-            .iter()
-            .map(|m| &*m.key)
-            .collect();
-        candidates.sort_unstable();
-        'candidates: for property in candidates {
-            let mut mapping: Vec<(String, u32)> = Vec::with_capacity(variants.len());
-            for (i, n) in variant_nodes.iter().enumerate() {
-                match self.variant_tag(n, property, 0) {
-                    Some(tag) if !mapping.iter().any(|(t, _)| *t == tag) => {
-                        mapping.push((tag, index_u32(i)));
-                    }
-                    _ => continue 'candidates,
-                }
-            }
-            return Some(Discriminator {
-                property: property.to_owned(),
-                mapping,
-                explicit: false,
-            });
-        }
-        None
     }
 
     /// A schema described by `type` (or by the keywords that imply one).
@@ -694,10 +472,6 @@ impl<'a> Lowerer<'a> {
             },
         }
     }
-}
-
-fn index_u32(i: usize) -> u32 {
-    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 fn literal(node: &Node) -> Option<Literal> {

@@ -1,0 +1,73 @@
+//! The names the generated client exports: every item claims its identifiers once (through
+//! [`names`]), a name reserved by the generated files or claimed by two items is reported, and the
+//! named types then get identifiers that collide with none of them.
+
+use std::collections::BTreeSet;
+
+use indexmap::IndexMap;
+
+use crate::diagnostics::{self, Diagnostic};
+use crate::ir::{names, Channel, Context, Form, Function};
+use crate::span::Span;
+
+/// Claims every exported name, reporting reserved and colliding ones, and returns the
+/// identifiers of the named types (`type_names` is `components.schemas`' keys, in order).
+pub(super) fn type_idents(
+    diags: &mut Vec<Diagnostic>,
+    type_names: &[&str],
+    functions: &[Function],
+    contexts: &[Context],
+    forms: &[Form],
+    channels: &[Channel],
+) -> Vec<String> {
+    // Every exported name the generated client will have, with who generates it.
+    let mut api: IndexMap<String, (String, Span)> = IndexMap::new();
+    // The names the generated files use for themselves come first; an item generating one
+    // of them is refused, since it would redeclare it.
+    let reserved: BTreeSet<&str> = names::reserved_api_names().collect();
+    let mut claim = |diags: &mut Vec<Diagnostic>, ident: String, owner: String, span: Span| {
+        if reserved.contains(ident.as_str()) {
+            diags.push(diagnostics::name_reserved(span, &ident, &owner));
+            return;
+        }
+        if let Some((first_owner, first_span)) = api.get(&ident) {
+            if *first_owner != owner {
+                diags.push(diagnostics::name_collision(
+                    span,
+                    *first_span,
+                    &ident,
+                    first_owner,
+                    &owner,
+                ));
+            }
+            return;
+        }
+        api.insert(ident, (owner, span));
+    };
+    for c in contexts {
+        let owner = format!("context `{}`", c.wire_name);
+        for ident in names::ContextNames::new(&c.ident).all() {
+            claim(diags, ident.to_owned(), owner.clone(), c.span);
+        }
+    }
+    for f in functions.iter().filter(|f| !f.private) {
+        let owner = format!("function `{}`", f.wire_name);
+        for ident in names::FunctionNames::new(&f.ident).exported(f.role()) {
+            claim(diags, ident.to_owned(), owner.clone(), f.span);
+        }
+    }
+    for form in forms {
+        let owner = format!("form `{}`", form.wire_name);
+        for ident in names::FormNames::new(&form.ident).all() {
+            claim(diags, ident.to_owned(), owner.clone(), form.span);
+        }
+    }
+    for ch in channels {
+        let n = names::ChannelNames::new(&ch.ident);
+        for ident in [n.hook, n.subscribe] {
+            claim(diags, ident, format!("channel `{}`", ch.wire_name), ch.span);
+        }
+    }
+    let taken: BTreeSet<String> = api.into_keys().collect();
+    names::assign_type_idents(type_names, &taken)
+}

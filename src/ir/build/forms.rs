@@ -1,0 +1,174 @@
+//! Reading `x-mizan-forms`: each form's fields and choices, and the names of the functions it
+//! calls ([`super::resolve`] turns them into ids).
+
+use super::extensions::Named;
+use super::Builder;
+use crate::diagnostics;
+use crate::ir::fields::ReadFields;
+use crate::ir::{Choice, FieldType, FormField};
+use crate::openapi::json::{Node, Value};
+use crate::span::Span;
+
+const FORM_KEYS: &[&str] = &[
+    "name",
+    "title",
+    "submitLabel",
+    "fields",
+    "functions",
+    "description",
+];
+/// The keys of a form's `functions`, in the order of [`RawForm::functions`].
+pub(super) const FORM_FUNCTION_KEYS: &[&str] = &["schema", "validate", "submit"];
+const FIELD_KEYS: &[&str] = &[
+    "name",
+    "label",
+    "type",
+    "widget",
+    "required",
+    "disabled",
+    "helpText",
+    "initial",
+    "maxLength",
+    "minLength",
+    "choices",
+];
+
+/// A form as written: its functions still names.
+pub(super) struct RawForm<'a> {
+    pub(super) name: &'a str,
+    pub(super) ident: String,
+    pub(super) title: Option<String>,
+    pub(super) submit_label: Option<String>,
+    pub(super) fields: Vec<FormField>,
+    /// `schema`, `validate` and `submit`.
+    pub(super) functions: [Option<(&'a str, Span)>; 3],
+    pub(super) span: Span,
+}
+
+impl<'a> Builder<'a> {
+    pub(super) fn read_forms(&mut self, root: &'a Node) -> Vec<RawForm<'a>> {
+        let mut out = Vec::new();
+        for Named {
+            node,
+            name,
+            span,
+            ident,
+        } in self.named_entries(root, "x-mizan-forms", "form", FORM_KEYS)
+        {
+            let mut functions = [None, None, None];
+            if let Some(f) = node.get("functions").filter(|f| !f.is_null()) {
+                if self
+                    .object(f, "a form's functions", FORM_FUNCTION_KEYS)
+                    .is_some()
+                {
+                    for (slot, key) in functions.iter_mut().zip(FORM_FUNCTION_KEYS) {
+                        *slot = self.string(f, key);
+                    }
+                }
+            }
+            let fields = match node.get("fields") {
+                Some(f) => self
+                    .array(f, "fields")
+                    .iter()
+                    .filter_map(|f| self.read_field(f))
+                    .collect(),
+                None => Vec::new(),
+            };
+            out.push(RawForm {
+                name,
+                ident,
+                title: self.string(node, "title").map(|(t, _)| t.to_owned()),
+                submit_label: self.string(node, "submitLabel").map(|(t, _)| t.to_owned()),
+                fields,
+                functions,
+                span,
+            });
+        }
+        out
+    }
+
+    fn read_field(&mut self, node: &'a Node) -> Option<FormField> {
+        self.object(node, "a form field", FIELD_KEYS)?;
+        let (name, _) = self.required_string(node, "name", "a form field")?;
+        let (type_name, type_span) =
+            self.required_string(node, "type", &format!("form field `{name}`"))?;
+        let Some(field_type) = FieldType::ALL
+            .iter()
+            .find(|(n, _)| *n == type_name)
+            .map(|(_, t)| *t)
+        else {
+            let allowed: Vec<&str> = FieldType::ALL.iter().map(|(n, _)| *n).collect();
+            self.diags.push(diagnostics::invalid_value(
+                type_span, "type", type_name, &allowed,
+            ));
+            return None;
+        };
+        let choices = match node.get("choices") {
+            None => None,
+            Some(c) if c.is_null() => None,
+            Some(c) => Some(
+                self.array(c, "choices")
+                    .iter()
+                    .filter_map(|c| self.read_choice(c))
+                    .collect(),
+            ),
+        };
+        Some(FormField {
+            wire_name: name.to_owned(),
+            label: self.string(node, "label").map(|(s, _)| s.to_owned()),
+            field_type,
+            widget: self.string(node, "widget").map(|(s, _)| s.to_owned()),
+            required: self.boolean(node, "required").unwrap_or(false),
+            disabled: self.boolean(node, "disabled").unwrap_or(false),
+            help_text: self
+                .string(node, "helpText")
+                .map(|(s, _)| s.to_owned())
+                .filter(|s| !s.is_empty()),
+            initial: node
+                .get("initial")
+                .filter(|i| !i.is_null())
+                .map(Node::to_serde),
+            max_length: self.count(node, "maxLength"),
+            min_length: self.count(node, "minLength"),
+            choices,
+        })
+    }
+
+    /// A choice is `[value, label]` (Django's pairs), `{"value", "label"}`, or a bare value.
+    fn read_choice(&mut self, node: &Node) -> Option<Choice> {
+        let label_of = |v: &Node| match &v.value {
+            Value::String(s) => s.to_string(),
+            _ => v.to_serde().to_string(),
+        };
+        match &node.value {
+            Value::Array(pair) if pair.len() == 2 => Some(Choice {
+                value: pair[0].to_serde(),
+                label: label_of(&pair[1]),
+            }),
+            Value::Object(_) => match (node.get("value"), node.get("label")) {
+                (Some(v), l) => Some(Choice {
+                    value: v.to_serde(),
+                    label: l.map_or_else(|| label_of(v), label_of),
+                }),
+                (None, _) => {
+                    self.diags
+                        .push(diagnostics::missing_field(node.span, "a choice", "value"));
+                    None
+                }
+            },
+            Value::Array(_) => {
+                self.diags.push(diagnostics::wrong_type(
+                    node.span,
+                    "choices",
+                    "[value, label] pairs",
+                    "an array of another length",
+                ));
+                None
+            }
+            _ => Some(Choice {
+                value: node.to_serde(),
+                label: label_of(node),
+            }),
+        }
+    }
+}
