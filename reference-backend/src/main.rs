@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use mizan_reference_backend::{auth, fixture, server};
+use mizan_reference_backend::{auth, fixture, http, model, state};
 
 const USAGE: &str = "usage: mizan-reference-backend export-schema
        mizan-reference-backend serve [--addr 127.0.0.1:8000] [--static DIR]
@@ -47,7 +47,7 @@ fn main() -> ExitCode {
         }
         ["token", username] => {
             let secrets = auth::Secrets::from_env();
-            let store = fixture::Store::default();
+            let store = model::Store::default();
             match store.users.values().find(|u| u.username == *username) {
                 Some(user) => {
                     println!(
@@ -107,7 +107,7 @@ fn serve(addr: &str, dir: Option<std::path::PathBuf>) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         }
-        let state = server::AppState::new(auth::Secrets::from_env());
+        let state = state::AppState::new(auth::Secrets::from_env());
         let shutdown = async {
             let ctrl_c = tokio::signal::ctrl_c();
             #[cfg(unix)]
@@ -125,7 +125,7 @@ fn serve(addr: &str, dir: Option<std::path::PathBuf>) -> ExitCode {
                 let _ = ctrl_c.await;
             }
         };
-        match server::serve_with_static(listener, state, dir, shutdown).await {
+        match http::serve_with_static(listener, state, dir, shutdown).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");

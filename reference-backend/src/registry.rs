@@ -13,10 +13,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use crate::call::CallCtx;
 use crate::error::ApiError;
-use crate::server::CallCtx;
 
-pub type Handler = Arc<dyn Fn(&CallCtx, Value) -> Result<Value, ApiError> + Send + Sync>;
+pub type Handler = Arc<dyn Fn(&CallCtx<'_>, Value) -> Result<Value, ApiError> + Send + Sync>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -109,7 +109,7 @@ impl Function {
         self
     }
 
-    pub fn call(&self, ctx: &CallCtx, args: Value) -> Result<Value, ApiError> {
+    pub fn call(&self, ctx: &CallCtx<'_>, args: Value) -> Result<Value, ApiError> {
         // A handler that panics is a bug, reported as INTERNAL_ERROR with no detail.
         catch_unwind(AssertUnwindSafe(|| (self.handler)(ctx, args)))
             .unwrap_or_else(|_| Err(ApiError::internal()))
@@ -236,7 +236,7 @@ impl Registry {
     where
         I: DeserializeOwned + JsonSchema,
         O: Serialize + JsonSchema,
-        F: Fn(&CallCtx, I) -> Result<O, ApiError> + Send + Sync + 'static,
+        F: Fn(&CallCtx<'_>, I) -> Result<O, ApiError> + Send + Sync + 'static,
     {
         let input = self.schema::<I>();
         let output = self.schema::<O>();
@@ -249,7 +249,7 @@ impl Registry {
     pub fn function0<O, F>(&mut self, name: &str, description: &str, handler: F) -> &mut Function
     where
         O: Serialize + JsonSchema,
-        F: Fn(&CallCtx) -> Result<O, ApiError> + Send + Sync + 'static,
+        F: Fn(&CallCtx<'_>) -> Result<O, ApiError> + Send + Sync + 'static,
     {
         let output = self.schema::<O>();
         let handler: Handler = Arc::new(move |ctx, _args| to_value(handler(ctx)?));
@@ -266,7 +266,10 @@ impl Registry {
         handler: F,
     ) -> &mut Function
     where
-        F: Fn(&CallCtx, &Map<String, Value>) -> Result<String, ApiError> + Send + Sync + 'static,
+        F: Fn(&CallCtx<'_>, &Map<String, Value>) -> Result<String, ApiError>
+            + Send
+            + Sync
+            + 'static,
     {
         let output = self.schema::<String>();
         let handler: Handler = Arc::new(move |ctx, args| {
