@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use mizan_reference_backend::{auth, fixture, http, model, state};
+use mizan_reference_backend::{auth, fixture, http, model, registry, state};
 
 const USAGE: &str = "usage: mizan-reference-backend export-schema
        mizan-reference-backend serve [--addr 127.0.0.1:8000] [--static DIR]
@@ -70,20 +70,12 @@ fn main() -> ExitCode {
 }
 
 fn serve(addr: &str, dir: Option<std::path::PathBuf>) -> ExitCode {
-    // A panicking handler is answered with INTERNAL_ERROR; the log gets one line, not a trace.
+    // A panicking handler is answered with INTERNAL_ERROR; the log gets one line, not a trace,
+    // and nothing for a panic raised on purpose.
     std::panic::set_hook(Box::new(|info| {
-        let at = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        eprintln!(
-            "error: a handler panicked{at}: {}",
-            info.payload()
-                .downcast_ref::<&str>()
-                .copied()
-                .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
-                .unwrap_or("(no message)")
-        );
+        if let Some(line) = registry::panic_report(info.payload(), info.location()) {
+            eprintln!("{line}");
+        }
     }));
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
