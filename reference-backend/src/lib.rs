@@ -5,7 +5,7 @@
 //! Modules depend one way, each only on those listed before it: `error` and `model` (the
 //! fixture's data); `call` (what a handler sees of a call); `auth`; `registry`; `fixture`;
 //! `protocol` (wire formats, no transport); `cache`; `state` (what a request does); `ws` (the
-//! channel socket); `http` (the axum routes).
+//! channel socket); `http` (the axum routes). `tests/layers.rs` holds them to it.
 
 pub mod auth;
 pub mod cache;
