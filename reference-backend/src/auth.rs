@@ -9,7 +9,7 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::fixture::User;
+use crate::model::User;
 
 type HmacSha256 = Hmac<Sha256>;
 

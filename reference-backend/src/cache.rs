@@ -51,7 +51,7 @@ pub fn key(
     if let Some(u) = user {
         j.insert("u", json!(u));
     }
-    let text = crate::server::canonical(&json!(j));
+    let text = crate::protocol::canonical(&json!(j));
     format!("ctx:{context}:{}", hmac_hex(secret, text.as_bytes()))
 }
 

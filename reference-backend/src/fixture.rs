@@ -1,340 +1,26 @@
 //! The reference fixture (docs/PROTOCOL.md, the functions every backend and the end-to-end
-//! suite share): its models, its in-memory data, and its functions.
+//! suite share): its functions, channel and form, registered in the fixture's order.
 
 use std::collections::BTreeMap;
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::registry::{Api, Auth, Cache, Registry};
-
-/// The signed-in user.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct CurrentUser {
-    pub id: i64,
-    pub username: String,
-    #[schemars(email)]
-    pub email: String,
-    pub is_staff: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-pub struct SiteSettings {
-    pub site_name: String,
-    #[serde(default)]
-    pub maintenance: bool,
-    pub features: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct ProfileOutput {
-    pub user_id: i64,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq)]
-#[serde(rename_all = "lowercase")]
-#[schemars(inline)]
-pub enum OrderStatus {
-    Pending,
-    Paid,
-    Shipped,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-pub struct Order {
-    pub id: i64,
-    /// Decimal amount, as a string to keep precision.
-    #[schemars(extend("format" = "decimal"))]
-    pub total: String,
-    pub status: OrderStatus,
-    #[schemars(extend("format" = "date-time"))]
-    pub created_at: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-pub struct ItemOutput {
-    pub id: i64,
-    pub name: String,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct UserProfileInput {
-    pub user_id: i64,
-}
-
-fn ten() -> i64 {
-    10
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct UserOrdersInput {
-    pub user_id: i64,
-    #[serde(default = "ten")]
-    pub limit: i64,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct EchoInput {
-    pub text: String,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct EchoOutput {
-    pub message: String,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct AddInput {
-    pub a: i64,
-    pub b: i64,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct SumOutput {
-    pub total: i64,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct FindUserInput {
-    pub user_id: i64,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct OrderHistoryInput {
-    pub user_id: i64,
-    /// Where the page starts: the previous page's `next_cursor`; the first page without.
-    #[serde(default)]
-    pub cursor: Option<i64>,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct OrderPage {
-    pub orders: Vec<Order>,
-    /// The cursor of the next page; null on the last one.
-    #[serde(default)]
-    pub next_cursor: Option<i64>,
-}
+use crate::model::{
+    AddInput, ChatClientMessage, ChatMessage, ChatParams, ContactData, ContactFormInput,
+    CurrentUser, EchoInput, EchoOutput, FieldError, FindUserInput, FormFieldSpec, FormSchema,
+    FormValidation, InternalStats, ItemOutput, Order, OrderHistoryInput, OrderPage, OrderStatus,
+    ProfileOutput, RenameUserInput, SetItemNameInput, SiteSettings, StatusOutput, SumOutput, Topic,
+    UpdateEmailInput, UpdateProfileInput, UploadAvatarInput, User, UserOrdersInput,
+    UserProfileInput,
+};
+use crate::registry::{Api, Auth, Cache, ExpectedPanic, Registry};
 
 /// Every user's order history: seven orders, three to a page.
 const HISTORY_LEN: i64 = 7;
 const PAGE_SIZE: i64 = 3;
 
-#[derive(Debug, Serialize, Deserialize, JsonSchema)]
-pub struct StatusOutput {
-    pub ok: bool,
-}
-
 const OK: StatusOutput = StatusOutput { ok: true };
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct UpdateProfileInput {
-    pub user_id: i64,
-    #[schemars(length(max = 100))]
-    pub name: String,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct RenameUserInput {
-    pub user_id: i64,
-    #[schemars(length(max = 100))]
-    pub name: String,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct SetItemNameInput {
-    pub id: i64,
-    pub name: String,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct UpdateEmailInput {
-    #[schemars(email)]
-    pub email: String,
-}
-
-/// A file part of a multipart call, as the server received it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Upload {
-    pub filename: String,
-    pub content_type: String,
-    pub size: usize,
-    pub sha256: String,
-}
-
-impl JsonSchema for Upload {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Upload".into()
-    }
-    fn inline_schema() -> bool {
-        true
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type": "string", "format": "binary" })
-    }
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct UploadAvatarInput {
-    pub user_id: i64,
-    pub file: Upload,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Default)]
-#[serde(rename_all = "lowercase")]
-#[schemars(inline)]
-pub enum Topic {
-    #[default]
-    General,
-    Support,
-    Sales,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-pub struct ContactData {
-    #[schemars(length(max = 100))]
-    pub name: String,
-    #[schemars(email, length(max = 254))]
-    pub email: String,
-    #[schemars(length(min = 10))]
-    pub message: String,
-    #[serde(default)]
-    pub topic: Topic,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct ContactFormInput {
-    // Read as raw JSON so that the form's own validation reports every field error at once.
-    #[schemars(with = "ContactData")]
-    pub data: Value,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct FieldError {
-    pub message: String,
-    pub code: String,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct FormValidation {
-    pub errors: BTreeMap<String, Vec<FieldError>>,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct FormFieldSpec {
-    pub name: String,
-    pub label: String,
-    #[serde(rename = "type")]
-    pub field_type: String,
-    pub required: bool,
-    #[serde(default)]
-    pub choices: Option<Vec<(String, String)>>,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct FormSchema {
-    pub name: String,
-    pub title: String,
-    pub submit_label: String,
-    pub fields: Vec<FormFieldSpec>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct ChatParams {
-    pub room: String,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct ChatMessage {
-    pub text: String,
-    pub user: String,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct ChatClientMessage {
-    #[schemars(length(min = 1))]
-    pub text: String,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct InternalStats {
-    pub rows: i64,
-}
-
-/// A user account of the reference backend.
-#[derive(Debug, Clone, PartialEq)]
-pub struct User {
-    pub id: i64,
-    pub username: String,
-    pub email: String,
-    pub is_staff: bool,
-    pub is_superuser: bool,
-}
-
-/// The backend's data, in memory.
-#[derive(Debug)]
-pub struct Store {
-    pub users: BTreeMap<i64, User>,
-    pub names: BTreeMap<i64, String>,
-    pub items: BTreeMap<i64, String>,
-    pub avatars: BTreeMap<i64, Upload>,
-    pub contact_messages: Vec<ContactData>,
-}
-
-/// Ids that have a profile: the accounts, and every id up to this one.
-pub const PROFILE_IDS: i64 = 10_000;
-
-impl Default for Store {
-    fn default() -> Self {
-        let user = |id: i64, username: &str, is_staff: bool, is_superuser: bool| {
-            (
-                id,
-                User {
-                    id,
-                    username: username.to_owned(),
-                    email: format!("{username}@example.com"),
-                    is_staff,
-                    is_superuser,
-                },
-            )
-        };
-        Store {
-            users: [
-                user(1, "ada", false, false),
-                user(2, "grace", true, false),
-                user(3, "root", true, true),
-            ]
-            .into_iter()
-            .collect(),
-            names: BTreeMap::new(),
-            items: [(1, "Lamp"), (2, "Desk"), (3, "Chair")]
-                .into_iter()
-                .map(|(id, n)| (id, n.to_owned()))
-                .collect(),
-            avatars: BTreeMap::new(),
-            contact_messages: Vec::new(),
-        }
-    }
-}
-
-impl Store {
-    fn profile(&self, user_id: i64) -> Option<ProfileOutput> {
-        if !(1..=PROFILE_IDS).contains(&user_id) {
-            return None;
-        }
-        let name =
-            self.names
-                .get(&user_id)
-                .cloned()
-                .unwrap_or_else(|| match self.users.get(&user_id) {
-                    Some(u) => u.username.clone(),
-                    None => format!("User {user_id}"),
-                });
-        Some(ProfileOutput { user_id, name })
-    }
-}
 
 fn current(user: &User) -> CurrentUser {
     CurrentUser {
@@ -578,13 +264,15 @@ pub fn registry() -> Api {
         "Always answers NOT_IMPLEMENTED.",
         |_| Err::<StatusOutput, _>(ApiError::not_implemented()),
     );
-    r.function0("buggy_fn", "Always fails with INTERNAL_ERROR.", |cx| {
-        // A genuine bug: the panic is caught and answered as INTERNAL_ERROR, with no detail.
-        let ledger: Vec<i64> = cx.store().items.keys().map(|_| 0).collect();
-        let per_item =
-            ledger.iter().sum::<i64>() / ledger.iter().filter(|x| **x > 0).count() as i64;
-        Ok(StatusOutput { ok: per_item > 0 })
-    });
+    r.function0(
+        "buggy_fn",
+        "Always fails with INTERNAL_ERROR.",
+        |_| -> Result<StatusOutput, ApiError> {
+            // The panic is caught and answered as INTERNAL_ERROR, with no detail; its payload
+            // keeps it out of the log, where a panic means a bug.
+            std::panic::panic_any(ExpectedPanic("exercises the 500 path"))
+        },
+    );
     r.function0("ws_whoami", "The caller, over the WebSocket.", |cx| {
         Ok(cx.user().map(current))
     })

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use mizan_reference_backend::{auth, fixture, server};
+use mizan_reference_backend::{auth, fixture, http, model, registry, state};
 
 const USAGE: &str = "usage: mizan-reference-backend export-schema
        mizan-reference-backend serve [--addr 127.0.0.1:8000] [--static DIR]
@@ -47,7 +47,7 @@ fn main() -> ExitCode {
         }
         ["token", username] => {
             let secrets = auth::Secrets::from_env();
-            let store = fixture::Store::default();
+            let store = model::Store::default();
             match store.users.values().find(|u| u.username == *username) {
                 Some(user) => {
                     println!(
@@ -70,20 +70,12 @@ fn main() -> ExitCode {
 }
 
 fn serve(addr: &str, dir: Option<std::path::PathBuf>) -> ExitCode {
-    // A panicking handler is answered with INTERNAL_ERROR; the log gets one line, not a trace.
+    // A panicking handler is answered with INTERNAL_ERROR; the log gets one line, not a trace,
+    // and nothing for a panic raised on purpose.
     std::panic::set_hook(Box::new(|info| {
-        let at = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        eprintln!(
-            "error: a handler panicked{at}: {}",
-            info.payload()
-                .downcast_ref::<&str>()
-                .copied()
-                .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
-                .unwrap_or("(no message)")
-        );
+        if let Some(line) = registry::panic_report(info.payload(), info.location()) {
+            eprintln!("{line}");
+        }
     }));
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
@@ -107,7 +99,7 @@ fn serve(addr: &str, dir: Option<std::path::PathBuf>) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         }
-        let state = server::AppState::new(auth::Secrets::from_env());
+        let state = state::AppState::new(auth::Secrets::from_env());
         let shutdown = async {
             let ctrl_c = tokio::signal::ctrl_c();
             #[cfg(unix)]
@@ -125,7 +117,7 @@ fn serve(addr: &str, dir: Option<std::path::PathBuf>) -> ExitCode {
                 let _ = ctrl_c.await;
             }
         };
-        match server::serve_with_static(listener, state, dir, shutdown).await {
+        match http::serve_with_static(listener, state, dir, shutdown).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use common::{secrets, TestServer};
 use mizan_reference_backend::auth;
-use mizan_reference_backend::fixture::User;
-use mizan_reference_backend::server::{invalidate_header, CSRF_COOKIE, SESSION_COOKIE};
+use mizan_reference_backend::model::User;
+use mizan_reference_backend::protocol::{invalidate_header, CSRF_COOKIE, SESSION_COOKIE};
 use percent_encoding::percent_decode_str;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};

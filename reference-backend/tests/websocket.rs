@@ -7,7 +7,7 @@ use std::time::Duration;
 use common::{secrets, TestServer};
 use futures_util::{SinkExt, StreamExt};
 use mizan_reference_backend::auth;
-use mizan_reference_backend::fixture::User;
+use mizan_reference_backend::model::User;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use mizan_reference_backend::auth::Secrets;
-use mizan_reference_backend::server::{self, AppState};
+use mizan_reference_backend::http;
+use mizan_reference_backend::state::AppState;
 use tokio::sync::oneshot;
 
 pub struct TestServer {
@@ -31,7 +32,7 @@ impl TestServer {
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let state = AppState::new(secrets());
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(server::serve(listener, Arc::clone(&state), async {
+        let task = tokio::spawn(http::serve(listener, Arc::clone(&state), async {
             let _ = stopped.await;
         }));
         TestServer {
