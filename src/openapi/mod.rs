@@ -29,13 +29,51 @@ pub struct Document {
     pub dialect: OpenApiDialect,
 }
 
+/// The diagnostic for a document that is not JSON.
+fn syntax_error(e: json::ParseError) -> Diagnostic {
+    use json::ErrorKind;
+    let (problem, expected) = match e.kind {
+        ErrorKind::Empty => return diagnostics::json_empty(e.span),
+        ErrorKind::TooDeep => return diagnostics::json_too_deep(e.span, json::MAX_DEPTH),
+        ErrorKind::DuplicateKey { key, first } => {
+            return diagnostics::json_duplicate_key(e.span, &key, first)
+        }
+        ErrorKind::UnexpectedEnd { expected } => (
+            "the JSON ends too early".to_owned(),
+            format!("expected {expected} before the end"),
+        ),
+        ErrorKind::Unexpected { found, expected } => (
+            format!("unexpected {found} in JSON"),
+            format!("expected {expected}"),
+        ),
+        ErrorKind::InvalidEscape => (
+            "invalid escape sequence in a JSON string".to_owned(),
+            "JSON allows \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX".to_owned(),
+        ),
+        ErrorKind::InvalidUnicodeEscape => (
+            "invalid \\u escape in a JSON string".to_owned(),
+            "expected four hex digits, surrogates in pairs".to_owned(),
+        ),
+        ErrorKind::ControlCharacter => (
+            "control character inside a JSON string".to_owned(),
+            "write it as an escape, such as \\n or \\t".to_owned(),
+        ),
+        ErrorKind::InvalidNumber => ("invalid number".to_owned(), "not a JSON number".to_owned()),
+        ErrorKind::TrailingContent => (
+            "unexpected content after the JSON document".to_owned(),
+            "the document should end here".to_owned(),
+        ),
+    };
+    diagnostics::json_syntax(e.span, problem, expected)
+}
+
 /// Parses the text and checks that it is an OpenAPI 3.0.x or 3.1.x document.
 pub fn parse_document(text: &str) -> Result<Document, Diagnostic> {
     let root = json::parse(text).map_err(|e| {
         if looks_like_yaml(text) {
             diagnostics::yaml_document(e.span)
         } else {
-            diagnostics::json_syntax(&e)
+            syntax_error(e)
         }
     })?;
     if root.as_object().is_none() {
