@@ -108,6 +108,8 @@ pub fn print_with_modes(mut doc: Doc) -> (String, HashMap<GroupId, bool>) {
                 // As Prettier: a content stays flat when it fits; a separator stays flat when the
                 // content after it fits on the same line too.
                 let rem = WIDTH as isize - pos as isize;
+                // The parts not printed yet.
+                let parts = &parts[offset.min(parts.len())..];
                 let Some(content) = parts.first() else {
                     continue;
                 };
@@ -418,7 +420,7 @@ fn width_of(s: &str) -> usize {
 mod tests {
     use super::*;
     use crate::emit::doc::{
-        concat, empty, group, hardline, if_break, indent, join, line, softline, text,
+        concat, empty, fill, group, hardline, if_break, indent, join, line, softline, text,
     };
 
     fn params(names: &[&str]) -> Doc {
@@ -469,6 +471,22 @@ mod tests {
             text("c".repeat(79)),
         ]);
         assert_eq!(print(doc), format!("a\nb{}", "c".repeat(79)));
+    }
+
+    #[test]
+    fn a_fill_breaks_only_before_what_does_not_fit() {
+        let mut parts = Vec::new();
+        for i in 0..30 {
+            if i > 0 {
+                parts.push(line());
+            }
+            parts.push(text(format!("{i:03},")));
+        }
+        let printed = print(fill(parts));
+        let lines: Vec<&str> = printed.lines().collect();
+        assert_eq!(lines.len(), 2, "{printed}");
+        assert_eq!(lines[0].len(), 79);
+        assert!(lines[1].starts_with("016,"));
     }
 
     #[test]
