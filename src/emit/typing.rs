@@ -1,10 +1,12 @@
-//! TypeScript spelling of IR types, and the small string rules the templates rely on (doc
-//! comments, property names, string literals). Everything TypeScript-specific lives here.
+//! IR types as TypeScript type expressions: the direction each named type travels in (which
+//! decides defaults and `readOnly`/`writeOnly` properties), the tags added to discriminated
+//! union members, object members and index signatures, references to named types.
 
 use std::collections::BTreeSet;
 
-use super::layout::{Member, TupleMember, TypeExpr};
-use crate::ir::names::is_identifier;
+use super::lexical::{doc_lines, number_literal, property_name, string_literal};
+use super::order;
+use super::syntax::{Member, TupleMember, TypeExpr};
 use crate::ir::{Additional, Ir, Literal, ObjectType, Type, TypeDef, TypeId, TypeKind};
 
 /// Which direction a type's values travel, which decides how defaults and
@@ -158,18 +160,15 @@ impl<'a> Printer<'a> {
                         let member = self.expr(v, mode);
                         // Members that do not carry their tag themselves get it added, so that
                         // TypeScript narrows on the discriminator.
-                        // Sorted: the mapping is a JSON object, whose key order must not matter.
-                        let mut missing: Vec<&str> = discriminator
-                            .iter()
-                            .flat_map(|d| {
-                                d.mapping
-                                    .iter()
-                                    .filter(move |(_, idx)| *idx as usize == i)
-                                    .filter(move |(tag, _)| !self.has_tag(v, &d.property, tag))
-                                    .map(|(tag, _)| tag.as_str())
-                            })
-                            .collect();
-                        missing.sort_unstable();
+                        // Ordered: the mapping is a JSON object, whose key order must not
+                        // matter.
+                        let missing = order::tags(discriminator.iter().flat_map(|d| {
+                            d.mapping
+                                .iter()
+                                .filter(move |(_, idx)| *idx as usize == i)
+                                .filter(move |(tag, _)| !self.has_tag(v, &d.property, tag))
+                                .map(|(tag, _)| tag.as_str())
+                        }));
                         match discriminator {
                             Some(d) if !missing.is_empty() => {
                                 let tags = TypeExpr::union(
@@ -239,14 +238,12 @@ impl<'a> Printer<'a> {
 
     /// The members of an object type, properties sorted by name, then the index signature.
     pub fn members(&self, o: &ObjectType, mode: Mode) -> Vec<Member> {
-        let mut props: Vec<&crate::ir::Property> = o
-            .properties
-            .iter()
+        let props: Vec<&crate::ir::Property> = order::properties(o)
+            .into_iter()
             .filter(|p| {
                 !(mode == Mode::Input && p.ty.read_only || mode == Mode::Output && p.ty.write_only)
             })
             .collect();
-        props.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
         let mut out: Vec<Member> = props
             .iter()
             .map(|p| {
@@ -289,14 +286,12 @@ impl<'a> Printer<'a> {
         out
     }
 
-    /// `name?: Type` members for values the client sends (arguments, context params), sorted by
-    /// name: `(wire name, type, required)`.
+    /// `name?: Type` members for values the client sends (arguments, context params), in the
+    /// order given: `(wire name, type, required)`.
     pub fn input_fields<'t>(
         &self,
         fields: impl IntoIterator<Item = (&'t str, &'t Type, bool)>,
     ) -> Vec<Member> {
-        let mut fields: Vec<(&str, &Type, bool)> = fields.into_iter().collect();
-        fields.sort_by(|a, b| a.0.cmp(b.0));
         fields
             .into_iter()
             .map(|(name, ty, required)| Member {
@@ -321,118 +316,7 @@ fn literal(value: &Literal) -> String {
     match value {
         Literal::String(s) => string_literal(s),
         Literal::Bool(b) => b.to_string(),
-        Literal::Number(raw) => super::layout::number_literal(raw),
+        Literal::Number(raw) => number_literal(raw),
         Literal::Null(()) => "null".to_owned(),
-    }
-}
-
-/// A TypeScript string literal as Prettier writes it: double quotes unless the text holds more
-/// double than single quotes; backslashes, the quote and control characters escaped (`${` is
-/// inert in a quoted string).
-pub fn string_literal(s: &str) -> String {
-    let doubles = s.matches('"').count();
-    let singles = s.matches('\'').count();
-    let quote = if doubles > singles { '\'' } else { '"' };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
-
-/// A property key: bare when it is an identifier, quoted otherwise.
-pub fn property_name(name: &str) -> String {
-    if is_identifier(name) {
-        name.to_owned()
-    } else {
-        string_literal(name)
-    }
-}
-
-/// The lines of a JSDoc comment, unindented (`/** text */` for one line), or none. `*/` in the
-/// text is neutralised so it cannot end the comment early.
-pub fn doc_lines(text: Option<&str>, deprecated: bool) -> Vec<String> {
-    doc_comment(text, deprecated, "")
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
-
-/// A JSDoc comment (with `indent` before each line and a final newline), or `""`. `*/` in the
-/// text is neutralised so it cannot end the comment early.
-pub fn doc_comment(text: Option<&str>, deprecated: bool, indent: &str) -> String {
-    let mut lines: Vec<String> = text
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| {
-            t.lines()
-                .map(|l| l.trim_end().replace("*/", "*\\/"))
-                .collect()
-        })
-        .unwrap_or_default();
-    if deprecated {
-        lines.push("@deprecated".to_owned());
-    }
-    match lines.len() {
-        0 => String::new(),
-        1 => format!("{indent}/** {} */\n", lines[0]),
-        _ => {
-            let mut out = format!("{indent}/**\n");
-            for l in lines {
-                if l.is_empty() {
-                    out.push_str(&format!("{indent} *\n"));
-                } else {
-                    out.push_str(&format!("{indent} * {l}\n"));
-                }
-            }
-            out.push_str(&format!("{indent} */\n"));
-            out
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn doc_comments_cannot_be_closed_from_inside() {
-        assert_eq!(
-            doc_comment(Some("ends */ early"), false, ""),
-            "/** ends *\\/ early */\n"
-        );
-        assert_eq!(
-            doc_comment(Some("two\n\nlines"), true, "  "),
-            "  /**\n   * two\n   *\n   * lines\n   * @deprecated\n   */\n"
-        );
-        assert_eq!(doc_comment(Some("  "), false, ""), "");
-    }
-
-    #[test]
-    fn property_names_are_quoted_when_needed() {
-        assert_eq!(property_name("user_id"), "user_id");
-        assert_eq!(property_name("content-type"), "\"content-type\"");
-        assert_eq!(property_name("2fa"), "\"2fa\"");
-        assert_eq!(
-            string_literal("say \"hi\" ${x} \\"),
-            r#"'say "hi" ${x} \\'"#
-        );
-        assert_eq!(string_literal("it's"), r#""it's""#);
-        assert_eq!(string_literal("a\u{1}b\n"), r#""a\u0001b\n""#);
     }
 }
