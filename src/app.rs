@@ -326,7 +326,7 @@ pub fn render_style(choice: ColorChoice) -> RenderStyle {
             std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let width = terminal_width().unwrap_or(crate::config::FALLBACK_WIDTH);
+    let width = terminal_width().unwrap_or(RenderStyle::PLAIN.width);
     RenderStyle { color, width }
 }
 
@@ -528,7 +528,7 @@ fn init(dir: &Path, style: RenderStyle) -> ExitCode {
             eprint!(
                 "{}",
                 diagnostics::render(
-                    &diagnostics::read_failed(&display_path(&path).display().to_string(), &e, None),
+                    &diagnostics::init_write_failed(&display_path(&path), &e),
                     None,
                     style
                 )

@@ -139,6 +139,8 @@ pub struct RenderStyle {
 }
 
 impl RenderStyle {
+    /// No colour, and the width used when the terminal's is unknown (output to a file or a
+    /// pipe, no `$COLUMNS`).
     pub const PLAIN: RenderStyle = RenderStyle {
         color: false,
         width: 100,
@@ -401,10 +403,15 @@ pub fn write_failed(path: &std::path::Path, error: &std::io::Error) -> Diagnosti
 
 // ---- configuration and schema sources ----------------------------------------------------
 
-pub fn no_config(start: &std::path::Path) -> Diagnostic {
+/// `ceiling`: where the search stopped because `$MIZAN_CONFIG_CEILING` said so.
+pub fn no_config(start: &std::path::Path, ceiling: Option<&std::path::Path>) -> Diagnostic {
+    let above = match ceiling {
+        Some(c) => format!("or above it up to {} ($MIZAN_CONFIG_CEILING)", c.display()),
+        None => "or any directory above it".to_owned(),
+    };
     Diagnostic::error(
         "mizan::config::not-found",
-        format!("no `mizan.toml` in {} or any directory above it", start.display()),
+        format!("no `mizan.toml` in {} {above}", start.display()),
     )
     .help("create one with `mizan-generate init`, pass `--config <file>`, or generate without one: `mizan-generate --schema <file> --out <dir>`")
 }
@@ -497,6 +504,14 @@ pub fn not_owned(dir: &std::path::Path, paths: &[String]) -> Diagnostic {
         format!("{} already holds files the generator did not write: {}", dir.display(), paths.join(", ")),
     )
     .help("nothing was written; move those files away, choose another output directory, or pass --force to replace them")
+}
+
+pub fn init_write_failed(path: &std::path::Path, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::io::write-failed",
+        format!("cannot write `{}`: {error}", path.display()),
+    )
+    .help("check that the directory is writable; nothing was written")
 }
 
 pub fn init_exists(path: &std::path::Path) -> Diagnostic {

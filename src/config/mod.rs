@@ -34,10 +34,7 @@ pub const DEFAULT_PYTHON: &str = "python";
 pub const DEFAULT_SCHEMA_FILE: &str = "schema.json";
 /// How often `--watch` asks a URL source whether the schema changed.
 pub const URL_POLL_INTERVAL: Duration = Duration::from_secs(1);
-/// Diagnostics are wrapped to this width when the terminal's is unknown (output to a file or a
-/// pipe, no `$COLUMNS`).
-pub const FALLBACK_WIDTH: usize = 100;
-/// Narrower terminal widths are ignored (the fallback is used instead).
+/// Narrower terminal widths are ignored (`RenderStyle::PLAIN`'s is used instead).
 pub const MIN_WIDTH: usize = 40;
 
 /// The `mizan.toml` file.
@@ -305,7 +302,10 @@ pub fn find(
     dirs.into_iter()
         .map(|dir| dir.join(CONFIG_FILE))
         .find(|p| p.is_file())
-        .ok_or_else(|| diagnostics::no_config(&display_path(start)))
+        .ok_or_else(|| {
+            let ceiling = ceiling.as_deref().map(display_path);
+            diagnostics::no_config(&display_path(start), ceiling.as_deref())
+        })
 }
 
 /// A configuration problem, with the file text its diagnostic points into.
