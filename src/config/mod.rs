@@ -302,10 +302,7 @@ pub fn find(
     dirs.into_iter()
         .map(|dir| dir.join(CONFIG_FILE))
         .find(|p| p.is_file())
-        .ok_or_else(|| {
-            let ceiling = ceiling.as_deref().map(display_path);
-            diagnostics::no_config(&display_path(start), ceiling.as_deref())
-        })
+        .ok_or_else(|| diagnostics::no_config(&display_path(start), ceiling.as_deref()))
 }
 
 /// A configuration problem, with the file text its diagnostic points into.
