@@ -4,7 +4,6 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 /// Bottom to top: each module may use only the modules listed before it.
 const LAYERS: &[&str] = &[
@@ -21,36 +20,29 @@ const LAYERS: &[&str] = &[
     "app",
 ];
 
-/// A module path (`["ir", "build", "resolve"]`) for every source file under `src/`.
+/// A module path (`["ir", "build", "resolve"]`) for every source file under `src/`, with its
+/// code.
 fn modules() -> BTreeMap<Vec<String>, String> {
-    let src = common::root().join("src");
     let mut out = BTreeMap::new();
-    let mut stack: Vec<PathBuf> = vec![src.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("readable src/") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            if path.extension().and_then(|e| e.to_str()) != Some("rs") {
-                continue;
-            }
-            let rel = path.strip_prefix(&src).expect("under src/");
-            let mut module: Vec<String> = rel
-                .with_extension("")
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            if module.last().is_some_and(|m| m == "mod") {
-                module.pop();
-            }
-            if module == ["lib"] || module == ["main"] {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).expect("readable source");
-            out.insert(module, code_of(&text));
+    for (rel, (bytes, _)) in common::files(&common::root().join("src")) {
+        if rel.extension().and_then(|e| e.to_str()) != Some("rs") {
+            continue;
         }
+        let mut module: Vec<String> = rel
+            .with_extension("")
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if module.last().is_some_and(|m| m == "mod") {
+            module.pop();
+        }
+        if module == ["lib"] || module == ["main"] {
+            continue;
+        }
+        out.insert(
+            module,
+            code_of(&String::from_utf8(bytes).expect("UTF-8 source")),
+        );
     }
     out
 }

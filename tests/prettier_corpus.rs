@@ -42,29 +42,18 @@ fn inputs() -> Vec<(String, String)> {
     inputs
 }
 
-/// Every file under `dir`, by `/`-separated path relative to it.
+/// Every file under `dir` as text, by `/`-separated path relative to it.
 fn files_under(dir: &Path) -> BTreeMap<String, String> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
-        for entry in std::fs::read_dir(dir).expect("expected folder") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                let rel = path.strip_prefix(base).expect("under base");
-                let rel = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                out.insert(rel, std::fs::read_to_string(&path).expect("utf-8"));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    if dir.is_dir() {
-        walk(dir, dir, &mut out);
-    }
-    out
+    common::files(dir)
+        .into_iter()
+        .map(|(rel, (bytes, _))| {
+            let rel: Vec<_> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect();
+            (rel.join("/"), String::from_utf8(bytes).expect("utf-8"))
+        })
+        .collect()
 }
 
 #[test]
