@@ -97,7 +97,7 @@ fn settings(cli: &Cli) -> Result<Settings, crate::config::ConfigError> {
 
 /// The command that brings the output up to date, for messages.
 fn fix_command(settings: &Settings) -> String {
-    match (settings.config_file(), &settings.source) {
+    match (settings.config_path.as_deref(), &settings.source) {
         (Some(config), _) => format!("mizan-generate --config {}", display_path(config).display()),
         (None, crate::config::Source::File(schema)) => format!(
             "mizan-generate --schema {} --out {}",
@@ -128,7 +128,7 @@ pub fn produce(
             etag: None,
         })
     } else {
-        crate::source::fetch(&settings.source, settings.config_file())
+        crate::source::fetch(&settings.source, settings.config_path.as_deref())
     };
     let fetched = fetched.map_err(|d| Failure {
         source: None,

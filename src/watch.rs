@@ -18,8 +18,8 @@ use crate::diagnostics::RenderStyle;
 
 /// What a file event is tested against.
 pub struct WatchContext {
-    /// The config file (its changes reload the settings); empty without one.
-    pub config: PathBuf,
+    /// The config file (its changes reload the settings), if there is one.
+    pub config: Option<PathBuf>,
     /// The schema file, for a file source.
     pub schema: Option<PathBuf>,
     /// The configured globs, for command sources.
@@ -69,7 +69,7 @@ pub fn change_matters(change: Change, paths: &[PathBuf], ctx: &WatchContext) -> 
         if is_scratch(path) || path.starts_with(&ctx.out_dir) {
             continue;
         }
-        if !ctx.config.as_os_str().is_empty() && path == &ctx.config {
+        if ctx.config.as_ref() == Some(path) {
             return Matters::Reload;
         }
         if ctx.schema.as_deref() == Some(path.as_path()) || ctx.globs.is_match(path) {
@@ -95,7 +95,7 @@ fn context(settings: &Settings) -> WatchContext {
         }
     }
     WatchContext {
-        config: settings.config_file().map_or_else(PathBuf::new, absolute),
+        config: settings.config_path.as_deref().map(absolute),
         schema: match &settings.source {
             Source::File(p) => Some(absolute(p)),
             _ => None,
@@ -109,11 +109,7 @@ fn context(settings: &Settings) -> WatchContext {
 /// literal prefix (recursively).
 fn roots(settings: &Settings, ctx: &WatchContext) -> Vec<(PathBuf, RecursiveMode)> {
     let mut roots = Vec::new();
-    if let Some(dir) = ctx
-        .config
-        .parent()
-        .filter(|_| !ctx.config.as_os_str().is_empty())
-    {
+    if let Some(dir) = ctx.config.as_deref().and_then(Path::parent) {
         roots.push((dir.to_path_buf(), RecursiveMode::NonRecursive));
     }
     if let Some(dir) = ctx.schema.as_deref().and_then(Path::parent) {
@@ -249,8 +245,9 @@ pub fn run<E>(
             continue;
         }
         let started = Instant::now();
-        if reason == Matters::Reload {
-            match crate::config::load(&settings.config_path) {
+        // Only a config file's change is `Reload`.
+        if let (Matters::Reload, Some(config)) = (reason, settings.config_path.clone()) {
+            match crate::config::load(&config) {
                 Ok(new) => {
                     settings = new;
                     if let Ok(w) = start_watcher(&settings, tx.clone()) {
@@ -331,7 +328,7 @@ mod tests {
         let mut globs = GlobSetBuilder::new();
         globs.add(Glob::new("/p/backend/**/*.py").expect("glob"));
         WatchContext {
-            config: PathBuf::from("/p/web/mizan.toml"),
+            config: Some(PathBuf::from("/p/web/mizan.toml")),
             schema: Some(PathBuf::from("/p/schema.json")),
             globs: globs.build().expect("set"),
             out_dir: PathBuf::from("/p/web/src/api"),

@@ -215,7 +215,8 @@ pub enum Source {
 /// Everything a run needs, resolved from the config file.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub config_path: PathBuf,
+    /// The config file the settings came from; `None` for `--schema`/`--out`.
+    pub config_path: Option<PathBuf>,
     pub source: Source,
     pub out_dir: PathBuf,
     pub options: Options,
@@ -229,18 +230,13 @@ impl Settings {
     /// to watch but the schema, the default debounce.
     pub fn without_config(schema: PathBuf, out_dir: PathBuf, options: Options) -> Settings {
         Settings {
-            config_path: PathBuf::new(),
+            config_path: None,
             source: Source::File(schema),
             out_dir,
             options,
             watch_paths: Vec::new(),
             debounce: Duration::from_millis(DEFAULT_DEBOUNCE_MS),
         }
-    }
-
-    /// The config file the settings came from; `None` for `--schema`/`--out`.
-    pub fn config_file(&self) -> Option<&Path> {
-        Some(self.config_path.as_path()).filter(|p| !p.as_os_str().is_empty())
     }
 }
 
@@ -416,7 +412,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
     let (_, source) = sources.remove(0);
     let out = file.output;
     Ok(Settings {
-        config_path: path.to_path_buf(),
+        config_path: Some(path.to_path_buf()),
         source,
         out_dir: rel(&out.dir),
         options: Options {
