@@ -68,9 +68,9 @@ fn active(dir: &Path, backend: &str, env: &Path) -> Option<Interpreter> {
         return None;
     }
     let base = std::fs::canonicalize(dir).ok();
-    let inside = [dir.to_path_buf(), dir.join(backend)]
-        .iter()
-        .filter_map(|d| std::fs::canonicalize(d).ok())
+    let inside = [base.clone(), std::fs::canonicalize(dir.join(backend)).ok()]
+        .into_iter()
+        .flatten()
         .any(|d| env.starts_with(d));
     let relative = base
         .filter(|_| inside)
