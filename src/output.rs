@@ -86,11 +86,10 @@ pub fn drift(dir: &Path, files: &[GeneratedFile]) -> Drift {
     d
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write `{path}`: {source}")]
+/// A file that could not be written or removed; `diagnostics::write_failed` says so.
+#[derive(Debug)]
 pub struct WriteError {
     pub path: PathBuf,
-    #[source]
     pub source: std::io::Error,
 }
 
