@@ -55,6 +55,7 @@ pub(super) struct Named<'a> {
 
 pub(super) struct RawFunction<'a> {
     pub(super) name: &'a str,
+    pub(super) ident: String,
     pub(super) name_span: Span,
     pub(super) input: Option<(Type, Span)>,
     pub(super) output: Type,
@@ -223,16 +224,17 @@ impl<'a> Builder<'a> {
     pub(super) fn read_functions(&mut self, root: &'a Node) -> Vec<RawFunction<'a>> {
         self.named_entries(root, "x-mizan-functions", "function", FUNCTION_KEYS)
             .into_iter()
-            .filter_map(|e| self.read_function(e.node, e.name, e.span))
+            .filter_map(|e| self.read_function(e))
             .collect()
     }
 
-    fn read_function(
-        &mut self,
-        node: &'a Node,
-        name: &'a str,
-        name_span: Span,
-    ) -> Option<RawFunction<'a>> {
+    fn read_function(&mut self, entry: Named<'a>) -> Option<RawFunction<'a>> {
+        let Named {
+            node,
+            name,
+            span: name_span,
+            ident,
+        } = entry;
         let route = self.string(node, "route");
         let output = match self.schema(node, "output") {
             Some((ty, _)) => ty,
@@ -296,6 +298,7 @@ impl<'a> Builder<'a> {
         };
         Some(RawFunction {
             name,
+            ident,
             name_span,
             input: self.schema(node, "input"),
             output,

@@ -89,7 +89,7 @@ pub(super) fn resolve<'a>(
         .zip(kinds)
         .map(|((f, args), kind)| Function {
             wire_name: f.name.to_owned(),
-            ident: names::stem(f.name).unwrap_or_default(),
+            ident: f.ident,
             kind,
             input: f.input.map(|(t, _)| t),
             args,
