@@ -3,3 +3,7 @@
 
 {{ t }}
 {%- endfor %}
+{%- if types.is_empty() %}
+
+export {};
+{%- endif %}
