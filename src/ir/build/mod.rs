@@ -99,7 +99,19 @@ pub fn build(doc: &Document) -> (Option<Ir>, Vec<Diagnostic>) {
 
 /// `components.schemas`, in document order; reported and read as empty when not an object.
 fn component_schemas<'a>(root: &'a Node, diags: &mut Vec<Diagnostic>) -> &'a [Member] {
-    let Some(schemas) = root.get("components").and_then(|c| c.get("schemas")) else {
+    let Some(components) = root.get("components").filter(|c| !c.is_null()) else {
+        return &[];
+    };
+    if components.as_object().is_none() {
+        diags.push(diagnostics::wrong_type(
+            components.span,
+            "components",
+            "an object",
+            components.kind_name(),
+        ));
+        return &[];
+    }
+    let Some(schemas) = components.get("schemas").filter(|s| !s.is_null()) else {
         return &[];
     };
     schemas.as_object().unwrap_or_else(|| {
