@@ -3,7 +3,7 @@
 //! trees; the Prettier rules (`emit::prettier`) lay them out. The tree holds tokens already spelled
 //! ([`super::lexical`]) and knows nothing of line widths.
 
-use super::lexical::{number_literal, property_name, string_literal};
+use super::lexical::{number_literal, object_key, string_literal, DocLines};
 
 /// A type expression.
 #[derive(Debug, Clone)]
@@ -38,7 +38,7 @@ pub struct TupleMember {
 #[derive(Debug, Clone)]
 pub struct Member {
     /// Doc comment lines (without indentation), printed above the member in interfaces.
-    pub doc: Vec<String>,
+    pub doc: DocLines,
     /// `readonly name?` or `[key: string]`, everything before `: `.
     pub key: String,
     pub ty: TypeExpr,
@@ -198,7 +198,7 @@ impl Data {
             }
             serde_json::Value::Object(map) => Data::Object(
                 map.iter()
-                    .map(|(k, v)| (property_name(k), Data::from_json(v)))
+                    .map(|(k, v)| (object_key(k), Data::from_json(v)))
                     .collect(),
             ),
         }
@@ -268,7 +268,7 @@ pub enum Stmt {
 #[derive(Debug, Clone)]
 pub struct Function {
     /// Doc comment lines.
-    pub doc: Vec<String>,
+    pub doc: DocLines,
     pub name: String,
     pub params: Vec<Param>,
     pub returns: Option<TypeExpr>,
@@ -279,7 +279,7 @@ pub struct Function {
 #[derive(Debug, Clone)]
 pub struct Const {
     /// Doc comment lines.
-    pub doc: Vec<String>,
+    pub doc: DocLines,
     pub export: bool,
     pub name: String,
     /// The type annotation, when there is one.
@@ -292,13 +292,13 @@ pub struct Const {
 pub enum Decl {
     /// `export interface Name { members }`, each member's doc comment above it.
     Interface {
-        doc: Vec<String>,
+        doc: DocLines,
         name: String,
         members: Vec<Member>,
     },
     /// `export type Name = ty;`.
     TypeAlias {
-        doc: Vec<String>,
+        doc: DocLines,
         name: String,
         ty: TypeExpr,
     },
