@@ -81,6 +81,23 @@ pub fn string_literal(s: &str) -> String {
     out
 }
 
+/// A string literal in a data value: only [`Quoted::new`] makes one, from the text it stands
+/// for, so a value in the syntax tree cannot hold unescaped text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quoted(String);
+
+impl Quoted {
+    /// The literal of `text`, spelled by [`string_literal`].
+    pub fn new(text: &str) -> Quoted {
+        Quoted(string_literal(text))
+    }
+
+    /// The literal as written, quotes included.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Prettier's spelling of a JSON number literal: lower-case, no `+` in the exponent, no
 /// trailing zeros after the first decimal digit, no trailing dot.
 pub fn number_literal(raw: &str) -> String {

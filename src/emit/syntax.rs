@@ -3,7 +3,7 @@
 //! trees; the Prettier rules (`emit::prettier`) lay them out. The tree holds tokens already spelled
 //! ([`super::lexical`]) and knows nothing of line widths.
 
-use super::lexical::{number_literal, object_key, string_literal, DocLines};
+use super::lexical::{number_literal, object_key, string_literal, DocLines, Quoted};
 
 /// A type expression.
 #[derive(Debug, Clone)]
@@ -174,8 +174,8 @@ fn flatten(
 /// A JavaScript value literal: data the generator writes into code.
 #[derive(Debug, Clone)]
 pub enum Data {
-    /// A string literal, already quoted.
-    Str(String),
+    /// A string literal.
+    Str(Quoted),
     /// A number, as written.
     Num(String),
     Bool(bool),
@@ -192,7 +192,7 @@ impl Data {
             serde_json::Value::Null => Data::Null,
             serde_json::Value::Bool(b) => Data::Bool(*b),
             serde_json::Value::Number(n) => Data::Num(number_literal(&n.to_string())),
-            serde_json::Value::String(s) => Data::Str(string_literal(s)),
+            serde_json::Value::String(s) => Data::Str(Quoted::new(s)),
             serde_json::Value::Array(items) => {
                 Data::Array(items.iter().map(Data::from_json).collect())
             }

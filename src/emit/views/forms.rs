@@ -4,7 +4,7 @@ use askama::Template;
 
 use crate::emit::file::HEADER;
 use crate::emit::lexical::{
-    doc_lines, number_literal, object_key, property_name, string_literal, DocLines,
+    doc_lines, number_literal, object_key, property_name, string_literal, DocLines, Quoted,
 };
 use crate::emit::order::{self, Order};
 use crate::emit::prettier;
@@ -75,9 +75,9 @@ fn initial_value(f: &FormField) -> Option<Data> {
         | FieldType::Email
         | FieldType::Url
         | FieldType::Date
-        | FieldType::Datetime => Some(Data::Str(string_literal(""))),
+        | FieldType::Datetime => Some(Data::Str(Quoted::new(""))),
         // Nothing selected: `""` where the field may stay empty, no value where it may not.
-        FieldType::Choice if !f.required => Some(Data::Str(string_literal(""))),
+        FieldType::Choice if !f.required => Some(Data::Str(Quoted::new(""))),
         FieldType::Choice => None,
         FieldType::Boolean => Some(Data::Bool(false)),
         FieldType::MultipleChoice => Some(Data::Array(Vec::new())),
@@ -89,7 +89,7 @@ fn initial_value(f: &FormField) -> Option<Data> {
 fn field_meta(f: &FormField) -> Data {
     let opt = |s: &Option<String>| {
         s.as_deref()
-            .map_or(Data::Null, |s| Data::Str(string_literal(s)))
+            .map_or(Data::Null, |s| Data::Str(Quoted::new(s)))
     };
     let num = |n: Option<u64>| n.map_or(Data::Null, |n| Data::Num(n.to_string()));
     let choices = match &f.choices {
@@ -99,7 +99,7 @@ fn field_meta(f: &FormField) -> Data {
                 .map(|c| {
                     Data::Object(vec![
                         ("value".to_owned(), Data::from_json(&c.value)),
-                        ("label".to_owned(), Data::Str(string_literal(&c.label))),
+                        ("label".to_owned(), Data::Str(Quoted::new(&c.label))),
                     ])
                 })
                 .collect(),
@@ -110,12 +110,12 @@ fn field_meta(f: &FormField) -> Data {
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
     Data::Object(vec![
-        ("name".to_owned(), Data::Str(string_literal(&f.wire_name))),
+        ("name".to_owned(), Data::Str(Quoted::new(&f.wire_name))),
         (
             "label".to_owned(),
-            Data::Str(string_literal(f.label.as_deref().unwrap_or(&f.wire_name))),
+            Data::Str(Quoted::new(f.label.as_deref().unwrap_or(&f.wire_name))),
         ),
-        ("type".to_owned(), Data::Str(string_literal(&kind))),
+        ("type".to_owned(), Data::Str(Quoted::new(&kind))),
         ("widget".to_owned(), opt(&f.widget)),
         ("required".to_owned(), Data::Bool(f.required)),
         ("disabled".to_owned(), Data::Bool(f.disabled)),
