@@ -1,7 +1,9 @@
 // The TypeScript side of the test suite:
 //   1. generate a client from every good fixture with the built binary, from GitHub's API
 //      description, and one importing the kernel from a package instead of kernel.ts;
-//   2. type-check all of it, with the type-level tests in types/, under the strictest settings;
+//   2. type-check all of it, with the type-level tests in types/, under the strictest settings,
+//      and check that the hostile fixture's schema text stayed inside literals and comments
+//      (hostile.mjs);
 //   3. type-check and run the kernel unit tests in kernel/, and the client of the reference
 //      backend (backend/) against a freshly started mizan-reference-backend, with Node's test
 //      runner; the server is stopped at the end whatever happens.
@@ -122,6 +124,11 @@ const checked = await inParallel([
         "--check", "--log-level=warn", "--ignore-path", noIgnores,
         ...generatedFiles(generated),
       ]),
+  },
+  {
+    // fixtures/good/hostile: schema text stays inside literals and comments (see hostile.mjs).
+    title: "hostile schema text: only inside literals and comments",
+    start: () => collect(process.execPath, [join(here, "hostile.mjs"), join(generated, "hostile")]),
   },
   typecheck("tsc: generated clients and type-level tests", "tsconfig.generated.json"),
   typecheck("tsc: generated React code against React 18's types", "tsconfig.react18.json"),

@@ -1,4 +1,4 @@
 {{ header }}
 {%- for m in modules %}
-export * from "{{ m }}";
+export * from {{ m }};
 {%- endfor %}

@@ -4,8 +4,8 @@
 {%- endfor %}
 
 export type * from "./types";
-{%- for c in context_files %}
-export * from "./contexts/{{ c }}";
+{%- for c in context_modules %}
+export * from {{ c }};
 {%- endfor %}
 export * from {{ kernel }};
 {%- if with_queries %}

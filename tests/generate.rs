@@ -53,6 +53,12 @@ fn check_generated_file(case: &str, f: &GeneratedFile) {
         f.path
     );
     assert!(!f.contents.contains('\r'), "{case}/{}: CR", f.path);
+    // Whatever the schema held (fixtures/good/hostile holds all of it).
+    assert!(
+        emit::is_plain(&f.contents),
+        "{case}/{}: a raw control character, line or paragraph separator, or bidirectional control",
+        f.path
+    );
     if f.path == "kernel.ts" {
         assert_eq!(
             f.contents,
@@ -79,6 +85,12 @@ fn check_generated_file(case: &str, f: &GeneratedFile) {
         );
         return;
     }
+    // Generated code can be inlined in an HTML script element.
+    assert!(
+        !f.contents.to_ascii_lowercase().contains("</script") && !f.contents.contains("<!--"),
+        "{case}/{}: `</script` or `<!--`",
+        f.path
+    );
     if ["react.tsx", "forms.ts", "channels.ts"].contains(&f.path.as_str()) {
         assert!(
             f.contents

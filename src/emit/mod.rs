@@ -29,7 +29,7 @@ mod syntax;
 mod typing;
 mod views;
 
-pub use file::{GeneratedFile, HEADER};
+pub use file::{is_plain, GeneratedFile, HEADER};
 pub use prettier::PRETTIER_VERSION;
 pub use runtime::{
     runtime_module, CHANNELS_SOURCE, FORMS_SOURCE, KERNEL_SOURCE, QUERY_SOURCE, REACT_SOURCE,
@@ -131,5 +131,13 @@ pub fn generate(ir: &Ir, options: &Options) -> Vec<GeneratedFile> {
     ));
     files.push(render("index.ts", &views::index::index_ts(modules)));
     order::files(&mut files);
+    debug_assert!(
+        files.iter().all(|f| file::is_plain(&f.contents)),
+        "a generated file holds a CR or another unprintable character: {:?}",
+        files
+            .iter()
+            .find(|f| !file::is_plain(&f.contents))
+            .map(|f| &f.path)
+    );
     files
 }

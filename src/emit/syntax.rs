@@ -3,7 +3,7 @@
 //! trees; the Prettier rules (`emit::prettier`) lay them out. The tree holds tokens already spelled
 //! ([`super::lexical`]) and knows nothing of line widths.
 
-use super::lexical::{number_literal, property_name, string_literal};
+use super::lexical::{number_literal, object_key, string_literal, DocLines, Quoted};
 
 /// A type expression.
 #[derive(Debug, Clone)]
@@ -38,7 +38,7 @@ pub struct TupleMember {
 #[derive(Debug, Clone)]
 pub struct Member {
     /// Doc comment lines (without indentation), printed above the member in interfaces.
-    pub doc: Vec<String>,
+    pub doc: DocLines,
     /// `readonly name?` or `[key: string]`, everything before `: `.
     pub key: String,
     pub ty: TypeExpr,
@@ -174,8 +174,8 @@ fn flatten(
 /// A JavaScript value literal: data the generator writes into code.
 #[derive(Debug, Clone)]
 pub enum Data {
-    /// A string literal, already quoted.
-    Str(String),
+    /// A string literal.
+    Str(Quoted),
     /// A number, as written.
     Num(String),
     Bool(bool),
@@ -192,13 +192,13 @@ impl Data {
             serde_json::Value::Null => Data::Null,
             serde_json::Value::Bool(b) => Data::Bool(*b),
             serde_json::Value::Number(n) => Data::Num(number_literal(&n.to_string())),
-            serde_json::Value::String(s) => Data::Str(string_literal(s)),
+            serde_json::Value::String(s) => Data::Str(Quoted::new(s)),
             serde_json::Value::Array(items) => {
                 Data::Array(items.iter().map(Data::from_json).collect())
             }
             serde_json::Value::Object(map) => Data::Object(
                 map.iter()
-                    .map(|(k, v)| (property_name(k), Data::from_json(v)))
+                    .map(|(k, v)| (object_key(k), Data::from_json(v)))
                     .collect(),
             ),
         }
@@ -268,7 +268,7 @@ pub enum Stmt {
 #[derive(Debug, Clone)]
 pub struct Function {
     /// Doc comment lines.
-    pub doc: Vec<String>,
+    pub doc: DocLines,
     pub name: String,
     pub params: Vec<Param>,
     pub returns: Option<TypeExpr>,
@@ -279,7 +279,7 @@ pub struct Function {
 #[derive(Debug, Clone)]
 pub struct Const {
     /// Doc comment lines.
-    pub doc: Vec<String>,
+    pub doc: DocLines,
     pub export: bool,
     pub name: String,
     /// The type annotation, when there is one.
@@ -292,13 +292,13 @@ pub struct Const {
 pub enum Decl {
     /// `export interface Name { members }`, each member's doc comment above it.
     Interface {
-        doc: Vec<String>,
+        doc: DocLines,
         name: String,
         members: Vec<Member>,
     },
     /// `export type Name = ty;`.
     TypeAlias {
-        doc: Vec<String>,
+        doc: DocLines,
         name: String,
         ty: TypeExpr,
     },

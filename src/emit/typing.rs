@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::lexical::{doc_lines, number_literal, property_name, string_literal};
+use super::lexical::{doc_lines, number_literal, property_name, string_literal, DocLines};
 use super::order;
 use super::syntax::{Member, TupleMember, TypeExpr};
 use crate::ir::{Additional, Ir, Literal, ObjectType, Type, TypeDef, TypeId, TypeKind};
@@ -180,7 +180,7 @@ impl<'a> Printer<'a> {
                                 TypeExpr::intersection(vec![
                                     member,
                                     TypeExpr::Object(vec![Member {
-                                        doc: Vec::new(),
+                                        doc: DocLines::none(),
                                         key: property_name(&d.property),
                                         ty: tags,
                                     }]),
@@ -231,7 +231,7 @@ impl<'a> Printer<'a> {
         let mut members = self.members(o, mode);
         // Doc comments are kept on named types' members only.
         for m in &mut members {
-            m.doc.clear();
+            m.doc = DocLines::none();
         }
         TypeExpr::Object(members)
     }
@@ -278,7 +278,7 @@ impl<'a> Printer<'a> {
         };
         if let Some(ty) = index {
             out.push(Member {
-                doc: Vec::new(),
+                doc: DocLines::none(),
                 key: "[key: string]".to_owned(),
                 ty,
             });
@@ -295,7 +295,7 @@ impl<'a> Printer<'a> {
         fields
             .into_iter()
             .map(|(name, ty, required)| Member {
-                doc: Vec::new(),
+                doc: DocLines::none(),
                 key: format!("{}{}", property_name(name), if required { "" } else { "?" }),
                 ty: self.expr(ty, Mode::Input),
             })

@@ -397,22 +397,36 @@ impl ChannelNames {
     }
 }
 
+/// Whether `c` may start an identifier: `$`, `_`, or a character with Unicode's `ID_Start`
+/// (XID, its normalisation-stable subset, which is what `unicode-ident` answers for).
+pub fn is_identifier_start(c: char) -> bool {
+    c == '$' || c == '_' || unicode_ident::is_xid_start(c)
+}
+
+/// Whether `c` may continue an identifier: `$`, `ID_Continue` (digits, `_`, combining marks),
+/// and the zero-width joiners ECMAScript allows.
+pub fn is_identifier_part(c: char) -> bool {
+    c == '$' || c == '\u{200c}' || c == '\u{200d}' || unicode_ident::is_xid_continue(c)
+}
+
+/// Whether `s` is an ECMAScript IdentifierName (reserved words included: they are property
+/// names). Not Rust's `is_alphanumeric`: `x²` and `٣d` are alphanumeric but no identifiers.
 pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c == '_' || c == '$' || c.is_alphabetic())
-        && chars.all(|c| c == '_' || c == '$' || c.is_alphanumeric())
+    chars.next().is_some_and(is_identifier_start) && chars.all(is_identifier_part)
 }
 
 /// The PascalCase stem of a function, context, form or channel name; `None` when the name has
 /// no letter or digit to build one from.
 pub fn stem(wire_name: &str) -> Option<String> {
     let pascal = wire_name.to_upper_camel_case();
-    let cleaned: String = pascal.chars().filter(|c| c.is_alphanumeric()).collect();
+    let cleaned: String = pascal
+        .chars()
+        .filter(|&c| c != '_' && c != '$' && is_identifier_part(c))
+        .collect();
     match cleaned.chars().next() {
         None => None,
-        Some(c) if c.is_ascii_digit() => Some(format!("_{cleaned}")),
+        Some(c) if !is_identifier_start(c) => Some(format!("_{cleaned}")),
         Some(_) => Some(cleaned),
     }
 }
@@ -435,7 +449,7 @@ pub fn type_ident_base(wire_name: &str) -> String {
     let mut out = String::with_capacity(wire_name.len());
     let mut upper_next = false;
     for c in wire_name.chars() {
-        if c == '_' || c == '$' || c.is_alphanumeric() {
+        if is_identifier_part(c) {
             if upper_next {
                 out.extend(c.to_uppercase());
             } else {
@@ -448,7 +462,7 @@ pub fn type_ident_base(wire_name: &str) -> String {
     }
     match out.chars().next() {
         None => "Schema".to_owned(),
-        Some(c) if c.is_ascii_digit() => format!("_{out}"),
+        Some(c) if !is_identifier_start(c) => format!("_{out}"),
         Some(_) => out,
     }
 }
@@ -507,6 +521,42 @@ mod tests {
         assert_eq!(stem("ws_whoami").as_deref(), Some("WsWhoami"));
         assert_eq!(stem("..."), None);
         assert_eq!(stem(""), None);
+    }
+
+    #[test]
+    fn identifiers_are_what_typescript_accepts() {
+        for ok in [
+            "a",
+            "_",
+            "$",
+            "café",
+            "a1",
+            "x\u{200d}y",
+            "class",
+            "__proto__",
+        ] {
+            assert!(is_identifier(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "1a",
+            "x²",
+            "½",
+            "٣d",
+            "a-b",
+            "a b",
+            "a\u{2028}",
+            "a*/",
+            "\u{301}a",
+        ] {
+            assert!(!is_identifier(bad), "{bad}");
+        }
+        // Stems and schema identifiers start with `_` where the name cannot start one.
+        assert_eq!(stem("x²_y").as_deref(), Some("XY"));
+        assert_eq!(stem("٣_d").as_deref(), Some("_٣D"));
+        let idents = assign_type_idents(&["x²", "new", "default", "½"], &BTreeSet::new());
+        assert_eq!(idents, ["x", "new2", "default2", "Schema"]);
+        assert!(idents.iter().all(|i| is_identifier(i)));
     }
 
     #[test]

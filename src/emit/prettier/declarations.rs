@@ -11,6 +11,7 @@ use super::types::{
 };
 use super::values::expr_doc;
 use crate::emit::doc::{concat, group, group_broken, hardline, indent, line, text, Doc};
+use crate::emit::lexical::DocLines;
 use crate::emit::printer::{print, print_with_modes};
 use crate::emit::syntax::{Const, Decl, Expr, Function, Member, Param, Stmt, TypeExpr};
 
@@ -45,7 +46,7 @@ fn decl_doc(cx: &mut Layout, decl: &Decl) -> Doc {
     }
 }
 
-fn interface(cx: &mut Layout, doc: &[String], name: &str, members: &[Member]) -> Doc {
+fn interface(cx: &mut Layout, doc: &DocLines, name: &str, members: &[Member]) -> Doc {
     let mut parts = comment_lines(doc);
     parts.push(text(format!("export interface {name} ")));
     if members.is_empty() {
@@ -76,7 +77,7 @@ fn interface(cx: &mut Layout, doc: &[String], name: &str, members: &[Member]) ->
 
 /// A union goes on its own lines after `=` when it does not fit (Prettier's
 /// "break-after-operator" layout); anything else follows `=` and breaks itself ("fluid").
-fn type_alias(cx: &mut Layout, doc: &[String], name: &str, ty: &TypeExpr) -> Doc {
+fn type_alias(cx: &mut Layout, doc: &DocLines, name: &str, ty: &TypeExpr) -> Doc {
     let mut parts = comment_lines(doc);
     let left = text(format!("export type {name} ="));
     parts.push(match ty {
@@ -253,7 +254,7 @@ mod tests {
 
     fn alias(ty: TypeExpr) -> String {
         format(&Decl::TypeAlias {
-            doc: Vec::new(),
+            doc: DocLines::none(),
             name: "Letters".to_owned(),
             ty,
         })

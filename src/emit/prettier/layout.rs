@@ -7,6 +7,7 @@ use crate::emit::doc::{
     concat, group, group_with_id, group_with_id_broken, hardline, if_break, indent,
     indent_if_break, join, line, softline, text, Doc, GroupId, GroupIds,
 };
+use crate::emit::lexical::DocLines;
 
 /// What laying out one declaration carries along: the allocator of its group ids and, while a
 /// function's return type is laid out, the object type literals built so far.
@@ -96,8 +97,9 @@ pub(super) fn fluid(cx: &mut Layout, left: Doc, right: Doc) -> Doc {
 }
 
 /// A doc comment's lines, each followed by a line break.
-pub(super) fn comment_lines(doc: &[String]) -> Vec<Doc> {
-    doc.iter()
+pub(super) fn comment_lines(doc: &DocLines) -> Vec<Doc> {
+    doc.lines()
+        .iter()
         .flat_map(|l| [text(l.clone()), hardline()])
         .collect()
 }

@@ -32,7 +32,8 @@ pub(super) fn expr_doc(cx: &mut Layout, e: &Expr) -> Doc {
 
 pub(super) fn data_doc(cx: &mut Layout, d: &Data) -> Doc {
     match d {
-        Data::Str(s) | Data::Num(s) => text(s.clone()),
+        Data::Str(s) => text(s.as_str().to_owned()),
+        Data::Num(n) => text(n.clone()),
         Data::Bool(b) => text(b.to_string()),
         Data::Null => text("null"),
         Data::Array(items) => array(cx, items),

@@ -5,7 +5,7 @@ use askama::Template;
 use heck::ToSnakeCase;
 
 use crate::emit::file::HEADER;
-use crate::emit::lexical::{doc_lines, property_name, string_literal};
+use crate::emit::lexical::{doc_lines, property_name, string_literal, DocLines};
 use crate::emit::order::{self, OrderedContext};
 use crate::emit::prettier;
 use crate::emit::signature::{output_expr, stale_time};
@@ -64,13 +64,13 @@ pub fn context_ts(ir: &Ir, oc: &OrderedContext<'_>, kernel: &str, with_queries: 
     }];
     declarations.push(if params.is_empty() {
         Decl::TypeAlias {
-            doc: Vec::new(),
+            doc: DocLines::none(),
             name: names.params.clone(),
             ty: TypeExpr::reference("Record<string, never>"),
         }
     } else {
         Decl::Interface {
-            doc: Vec::new(),
+            doc: DocLines::none(),
             name: names.params.clone(),
             members: params,
         }

@@ -3,7 +3,9 @@
 use askama::Template;
 
 use crate::emit::file::HEADER;
-use crate::emit::lexical::{doc_lines, number_literal, property_name, string_literal};
+use crate::emit::lexical::{
+    doc_lines, number_literal, object_key, property_name, string_literal, DocLines, Quoted,
+};
 use crate::emit::order::{self, Order};
 use crate::emit::prettier;
 use crate::emit::signature::output_expr;
@@ -45,7 +47,7 @@ fn field_type(f: &FormField) -> TypeExpr {
             let mut members = choices();
             if !f.required {
                 // An optional choice may be left unselected.
-                members.insert(0, TypeExpr::atom("\"\""));
+                members.insert(0, TypeExpr::atom(string_literal("")));
             }
             TypeExpr::union(members)
         }
@@ -73,9 +75,9 @@ fn initial_value(f: &FormField) -> Option<Data> {
         | FieldType::Email
         | FieldType::Url
         | FieldType::Date
-        | FieldType::Datetime => Some(Data::Str("\"\"".to_owned())),
+        | FieldType::Datetime => Some(Data::Str(Quoted::new(""))),
         // Nothing selected: `""` where the field may stay empty, no value where it may not.
-        FieldType::Choice if !f.required => Some(Data::Str("\"\"".to_owned())),
+        FieldType::Choice if !f.required => Some(Data::Str(Quoted::new(""))),
         FieldType::Choice => None,
         FieldType::Boolean => Some(Data::Bool(false)),
         FieldType::MultipleChoice => Some(Data::Array(Vec::new())),
@@ -87,7 +89,7 @@ fn initial_value(f: &FormField) -> Option<Data> {
 fn field_meta(f: &FormField) -> Data {
     let opt = |s: &Option<String>| {
         s.as_deref()
-            .map_or(Data::Null, |s| Data::Str(string_literal(s)))
+            .map_or(Data::Null, |s| Data::Str(Quoted::new(s)))
     };
     let num = |n: Option<u64>| n.map_or(Data::Null, |n| Data::Num(n.to_string()));
     let choices = match &f.choices {
@@ -97,7 +99,7 @@ fn field_meta(f: &FormField) -> Data {
                 .map(|c| {
                     Data::Object(vec![
                         ("value".to_owned(), Data::from_json(&c.value)),
-                        ("label".to_owned(), Data::Str(string_literal(&c.label))),
+                        ("label".to_owned(), Data::Str(Quoted::new(&c.label))),
                     ])
                 })
                 .collect(),
@@ -108,12 +110,12 @@ fn field_meta(f: &FormField) -> Data {
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
     Data::Object(vec![
-        ("name".to_owned(), Data::Str(string_literal(&f.wire_name))),
+        ("name".to_owned(), Data::Str(Quoted::new(&f.wire_name))),
         (
             "label".to_owned(),
-            Data::Str(string_literal(f.label.as_deref().unwrap_or(&f.wire_name))),
+            Data::Str(Quoted::new(f.label.as_deref().unwrap_or(&f.wire_name))),
         ),
-        ("type".to_owned(), Data::Str(string_literal(&kind))),
+        ("type".to_owned(), Data::Str(Quoted::new(&kind))),
         ("widget".to_owned(), opt(&f.widget)),
         ("required".to_owned(), Data::Bool(f.required)),
         ("disabled".to_owned(), Data::Bool(f.disabled)),
@@ -174,7 +176,7 @@ fn form_decls(ir: &Ir, printer: &Printer<'_>, form: &Form) -> (Vec<Decl>, bool) 
         .collect();
     let initial: Vec<(String, Data)> = by_name
         .iter()
-        .filter_map(|f| initial_value(f).map(|v| (property_name(&f.wire_name), v)))
+        .filter_map(|f| initial_value(f).map(|v| (object_key(&f.wire_name), v)))
         .collect();
     let result = submit.map_or_else(|| TypeExpr::atom("unknown"), |f| output_expr(printer, f));
     let mentions = result.mentions("T.");
@@ -189,14 +191,14 @@ fn form_decls(ir: &Ir, printer: &Printer<'_>, form: &Form) -> (Vec<Decl>, bool) 
         },
         // Fields keep the form's order: it is the order to render them in.
         Decl::Const(Const {
-            doc: Vec::new(),
+            doc: DocLines::none(),
             export: false,
             name: names.fields.clone(),
             ty: Some(format!("FieldsOf<{data}>")),
             value: Expr::Data(Data::Array(form.fields.iter().map(field_meta).collect())),
         }),
         Decl::Const(Const {
-            doc: Vec::new(),
+            doc: DocLines::none(),
             export: false,
             name: names.initial.clone(),
             ty: Some(format!("Partial<{data}>")),

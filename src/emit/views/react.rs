@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::context::context_file_name;
 use crate::emit::file::HEADER;
-use crate::emit::lexical::{doc_lines, string_literal};
+use crate::emit::lexical::{doc_lines, string_literal, DocLines};
 use crate::emit::order::{self, Order, OrderedContext};
 use crate::emit::prettier;
 use crate::emit::signature::{args_param, input_type, output_expr, paged_params};
@@ -195,7 +195,7 @@ fn context_decls(
             .map(|p| Expr::atom(string_literal(&p.wire_name))),
     );
     let mut decls = vec![Decl::Const(Const {
-        doc: Vec::new(),
+        doc: DocLines::none(),
         export: false,
         name: names.binding.clone(),
         ty: None,
@@ -203,7 +203,7 @@ fn context_decls(
     })];
     let props = if has_params {
         decls.push(Decl::TypeAlias {
-            doc: Vec::new(),
+            doc: DocLines::none(),
             name: names.props.clone(),
             ty: TypeExpr::intersection(vec![
                 TypeExpr::reference(names.params.clone()),
@@ -231,7 +231,7 @@ fn context_decls(
         ))],
     }));
     decls.push(Decl::Const(Const {
-        doc: Vec::new(),
+        doc: DocLines::none(),
         export: true,
         name: names.provider_alias.clone(),
         ty: None,

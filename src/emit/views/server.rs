@@ -23,7 +23,8 @@ pub struct ServerTs {
     kernel: String,
     /// The kernel, query and types imports, laid out; nothing unused.
     imports: Vec<String>,
-    context_files: Vec<String>,
+    /// `"./contexts/<file>"` per context, quoted.
+    context_modules: Vec<String>,
     /// Re-export `./runtime/query` (keys, factories, effects, hydrate).
     with_queries: bool,
     /// Every function, laid out with its doc comment.
@@ -132,7 +133,10 @@ pub fn server_ts(
         header: HEADER,
         kernel: kernel_literal,
         imports: imports.iter().map(prettier::format).collect(),
-        context_files,
+        context_modules: context_files
+            .iter()
+            .map(|c| string_literal(&format!("./contexts/{c}")))
+            .collect(),
         with_queries,
         functions: functions.into_iter().map(FunctionView::render).collect(),
     }
