@@ -203,11 +203,13 @@ impl<'a> Builder<'a> {
                 }
             }
             FieldType::MultipleChoice => {
-                for item in initial.as_array().unwrap_or_default() {
-                    let v = item.to_serde();
-                    if known(&v) {
-                        continue;
-                    }
+                // The first item that does not fit: one report per field.
+                let items = initial.as_array().unwrap_or_default();
+                if let Some((item, v)) = items
+                    .iter()
+                    .map(|i| (i, i.to_serde()))
+                    .find(|(_, v)| !known(v))
+                {
                     self.diags.push(if choices.is_some() {
                         diagnostics::initial_not_a_choice(item.span, field, &v, &values, false)
                     } else {

@@ -8,7 +8,7 @@ pub enum RouteError {
     /// Not Django's route syntax (an unknown converter, an unclosed `<`...).
     Syntax(String),
     /// Not a path on the backend's own site: a scheme (`javascript:`, `https:`), another host
-    /// (`//host`, `\\host`), or characters a URL does not hold as they are.
+    /// (`//host`, `/\\host`), or characters a URL does not hold as they are.
     NotAPath(String),
     /// OpenAPI's `{name}` instead of Django's `<name>`: the name inside the braces.
     Braces(String),
@@ -40,23 +40,25 @@ fn check_is_path(path: &str) -> Result<(), RouteError> {
             u32::from(c)
         ));
     }
-    if path.contains('\\') {
-        return not_a_path("it contains `\\`, which browsers read as `/`");
-    }
-    if path.starts_with("//") {
-        return not_a_path("it starts with `//`, which names another host");
+    // Browsers read `\\` as `/`, so `/\\host` and `\\\\host` name another host as `//host` does.
+    let mut head = path.chars();
+    if let (Some(a @ ('/' | '\\')), Some(b @ ('/' | '\\'))) = (head.next(), head.next()) {
+        return not_a_path(&format!(
+            "it starts with `{a}{b}`, which names another host"
+        ));
     }
     // A `:` before the first `/`, `<`, `?` or `#` makes the text before it a URL scheme.
     let head = path.split(['/', '<', '?', '#']).next().unwrap_or("");
     if let Some((scheme, _)) = head.split_once(':') {
         return not_a_path(&format!("it starts with the URL scheme `{scheme}:`"));
     }
-    if let Some(open) = path.find('{') {
-        let name = path[open + 1..].split('}').next().unwrap_or("");
-        return Err(RouteError::Braces(name.to_owned()));
-    }
-    if path.contains('}') {
-        return Err(RouteError::Braces(String::new()));
+    // OpenAPI's `{name}`: a name in braces. Other braces are literal text.
+    for (open, _) in path.match_indices('{') {
+        if let Some((name, _)) = path[open + 1..].split_once('}') {
+            if names::is_identifier(name) {
+                return Err(RouteError::Braces(name.to_owned()));
+            }
+        }
     }
     Ok(())
 }
@@ -185,5 +187,11 @@ mod tests {
         assert!(parse_route("/a:b/<int:id>/").is_ok());
         assert!(parse_route("<int:id>/").is_ok());
         assert!(parse_route("/p/<prototype>/").is_ok());
+        assert!(
+            parse_route("/p/${x/{}/").is_ok(),
+            "braces around no name are text"
+        );
+        // A backslash further in changes the path, not the host.
+        assert!(parse_route("/back\\slash/<path:rest>/").is_ok());
     }
 }
