@@ -465,9 +465,7 @@ impl<'a> Builder<'a> {
         }
         out
     }
-}
 
-impl<'a> Builder<'a> {
     /// A channel's `params`: an object schema (through references and `allOf`) whose properties
     /// are the params, as a function's `input` is. Absent, `null`, `{}` and `true` declare no
     /// params. Anything else is reported: the subscribe frame carries the params as an object.
