@@ -163,6 +163,21 @@ pub fn render(diag: &Diagnostic, source: Option<&SourceFile>, style: RenderStyle
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false);
+    // A label at the very end of a text that ends without a line break is on no line that
+    // miette draws; one space after the text puts its caret just after the last character.
+    let padded;
+    let source = match source {
+        Some(src)
+            if diag
+                .labels
+                .iter()
+                .any(|l| l.span.start as usize >= src.text.len()) =>
+        {
+            padded = SourceFile::new(src.name.clone(), format!("{} ", src.text));
+            Some(&padded)
+        }
+        other => other,
+    };
     let windowed;
     let view = match source {
         Some(src)
@@ -650,13 +665,37 @@ pub fn invalid_value(span: Span, field: &str, found: &str, allowed: &[&str]) -> 
     })
 }
 
+/// `what`: the kind of item named (`function`, `context`, `form`, `channel`).
 pub fn invalid_name(span: Span, what: &str, name: &str) -> Diagnostic {
+    let label = match name
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || *c == '_' || *c == '.'))
+    {
+        Some(c) => format!("{} is not allowed in a {what} name", char_name(c)),
+        None => "needs at least one letter".to_owned(),
+    };
     Diagnostic::error(
         "mizan::schema::invalid-name",
-        format!("{what} name `{name}` cannot become an identifier"),
+        format!("{what} name {} is not a valid name", quoted(name)),
     )
-    .at(span, "needs at least one letter or digit")
-    .help("register the function under a name made of letters, digits, `_` and `.`")
+    .at(span, label)
+    .help(format!(
+        "register the {what} under a name made of letters, digits, `_` and `.`, with at least one letter"
+    ))
+}
+
+/// A character as a diagnostic shows it: `-`, or its code point when it is invisible.
+fn char_name(c: char) -> String {
+    if c.is_whitespace() || c.is_control() || c == '`' {
+        format!("U+{:04X}", u32::from(c))
+    } else {
+        format!("`{c}`")
+    }
+}
+
+/// A name in a message, quoted, with control characters shown as escapes.
+fn quoted(name: &str) -> String {
+    format!("{name:?}")
 }
 
 pub fn duplicate_name(span: Span, first: Span, what: &str, name: &str) -> Diagnostic {
@@ -803,10 +842,122 @@ pub fn input_not_object(span: Span, function: &str) -> Diagnostic {
     .help("use `null` for a function without arguments")
 }
 
+pub fn channel_params_not_object(span: Span, channel: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::params-not-object",
+        format!("the params of channel `{channel}` are not an object schema"),
+    )
+    .at(
+        span,
+        "expected an object schema (or a $ref to one) whose properties are the params",
+    )
+    .help("a client subscribes with its params as one JSON object; use `null` for a channel without params")
+}
+
+/// `field_type`: the field's `type` as written; `expected`: what such a field's `initial` is
+/// (`None`: a field that takes no initial value).
+pub fn initial_wrong_type(
+    span: Span,
+    field: &str,
+    field_type: &str,
+    expected: Option<&str>,
+    found: &str,
+) -> Diagnostic {
+    let a = if field_type.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    let diagnostic = Diagnostic::error(
+        "mizan::schema::initial-type",
+        format!("the initial value of form field `{field}` is {found}, but it is {a} `{field_type}` field"),
+    );
+    match expected {
+        Some(expected) => diagnostic
+            .at(span, format!("expected {expected}"))
+            .help(format!(
+                "the initial value of {a} `{field_type}` field is {expected}; fix it on the backend, or use `null` for none"
+            )),
+        None => diagnostic
+            .at(span, "a file field starts empty")
+            .help(format!("{a} `{field_type}` field takes no initial value; use `null` or leave `initial` out")),
+    }
+}
+
+/// `found`: the initial value; `choices`: the field's choice values, in order; `required`: the
+/// field must be filled, so it cannot start unselected (`""`).
+pub fn initial_not_a_choice(
+    span: Span,
+    field: &str,
+    found: &serde_json::Value,
+    choices: &[&serde_json::Value],
+    required: bool,
+) -> Diagnostic {
+    let allowed = choices
+        .iter()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let close = found
+        .as_str()
+        .and_then(|word| did_you_mean(word, choices.iter().filter_map(|c| c.as_str())));
+    let help = match close {
+        Some(c) => format!("did you mean \"{c}\"? the choices are {allowed}"),
+        None if required && found.as_str() == Some("") => format!(
+            "the field is required, so it cannot start unselected; use one of {allowed}, or `null` for no initial value"
+        ),
+        None => format!("the choices are {allowed}"),
+    };
+    Diagnostic::error(
+        "mizan::schema::initial-not-a-choice",
+        format!("the initial value {found} of form field `{field}` is not one of its choices"),
+    )
+    .at(span, "not a choice of this field")
+    .help(help)
+}
+
 pub fn invalid_route(span: Span, reason: &str) -> Diagnostic {
     Diagnostic::error("mizan::schema::invalid-route", format!("invalid route: {reason}"))
         .at(span, "this route")
         .help("routes use Django's syntax: `/profile/<int:user_id>/`, converters str, int, slug, uuid, path")
+}
+
+pub fn route_not_a_path(span: Span, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::route-not-a-path",
+        format!("this route is not a path on the backend's site: {why}"),
+    )
+    .at(span, "this route")
+    .help("a route is a path on the site that serves it, such as `/profile/<int:user_id>/`; the generated URL builder puts it in links as it is, so it cannot name a scheme or another host")
+}
+
+pub fn route_braces(span: Span, name: &str) -> Diagnostic {
+    let example = if name.is_empty() { "user_id" } else { name };
+    Diagnostic::error(
+        "mizan::schema::invalid-route",
+        "this route uses OpenAPI's `{...}` for a parameter; routes use Django's syntax",
+    )
+    .at(span, "braces are not route parameters")
+    .help(format!(
+        "write the parameter as `<{example}>` (a string) or with a converter, such as `<int:{example}>`; converters str, int, slug, uuid, path"
+    ))
+}
+
+/// `what`: where the name was found (`an argument of `f``, `a route parameter of `f``...).
+pub fn object_member_name(span: Span, what: &str, name: &str) -> Diagnostic {
+    let why = if name == "__proto__" {
+        "an object literal cannot hold it as a key: `{__proto__: x}` sets the object's prototype"
+    } else {
+        "every JavaScript object already has it, so it would read as set when absent"
+    };
+    Diagnostic::error(
+        "mizan::names::object-member",
+        format!("{what} is named `{name}`, which JavaScript objects reserve"),
+    )
+    .at(span, format!("named `{name}` here"))
+    .help(format!(
+        "{why}; rename it on the backend (`__proto__` and Object.prototype's members, such as `constructor` and `toString`, cannot be field, argument or param names; `prototype` can)"
+    ))
 }
 
 pub fn dangling_ref(span: Span, target: &str, known: &[&str]) -> Diagnostic {

@@ -416,6 +416,42 @@ pub fn is_identifier(s: &str) -> bool {
     chars.next().is_some_and(is_identifier_start) && chars.all(is_identifier_part)
 }
 
+/// The names every JavaScript object already answers to: `__proto__` (which an object literal
+/// cannot even hold as a key: `{__proto__: x}` sets the prototype) and `Object.prototype`'s
+/// members. A form field, argument or param of one of these names would read as set when it is
+/// absent (`data.constructor` is `Object`), Zod would validate that member as its value, and
+/// TypeScript refuses an object literal that leaves such an optional key out. `prototype` is
+/// not among them: plain objects have no such member.
+pub const OBJECT_MEMBERS: &[&str] = &[
+    "__proto__",
+    "__defineGetter__",
+    "__defineSetter__",
+    "__lookupGetter__",
+    "__lookupSetter__",
+    "constructor",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "toLocaleString",
+    "toString",
+    "valueOf",
+];
+
+/// Whether a key name is one of [`OBJECT_MEMBERS`].
+pub fn is_object_member(name: &str) -> bool {
+    OBJECT_MEMBERS.contains(&name)
+}
+
+/// Whether a registered name (of a function, context, form or channel) has the shape every
+/// Mizan backend registers: letters, digits, `_` and `.`, with at least one letter. Anything
+/// else (spaces, dashes, quotes, comment markers) would reach generated strings and comments.
+pub fn is_wire_name(name: &str) -> bool {
+    name.chars().any(char::is_alphabetic)
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+}
+
 /// The PascalCase stem of a function, context, form or channel name; `None` when the name has
 /// no letter or digit to build one from.
 pub fn stem(wire_name: &str) -> Option<String> {
@@ -557,6 +593,32 @@ mod tests {
         let idents = assign_type_idents(&["x²", "new", "default", "½"], &BTreeSet::new());
         assert_eq!(idents, ["x", "new2", "default2", "Schema"]);
         assert!(idents.iter().all(|i| is_identifier(i)));
+    }
+
+    #[test]
+    fn wire_names() {
+        for good in [
+            "contact.submit",
+            "user_profile",
+            "2fa_verify",
+            "Ünïcode",
+            "_x",
+        ] {
+            assert!(is_wire_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "_",
+            "123",
+            "...",
+            "chat room",
+            "chat-room",
+            "a*/b",
+            "a\"b",
+            "x\n",
+        ] {
+            assert!(!is_wire_name(bad), "{bad}");
+        }
     }
 
     #[test]

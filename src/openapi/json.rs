@@ -223,10 +223,14 @@ impl Parser<'_> {
 
     fn unexpected(&self, expected: &'static str) -> ParseError {
         match self.text[self.pos.min(self.text.len())..].chars().next() {
-            None => ParseError {
-                kind: ErrorKind::UnexpectedEnd { expected },
-                span: Span::new(self.src.len(), self.src.len()),
-            },
+            // Just after the last character that is not whitespace: where the text stopped.
+            None => {
+                let end = self.text.trim_end().len();
+                ParseError {
+                    kind: ErrorKind::UnexpectedEnd { expected },
+                    span: Span::new(end, end),
+                }
+            }
             Some(c) => ParseError {
                 kind: ErrorKind::Unexpected {
                     found: describe_char(c),
@@ -512,9 +516,10 @@ impl Parser<'_> {
     }
 }
 
+/// A character as "unexpected ... in JSON" names it.
 fn describe_char(c: char) -> String {
     if c.is_control() || c == '\u{fffd}' {
-        format!("the character U+{:04X}", c as u32)
+        format!("character U+{:04X}", c as u32)
     } else {
         format!("'{c}'")
     }

@@ -156,4 +156,20 @@ mod tests {
         assert_eq!(code("[]"), "mizan::schema::not-an-object");
         assert!(parse_document(r#"{"openapi": "3.1.0"}"#).is_ok());
     }
+
+    #[test]
+    fn syntax_errors_name_the_character_and_where_the_text_stopped() {
+        let err = |t: &str| parse_document(t).expect_err(t);
+        assert_eq!(
+            err("{\"openapi\": \u{0}}").message,
+            "unexpected character U+0000 in JSON"
+        );
+        assert_eq!(err("{\"openapi\": }").message, "unexpected '}' in JSON");
+        // Just after the last character that is not whitespace, trailing lines or not.
+        for text in ["{\"openapi\":", "{\"openapi\":  \n\n"] {
+            let d = err(text);
+            assert_eq!(d.message, "the JSON ends too early");
+            assert_eq!(d.labels[0].span, Span::new(11, 11), "{text:?}");
+        }
+    }
 }

@@ -4,6 +4,7 @@
 
 use indexmap::IndexMap;
 
+use super::args::collect_properties;
 use super::Builder;
 use crate::diagnostics;
 use crate::ir::fields::ReadFields;
@@ -179,8 +180,8 @@ impl<'a> Builder<'a> {
     }
 
     /// The entries of an `x-mizan-*` array of named objects: each must be an object, have a
-    /// `name` that can become an identifier, and be the only one of that name. Entries that are
-    /// not are reported and skipped.
+    /// `name` of the registered shape ([`names::is_wire_name`]), and be the only one of that
+    /// name. Entries that are not are reported and skipped.
     pub(super) fn named_entries(
         &mut self,
         root: &'a Node,
@@ -201,7 +202,7 @@ impl<'a> Builder<'a> {
             else {
                 continue;
             };
-            let Some(ident) = names::stem(name) else {
+            let Some(ident) = names::stem(name).filter(|_| names::is_wire_name(name)) else {
                 self.diags.push(diagnostics::invalid_name(span, what, name));
                 continue;
             };
@@ -343,6 +344,10 @@ impl<'a> Builder<'a> {
             for f in functions {
                 if let Some((name, span)) = f.context {
                     if !out.iter().any(|c| c.name == name) {
+                        if !names::is_wire_name(name) {
+                            self.diags
+                                .push(diagnostics::invalid_name(span, "context", name));
+                        }
                         out.push(RawContext {
                             name,
                             span,
@@ -371,7 +376,7 @@ impl<'a> Builder<'a> {
             if self.object(node, "a context", CONTEXT_KEYS).is_none() {
                 continue;
             }
-            if names::stem(&m.key).is_none() {
+            if !names::is_wire_name(&m.key) {
                 self.diags
                     .push(diagnostics::invalid_name(m.key_span, "context", &m.key));
                 continue;
@@ -410,6 +415,13 @@ impl<'a> Builder<'a> {
             {
                 continue;
             }
+            if names::is_object_member(&m.key) {
+                self.diags.push(diagnostics::object_member_name(
+                    m.key_span,
+                    "a context param",
+                    &m.key,
+                ));
+            }
             let required = m.value.get("required").map(|r| r.span);
             out.push(RawParam {
                 name: &m.key,
@@ -421,7 +433,7 @@ impl<'a> Builder<'a> {
         out
     }
 
-    pub(super) fn read_channels(&mut self, root: &'a Node) -> Vec<Channel> {
+    pub(super) fn read_channels(&mut self, root: &'a Node, types: &[Type]) -> Vec<Channel> {
         let mut out = Vec::new();
         for Named {
             node,
@@ -444,9 +456,7 @@ impl<'a> Builder<'a> {
             out.push(Channel {
                 wire_name: name.to_owned(),
                 ident,
-                params: self
-                    .schema(node, "params")
-                    .map_or_else(empty_object, |(t, _)| t),
+                params: self.channel_params(node, name, types),
                 server_message,
                 client_message: self.schema(node, "clientMessage").map(|(t, _)| t),
                 auth: self.auth(node),
@@ -455,6 +465,46 @@ impl<'a> Builder<'a> {
         }
         out
     }
+
+    /// A channel's `params`: an object schema (through references and `allOf`) whose properties
+    /// are the params, as a function's `input` is. Absent, `null`, `{}` and `true` declare no
+    /// params. Anything else is reported: the subscribe frame carries the params as an object.
+    fn channel_params(&mut self, node: &'a Node, name: &str, types: &[Type]) -> Type {
+        let Some((ty, span)) = self.schema(node, "params") else {
+            return empty_object();
+        };
+        if matches!(ty.kind, TypeKind::Unknown) && !ty.nullable {
+            return empty_object();
+        }
+        let mut props = Vec::new();
+        if may_be_null(&ty, types) || !collect_properties(&ty, types, &mut props, 0) {
+            self.diags
+                .push(diagnostics::channel_params_not_object(span, name));
+        } else if let Some(p) = props.iter().find(|p| names::is_object_member(&p.wire_name)) {
+            self.diags.push(diagnostics::object_member_name(
+                span,
+                &format!("a param of channel `{name}`"),
+                &p.wire_name,
+            ));
+        }
+        ty
+    }
+}
+
+/// Whether a type, or a type it refers to, admits `null`.
+fn may_be_null(ty: &Type, types: &[Type]) -> bool {
+    let mut ty = ty;
+    for _ in 0..32 {
+        if ty.nullable {
+            return true;
+        }
+        match &ty.kind {
+            TypeKind::Ref { id } => ty = &types[id.0 as usize],
+            TypeKind::Null => return true,
+            _ => return false,
+        }
+    }
+    false
 }
 
 fn empty_object() -> Type {

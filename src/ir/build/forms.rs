@@ -5,6 +5,7 @@ use super::extensions::Named;
 use super::Builder;
 use crate::diagnostics;
 use crate::ir::fields::ReadFields;
+use crate::ir::names;
 use crate::ir::{Choice, FieldType, FormField};
 use crate::openapi::json::{Node, Value};
 use crate::span::Span;
@@ -89,7 +90,14 @@ impl<'a> Builder<'a> {
 
     fn read_field(&mut self, node: &'a Node) -> Option<FormField> {
         self.object(node, "a form field", FIELD_KEYS)?;
-        let (name, _) = self.required_string(node, "name", "a form field")?;
+        let (name, name_span) = self.required_string(node, "name", "a form field")?;
+        if names::is_object_member(name) {
+            self.diags.push(diagnostics::object_member_name(
+                name_span,
+                "a form field",
+                name,
+            ));
+        }
         let (type_name, type_span) =
             self.required_string(node, "type", &format!("form field `{name}`"))?;
         let Some(field_type) = FieldType::ALL
@@ -103,7 +111,8 @@ impl<'a> Builder<'a> {
             ));
             return None;
         };
-        let choices = match node.get("choices") {
+        let required = self.boolean(node, "required").unwrap_or(false);
+        let choices: Option<Vec<Choice>> = match node.get("choices") {
             None => None,
             Some(c) if c.is_null() => None,
             Some(c) => Some(
@@ -113,25 +122,109 @@ impl<'a> Builder<'a> {
                     .collect(),
             ),
         };
+        let initial = node.get("initial").filter(|i| !i.is_null());
+        if let Some(i) = initial {
+            self.check_initial(name, type_name, field_type, required, choices.as_deref(), i);
+        }
         Some(FormField {
             wire_name: name.to_owned(),
             label: self.string(node, "label").map(|(s, _)| s.to_owned()),
             field_type,
             widget: self.string(node, "widget").map(|(s, _)| s.to_owned()),
-            required: self.boolean(node, "required").unwrap_or(false),
+            required,
             disabled: self.boolean(node, "disabled").unwrap_or(false),
             help_text: self
                 .string(node, "helpText")
                 .map(|(s, _)| s.to_owned())
                 .filter(|s| !s.is_empty()),
-            initial: node
-                .get("initial")
-                .filter(|i| !i.is_null())
-                .map(Node::to_serde),
+            initial: initial.map(Node::to_serde),
             max_length: self.count(node, "maxLength"),
             min_length: self.count(node, "minLength"),
             choices,
         })
+    }
+
+    /// A field's `initial` must be a value of the field's type in the generated form data
+    /// (`number` for `integer` and `number`, `boolean`, one of the choices...): reported here,
+    /// pointing at the value, rather than left to fail type-checking in the output.
+    fn check_initial(
+        &mut self,
+        field: &str,
+        type_name: &str,
+        field_type: FieldType,
+        required: bool,
+        choices: Option<&[Choice]>,
+        initial: &Node,
+    ) {
+        let choices = choices.filter(|c| !c.is_empty());
+        let value = initial.to_serde();
+        let expected = match field_type {
+            FieldType::File => Some(None),
+            FieldType::Integer if !is_whole_number(&value) => Some(Some("a whole number")),
+            FieldType::Number if !value.is_number() => Some(Some("a number")),
+            FieldType::Boolean if !value.is_boolean() => Some(Some("`true` or `false`")),
+            FieldType::MultipleChoice if !value.is_array() => Some(Some("an array of choices")),
+            FieldType::Choice if choices.is_some() => None,
+            FieldType::Integer
+            | FieldType::Number
+            | FieldType::Boolean
+            | FieldType::MultipleChoice => None,
+            _ if !value.is_string() => Some(Some("a string")),
+            _ => None,
+        };
+        if let Some(expected) = expected {
+            self.diags.push(diagnostics::initial_wrong_type(
+                initial.span,
+                field,
+                type_name,
+                expected,
+                initial.kind_name(),
+            ));
+            return;
+        }
+        let values: Vec<&serde_json::Value> =
+            choices.into_iter().flatten().map(|c| &c.value).collect();
+        let known = |v: &serde_json::Value| match choices {
+            Some(_) => values.iter().any(|c| same_value(c, v)),
+            None => v.is_string(),
+        };
+        match field_type {
+            FieldType::Choice if choices.is_some() => {
+                // An optional choice may start unselected (`""`).
+                let blank = !required && value.as_str() == Some("");
+                if !blank && !known(&value) {
+                    self.diags.push(diagnostics::initial_not_a_choice(
+                        initial.span,
+                        field,
+                        &value,
+                        &values,
+                        required,
+                    ));
+                }
+            }
+            FieldType::MultipleChoice => {
+                // The first item that does not fit: one report per field.
+                let items = initial.as_array().unwrap_or_default();
+                if let Some((item, v)) = items
+                    .iter()
+                    .map(|i| (i, i.to_serde()))
+                    .find(|(_, v)| !known(v))
+                {
+                    self.diags.push(if choices.is_some() {
+                        diagnostics::initial_not_a_choice(item.span, field, &v, &values, false)
+                    } else {
+                        diagnostics::initial_wrong_type(
+                            item.span,
+                            field,
+                            type_name,
+                            Some("a string in each item"),
+                            item.kind_name(),
+                        )
+                    });
+                }
+            }
+            _ => {}
+        }
     }
 
     /// A choice is `[value, label]` (Django's pairs), `{"value", "label"}`, or a bare value.
@@ -170,5 +263,21 @@ impl<'a> Builder<'a> {
                 label: label_of(node),
             }),
         }
+    }
+}
+
+/// A JSON number without a fractional part (`18`, `18.0`).
+fn is_whole_number(v: &serde_json::Value) -> bool {
+    v.as_i64().is_some()
+        || v.as_u64().is_some()
+        || v.as_f64()
+            .is_some_and(|f| f.is_finite() && f.fract() == 0.0)
+}
+
+/// Two JSON values as the same TypeScript literal (`1` and `1.0` are one number).
+fn same_value(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    match (a, b) {
+        (serde_json::Value::Number(x), serde_json::Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
     }
 }

@@ -11,7 +11,7 @@ mod resolve;
 mod routes;
 
 pub use extensions::FUNCTION_KEYS;
-pub use routes::parse_route;
+pub use routes::{parse_route, RouteError};
 
 use super::fields::ReadFields;
 use super::lower::Lowerer;
@@ -38,7 +38,7 @@ pub fn build(doc: &Document) -> (Option<Ir>, Vec<Diagnostic>) {
     let has_functions = root.get("x-mizan-functions").is_some();
     let functions = b.read_functions(root);
     let contexts = b.read_contexts(root, &functions);
-    let channels = b.read_channels(root);
+    let channels = b.read_channels(root, &types);
     let forms = b.read_forms(root);
 
     let type_names: Vec<&str> = components.iter().map(|m| &*m.key).collect();

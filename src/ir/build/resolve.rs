@@ -14,7 +14,7 @@ use indexmap::IndexMap;
 use super::args::{collect_properties, is_binary, route_arg};
 use super::extensions::{RawContext, RawFunction, RawMerge, RawTarget};
 use super::forms::{RawForm, FORM_FUNCTION_KEYS};
-use super::routes::parse_route;
+use super::routes::{parse_route, RouteError};
 use crate::diagnostics::{self, Diagnostic};
 use crate::ir::{
     index_u32, names, validate, AffectTarget, Arg, CachePolicy, Context, ContextId, ContextParam,
@@ -287,8 +287,17 @@ impl<'a> Resolver<'_, 'a> {
                     }
                     Role::ViewPath(route)
                 }
-                Err(reason) => {
-                    self.diags.push(diagnostics::invalid_route(span, &reason));
+                Err(error) => {
+                    self.diags.push(match error {
+                        RouteError::Syntax(reason) => diagnostics::invalid_route(span, &reason),
+                        RouteError::NotAPath(why) => diagnostics::route_not_a_path(span, &why),
+                        RouteError::Braces(name) => diagnostics::route_braces(span, &name),
+                        RouteError::ObjectMember(name) => diagnostics::object_member_name(
+                            span,
+                            &format!("a route parameter of `{}`", f.name),
+                            &name,
+                        ),
+                    });
                     Role::Plain
                 }
             }
@@ -307,6 +316,13 @@ impl<'a> Resolver<'_, 'a> {
         let mut props = Vec::new();
         if !collect_properties(input, self.types, &mut props, 0) {
             self.diags.push(diagnostics::input_not_object(span, name));
+        }
+        if let Some(p) = props.iter().find(|p| names::is_object_member(&p.wire_name)) {
+            self.diags.push(diagnostics::object_member_name(
+                span,
+                &format!("an argument of `{name}`"),
+                &p.wire_name,
+            ));
         }
         props
             .into_iter()

@@ -28,7 +28,7 @@ export interface SignUpFormData {
   /** A rather long label that goes on and on about the field */
   plan: "free" | "pro" | "it's";
   /** Preferences */
-  prefs?: string;
+  prefs?: "" | unknown;
   /** Topics */
   topics?: ("news" | "updates" | 'say "hi"')[];
 }
@@ -118,14 +118,19 @@ const signUpFormFields: FieldsOf<SignUpFormData> = [
   {
     name: "prefs",
     label: "Preferences",
-    type: "text",
+    type: "choice",
     widget: "input",
     required: false,
     disabled: false,
     helpText: null,
     maxLength: null,
     minLength: null,
-    choices: null,
+    choices: [
+      {
+        value: { theme: "dark", notifications_enabled: true, n: 1 },
+        label: "Dark",
+      },
+    ],
   },
 ];
 

@@ -18,7 +18,28 @@ export {
 /** The values of the `numbers` form. */
 export interface NumbersFormData {
   /** Favourites */
-  favourite_numbers_of_the_user?: (1 | 2 | 3 | 5 | 8)[];
+  favourite_numbers_of_the_user?: (
+    | 1
+    | 2
+    | 3
+    | 5
+    | 8
+    | 13
+    | 21
+    | 34
+    | 55
+    | 89
+    | 144
+    | 233
+    | 377
+    | 610
+    | 987
+    | 1597
+    | 2584
+    | 4181
+    | 6765
+    | 10946
+  )[];
   /** Level */
   level?: "" | 1 | 2.5 | 1000.0;
   /** Ratio */
@@ -42,6 +63,21 @@ const numbersFormFields: FieldsOf<NumbersFormData> = [
       { value: 3, label: "Number 3" },
       { value: 5, label: "Number 5" },
       { value: 8, label: "Number 8" },
+      { value: 13, label: "Number 13" },
+      { value: 21, label: "Number 21" },
+      { value: 34, label: "Number 34" },
+      { value: 55, label: "Number 55" },
+      { value: 89, label: "Number 89" },
+      { value: 144, label: "Number 144" },
+      { value: 233, label: "Number 233" },
+      { value: 377, label: "Number 377" },
+      { value: 610, label: "Number 610" },
+      { value: 987, label: "Number 987" },
+      { value: 1597, label: "Number 1597" },
+      { value: 2584, label: "Number 2584" },
+      { value: 4181, label: "Number 4181" },
+      { value: 6765, label: "Number 6765" },
+      { value: 10946, label: "Number 10946" },
     ],
   },
   {

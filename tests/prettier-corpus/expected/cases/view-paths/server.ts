@@ -17,7 +17,7 @@ export function homePageUrl(): string {
   return `/`;
 }
 
-/** The URL of the `odd_page` page (`/odd`quote`/${literal}/back\slash/<path:rest_of_path>/`). */
+/** The URL of the `odd_page` page (`/odd`quote`/${literal/back\slash/<path:rest_of_path>/`). */
 export function oddPageUrl(args: { rest_of_path: string }): string {
-  return `/odd\`quote\`/\${literal}/back\\slash/${encodeURI(String(args.rest_of_path))}/`;
+  return `/odd\`quote\`/\${literal/back\\slash/${encodeURI(String(args.rest_of_path))}/`;
 }
