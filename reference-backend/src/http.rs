@@ -285,7 +285,10 @@ async fn ws(
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let (user, _) = identify(&state, &headers, q.token.as_deref())?;
-    Ok(upgrade.on_upgrade(move |socket| ws::serve_socket(state, user, socket)))
+    Ok(upgrade
+        .max_message_size(ws::READ_LIMIT)
+        .max_frame_size(ws::READ_LIMIT)
+        .on_upgrade(move |socket| ws::serve_socket(state, user, socket)))
 }
 
 async fn not_found() -> ApiError {
