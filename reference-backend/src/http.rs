@@ -213,10 +213,7 @@ async fn call(State(state): State<Arc<AppState>>, request: Request) -> Result<Re
 async fn session(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     let mut response = json_response(200, "{}".to_owned());
     if cookie(&headers, CSRF_COOKIE).is_none() {
-        let value = format!(
-            "{CSRF_COOKIE}={}; Path=/; SameSite=Lax",
-            auth::csrf_token(&state.secrets.session)
-        );
+        let value = format!("{CSRF_COOKIE}={}; Path=/; SameSite=Lax", state.csrf_token());
         if let Ok(v) = HeaderValue::from_str(&value) {
             response.headers_mut().insert(header::SET_COOKIE, v);
         }
