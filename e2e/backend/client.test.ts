@@ -431,6 +431,8 @@ test("errors arrive as MizanError with code, status and details", async () => {
   assert.equal("callInternalStats" in api, false);
   await rejectsWith(api.mizanCall("internal_stats", {}, { client }), "FORBIDDEN", 403);
   await rejectsWith(api.mizanCall("no_such_function", {}, { client }), "BAD_REQUEST", 400);
+  // A body over the server's limit (1 MiB) has its own code.
+  await rejectsWith(api.callEcho({ text: "x".repeat(2 ** 20) }, { client }), "PAYLOAD_TOO_LARGE", 413);
   await rejectsWith(api.callSetItemName({ id: 404, name: "x" }, { client }), "NOT_FOUND", 404);
   await rejectsWith(api.fetchUserContext({ user_id: 999_999 }, { client }), "NOT_FOUND", 404);
   await rejectsWith(api.mizanFetch("no_such_context", {}, { client }), "NOT_FOUND", 404);

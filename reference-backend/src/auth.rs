@@ -165,15 +165,13 @@ pub fn verify_session(secret: &[u8], value: &str) -> Option<i64> {
     id.parse().ok()
 }
 
-/// A fresh CSRF token: unpredictable enough for a development server (HMAC of time and a
-/// counter under the session secret).
-pub fn csrf_token(secret: &[u8]) -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
+/// A fresh CSRF token: unpredictable enough for a development server (HMAC of time and `n`
+/// under the session secret). `n` is new for every token the server hands out (a counter of
+/// its state), so two tokens made in the same nanosecond still differ.
+pub fn csrf_token(secret: &[u8], n: u64) -> String {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     hmac_hex(secret, format!("csrf:{nanos}:{n}").as_bytes())[..32].to_owned()
 }
 

@@ -24,9 +24,10 @@ impl ApiError {
         Self::new("BAD_REQUEST", 400, message)
     }
 
+    /// A request body, or a WebSocket message, over its size limit.
     pub fn too_large(limit: usize) -> Self {
         Self::new(
-            "BAD_REQUEST",
+            "PAYLOAD_TOO_LARGE",
             413,
             format!("the request body is larger than {limit} bytes"),
         )

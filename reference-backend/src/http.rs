@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Body;
+use axum::extract::multipart::MultipartError;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -19,7 +20,7 @@ use crate::auth;
 use crate::error::ApiError;
 use crate::model::User;
 use crate::protocol::{
-    canonical, invalidate_header, outcome_body, CSRF_COOKIE, CSRF_HEADER, MAX_JSON_BODY,
+    canonical, invalidate_header, outcome_body, CSRF_COOKIE, CSRF_HEADER, MAX_JSON_MESSAGE,
     MAX_UPLOAD_BODY, MOUNT, SESSION_COOKIE,
 };
 use crate::state::{self, AppState};
@@ -109,23 +110,13 @@ async fn read_multipart(request: Request) -> Result<(String, Value), ApiError> {
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|e| bad_multipart(&e.to_string()))?
+        .map_err(|e| bad_multipart(&e))?
     {
         let part = field.name().unwrap_or_default().to_owned();
         match part.as_str() {
-            "fn" => {
-                name = Some(
-                    field
-                        .text()
-                        .await
-                        .map_err(|e| bad_multipart(&e.to_string()))?,
-                )
-            }
+            "fn" => name = Some(field.text().await.map_err(|e| bad_multipart(&e))?),
             "args" => {
-                let text = field
-                    .text()
-                    .await
-                    .map_err(|e| bad_multipart(&e.to_string()))?;
+                let text = field.text().await.map_err(|e| bad_multipart(&e))?;
                 match serde_json::from_str(&text) {
                     Ok(Value::Object(m)) => args.extend(m),
                     _ => {
@@ -141,10 +132,7 @@ async fn read_multipart(request: Request) -> Result<(String, Value), ApiError> {
                     .content_type()
                     .unwrap_or("application/octet-stream")
                     .to_owned();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| bad_multipart(&e.to_string()))?;
+                let bytes = field.bytes().await.map_err(|e| bad_multipart(&e))?;
                 files.entry(part).or_default().push(json!({
                     "filename": filename, "content_type": content_type, "size": bytes.len(),
                     "sha256": hex::encode(Sha256::digest(&bytes)),
@@ -168,8 +156,8 @@ async fn read_multipart(request: Request) -> Result<(String, Value), ApiError> {
     ))
 }
 
-fn bad_multipart(e: &str) -> ApiError {
-    if e.contains("limit") || e.contains("too large") {
+fn bad_multipart(e: &MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::too_large(MAX_UPLOAD_BODY)
     } else {
         ApiError::bad_request(format!("malformed multipart body: {e}"))
@@ -193,9 +181,9 @@ async fn call(State(state): State<Arc<AppState>>, request: Request) -> Result<Re
     let (name, args) = if content_type.starts_with("multipart/form-data") {
         read_multipart(request).await?
     } else {
-        let bytes = axum::body::to_bytes(request.into_body(), MAX_JSON_BODY)
+        let bytes = axum::body::to_bytes(request.into_body(), MAX_JSON_MESSAGE)
             .await
-            .map_err(|_| ApiError::too_large(MAX_JSON_BODY))?;
+            .map_err(|_| ApiError::too_large(MAX_JSON_MESSAGE))?;
         let body: Value = serde_json::from_slice(&bytes)
             .map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))?;
         let name = body
@@ -225,10 +213,7 @@ async fn call(State(state): State<Arc<AppState>>, request: Request) -> Result<Re
 async fn session(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     let mut response = json_response(200, "{}".to_owned());
     if cookie(&headers, CSRF_COOKIE).is_none() {
-        let value = format!(
-            "{CSRF_COOKIE}={}; Path=/; SameSite=Lax",
-            auth::csrf_token(&state.secrets.session)
-        );
+        let value = format!("{CSRF_COOKIE}={}; Path=/; SameSite=Lax", state.csrf_token());
         if let Ok(v) = HeaderValue::from_str(&value) {
             response.headers_mut().insert(header::SET_COOKIE, v);
         }
@@ -297,7 +282,10 @@ async fn ws(
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let (user, _) = identify(&state, &headers, q.token.as_deref())?;
-    Ok(upgrade.on_upgrade(move |socket| ws::serve_socket(state, user, socket)))
+    Ok(upgrade
+        .max_message_size(ws::READ_LIMIT)
+        .max_frame_size(ws::READ_LIMIT)
+        .on_upgrade(move |socket| ws::serve_socket(state, user, socket)))
 }
 
 async fn not_found() -> ApiError {

@@ -14,8 +14,10 @@ use crate::registry::{Api, ContextInfo, Function, Target};
 
 /// Where the protocol's endpoints are mounted.
 pub const MOUNT: &str = "/api/mizan";
-/// The largest JSON call body accepted.
-pub const MAX_JSON_BODY: usize = 1 << 20;
+/// The largest JSON message accepted, whatever carries it: the body of a JSON call over HTTP
+/// (larger is `413 PAYLOAD_TOO_LARGE`) and any WebSocket message (larger closes the socket
+/// with code 1009).
+pub const MAX_JSON_MESSAGE: usize = 1 << 20;
 /// The largest multipart call body accepted.
 pub const MAX_UPLOAD_BODY: usize = 8 << 20;
 pub const CSRF_COOKIE: &str = "csrftoken";

@@ -3,13 +3,14 @@
 //! when its functions allow), a page at a view path.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 use tokio::sync::broadcast;
 
-use crate::auth::Secrets;
+use crate::auth::{self, Secrets};
 use crate::cache::{self, BundleCache};
 use crate::call::{lock, CallCtx};
 use crate::error::ApiError;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub store: Mutex<Store>,
     pub cache: Mutex<BundleCache>,
     rooms: Mutex<BTreeMap<String, broadcast::Sender<Value>>>,
+    /// How many CSRF tokens the server has handed out.
+    csrf_tokens: AtomicU64,
 }
 
 impl AppState {
@@ -34,6 +37,7 @@ impl AppState {
             store: Mutex::new(Store::default()),
             cache: Mutex::new(BundleCache::default()),
             rooms: Mutex::new(BTreeMap::new()),
+            csrf_tokens: AtomicU64::new(0),
         })
     }
 
@@ -51,6 +55,12 @@ impl AppState {
             .entry(name.to_owned())
             .or_insert_with(|| broadcast::channel(256).0)
             .clone()
+    }
+
+    /// A fresh CSRF token.
+    pub fn csrf_token(&self) -> String {
+        let n = self.csrf_tokens.fetch_add(1, Ordering::Relaxed);
+        auth::csrf_token(&self.secrets.session, n)
     }
 
     fn ctx(&self, user: Option<User>) -> CallCtx<'_> {

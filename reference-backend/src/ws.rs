@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::ws::{Message, WebSocket};
+use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio::sync::{broadcast, mpsc};
@@ -13,16 +14,27 @@ use tokio::sync::{broadcast, mpsc};
 use crate::error::ApiError;
 use crate::fixture;
 use crate::model::User;
-use crate::protocol::{canonical, error_frame, outcome_body};
+use crate::protocol::{canonical, error_frame, outcome_body, MAX_JSON_MESSAGE};
 use crate::state::{self, AppState};
 
 /// Subscription id → (room, forwarding task).
 type Subscriptions = BTreeMap<u64, (String, tokio::task::JoinHandle<()>)>;
 
-/// Serves one upgraded socket for `user` until the client closes it.
+/// The largest message the socket reads at all: a message over [`MAX_JSON_MESSAGE`] but within
+/// this is read and dropped, so the socket can close cleanly after it; a larger one fails the
+/// socket's stream at once (a frame's at its header, before its payload is buffered), leaving
+/// the rest unread.
+pub const READ_LIMIT: usize = 64 << 20;
+
+/// How long a socket that the server closes waits for the client's close frame.
+const CLOSING_GRACE: Duration = Duration::from_secs(5);
+
+/// Serves one upgraded socket for `user` until the client closes it, or until the client sends
+/// what the socket cannot take (see [`close_for`]).
 pub async fn serve_socket(state: Arc<AppState>, user: Option<User>, socket: WebSocket) {
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::channel::<Value>(256);
+    // Gives the sink back once every sender is gone, unless the peer stopped taking frames.
     let writer = tokio::spawn(async move {
         while let Some(frame) = rx.recv().await {
             if sink
@@ -30,26 +42,49 @@ pub async fn serve_socket(state: Arc<AppState>, user: Option<User>, socket: WebS
                 .await
                 .is_err()
             {
-                break;
+                return None;
             }
         }
+        Some(sink)
     });
     let mut subs = Subscriptions::new();
-    while let Some(Ok(message)) = stream.next().await {
-        let text = match message {
-            Message::Text(t) => t.to_string(),
-            Message::Close(_) => break,
-            _ => continue,
+    // Why the server closes the socket, and whether its stream can still be read.
+    let mut close = None;
+    let mut readable = true;
+    while let Some(message) = stream.next().await {
+        let message = match message {
+            Ok(m) if message_len(&m) > MAX_JSON_MESSAGE => {
+                close = Some(too_large());
+                break;
+            }
+            Ok(m) => m,
+            Err(e) => {
+                close = close_for(e);
+                readable = false;
+                break;
+            }
         };
-        let frame: Value = match serde_json::from_str(&text) {
-            Ok(f @ Value::Object(_)) => f,
-            _ => {
-                let _ = tx
-                    .send(error_frame(
-                        &Value::Null,
-                        &ApiError::bad_request("a frame is one JSON object"),
-                    ))
-                    .await;
+        let frame = match message {
+            Message::Text(text) => serde_json::from_str(text.as_str())
+                .ok()
+                .filter(Value::is_object)
+                .ok_or("a frame is one JSON object"),
+            Message::Binary(_) => Err("binary frames are not accepted: send one JSON object \
+                 as a text frame"),
+            Message::Close(_) => break,
+            // Pings are answered by the socket itself.
+            Message::Ping(_) | Message::Pong(_) => continue,
+        };
+        let frame: Value = match frame {
+            Ok(frame) => frame,
+            Err(why) => {
+                if tx
+                    .send(error_frame(&Value::Null, &ApiError::bad_request(why)))
+                    .await
+                    .is_err()
+                {
+                    break;
+                }
                 continue;
             }
         };
@@ -94,7 +129,55 @@ pub async fn serve_socket(state: Arc<AppState>, user: Option<User>, socket: WebS
         task.abort();
     }
     drop(tx);
-    let _ = writer.await;
+    // The answers already queued go out first, then the close frame.
+    if let (Some(frame), Ok(Some(mut sink))) = (close, writer.await) {
+        if sink.send(Message::Close(Some(frame))).await.is_ok() && readable {
+            // Read on (dropping what comes) until the client answers the close frame: closing
+            // the connection with its data unread would reset it, and the client might never
+            // see the close frame.
+            let drain = async { while let Some(Ok(_)) = stream.next().await {} };
+            let _ = tokio::time::timeout(CLOSING_GRACE, drain).await;
+        }
+    }
+}
+
+fn message_len(message: &Message) -> usize {
+    match message {
+        Message::Text(text) => text.len(),
+        Message::Binary(bytes) => bytes.len(),
+        _ => 0,
+    }
+}
+
+fn too_large() -> CloseFrame {
+    CloseFrame {
+        code: close_code::SIZE,
+        reason: format!("a message is at most {MAX_JSON_MESSAGE} bytes").into(),
+    }
+}
+
+/// The close frame answering a message the socket could not read, when the connection itself
+/// still works: 1009 for a message over [`READ_LIMIT`], 1007 for a text message that is not
+/// UTF-8, 1002 for any other breach of the WebSocket protocol. `None` when the connection
+/// failed.
+fn close_for(e: axum::Error) -> Option<CloseFrame> {
+    let e = e.into_inner();
+    let (code, reason) = match e.downcast_ref::<tungstenite::Error>()? {
+        tungstenite::Error::Capacity(_) => return Some(too_large()),
+        tungstenite::Error::Utf8(_) => (close_code::INVALID, "text is not UTF-8".to_owned()),
+        tungstenite::Error::Protocol(why) => (close_code::PROTOCOL, why.to_string()),
+        _ => return None,
+    };
+    // A close frame's reason is at most 123 bytes.
+    let reason = if reason.len() <= 123 {
+        reason
+    } else {
+        "WebSocket protocol error".to_owned()
+    };
+    Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    })
 }
 
 /// A `call` frame: the function runs off the socket's task; the reply is the HTTP answer's

@@ -177,20 +177,6 @@ async fn malformed_and_oversized_bodies_get_clean_4xx() {
             "{body:?}: {b}"
         );
     }
-    let big = format!(
-        "{{\"fn\": \"echo\", \"args\": {{\"text\": \"{}\"}}}}",
-        "x".repeat(2 << 20)
-    );
-    let r = client()
-        .post(s.api("/call/"))
-        .header("Content-Type", "application/json")
-        .body(big)
-        .send()
-        .await
-        .expect("send");
-    let (status, b, _) = read(r).await;
-    assert_eq!(status.as_u16(), 413, "{b}");
-    assert_eq!(b["error"]["code"], "BAD_REQUEST");
     let r = client()
         .get(format!("{}/nowhere", s.url))
         .send()
@@ -555,6 +541,63 @@ async fn session_posts_need_the_csrf_header() {
     );
     // Without a session there is nothing to forge: anonymous posts need no token.
     assert_eq!(call(&s, "echo", json!({"text": "x"})).await.0, 200);
+    s.stop().await;
+}
+
+/// An `echo` call body exactly `size` bytes long, and the text it echoes.
+fn echo_body(size: usize) -> (String, String) {
+    let empty = json!({"fn": "echo", "args": {"text": ""}}).to_string();
+    let text = "x".repeat(size - empty.len());
+    let body = json!({"fn": "echo", "args": {"text": text}}).to_string();
+    assert_eq!(body.len(), size);
+    (body, text)
+}
+
+#[tokio::test]
+async fn bodies_over_their_cap_are_413_payload_too_large() {
+    let cap = mizan_reference_backend::protocol::MAX_JSON_MESSAGE;
+    let s = TestServer::start().await;
+    let post = |body: String| {
+        client()
+            .post(s.api("/call/"))
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+    };
+    let (body, text) = echo_body(cap);
+    let (status, b, _) = read(post(body).await.expect("send")).await;
+    assert_eq!(
+        (status.as_u16(), b),
+        (200, json!({"result": {"message": text}})),
+        "a body of exactly the cap is taken"
+    );
+    for size in [cap + 1, 2 << 20] {
+        let (status, b, _) = read(post(echo_body(size).0).await.expect("send")).await;
+        assert_eq!(
+            (status.as_u16(), &b["error"]["code"]),
+            (413, &json!("PAYLOAD_TOO_LARGE")),
+            "{size} bytes: {b}"
+        );
+        assert_eq!(
+            b["error"]["message"],
+            format!("the request body is larger than {cap} bytes")
+        );
+    }
+    // Uploads have their own, larger cap, and the same answer beyond it.
+    let upload = mizan_reference_backend::protocol::MAX_UPLOAD_BODY;
+    let form = reqwest::multipart::Form::new()
+        .text("fn", "upload_avatar")
+        .text("args", "{\"user_id\": 4}")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(vec![0_u8; upload + 1]).file_name("big.png"),
+        );
+    let (status, b, _) = post_multipart(&s, form).await;
+    assert_eq!(
+        (status.as_u16(), &b["error"]["code"]),
+        (413, &json!("PAYLOAD_TOO_LARGE")),
+        "{b}"
+    );
     s.stop().await;
 }
 

@@ -52,3 +52,27 @@ fn modules_depend_one_way() {
     let listed: BTreeSet<String> = LAYERS.iter().map(|l| (*l).to_owned()).collect();
     assert_eq!(seen, listed, "every module is in LAYERS, and only those");
 }
+
+/// No module-level mutable state: state lives in `AppState`, one per server, so two servers in
+/// one process (as the tests run them) share nothing. Any `static` item or thread-local counts,
+/// since a static is only useful here with interior mutability.
+#[test]
+fn no_module_level_state() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(&src).expect("src/") {
+        let path = entry.expect("entry").path();
+        let source = std::fs::read_to_string(&path).expect("readable");
+        for (n, line) in source.lines().enumerate() {
+            let item = line.trim_start().trim_start_matches("pub ");
+            if item.starts_with("static ") || item.contains("thread_local!") {
+                found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "module-level state:\n{}",
+        found.join("\n")
+    );
+}

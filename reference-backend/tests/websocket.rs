@@ -172,3 +172,149 @@ async fn chat_messages_reach_every_subscriber_of_the_room() {
     assert_eq!(recv(&mut a).await["error"]["code"], "NOT_FOUND");
     s.stop().await;
 }
+
+/// Reads until the server's close frame, then checks that the connection ends cleanly: no
+/// reset before the close frame or after it.
+async fn close_frame(ws: &mut Socket) -> (u16, String) {
+    loop {
+        let m = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("a frame in time");
+        match m {
+            Some(Ok(Message::Close(Some(frame)))) => {
+                // The client answered the close frame; the server now ends the connection.
+                let end = tokio::time::timeout(Duration::from_secs(10), ws.next()).await;
+                assert!(
+                    matches!(end, Ok(None)),
+                    "the connection ends cleanly after the close frame: {end:?}"
+                );
+                return (u16::from(frame.code), frame.reason.to_string());
+            }
+            Some(Ok(Message::Close(None))) => panic!("a close frame without a code"),
+            Some(Ok(_)) => continue,
+            Some(Err(e)) => panic!("the socket failed before a close frame: {e}"),
+            None => panic!("the socket ended without a close frame"),
+        }
+    }
+}
+
+/// A call of `echo` exactly `size` bytes long, and the text it echoes.
+fn echo_frame(id: u64, size: usize) -> (String, String) {
+    let empty = json!({"id": id, "op": "call", "fn": "echo", "args": {"text": ""}}).to_string();
+    let text = "x".repeat(size - empty.len());
+    let frame = json!({"id": id, "op": "call", "fn": "echo", "args": {"text": text}}).to_string();
+    assert_eq!(frame.len(), size);
+    (frame, text)
+}
+
+#[tokio::test]
+async fn a_binary_frame_is_answered_with_an_error_and_the_socket_stays_open() {
+    let s = TestServer::start().await;
+    let mut ws = connect(&s, "").await;
+    ws.send(Message::Binary(
+        br#"{"id": 1, "op": "call", "fn": "echo"}"#.to_vec().into(),
+    ))
+    .await
+    .expect("send");
+    let reply = recv(&mut ws).await;
+    assert_eq!(reply["id"], Value::Null, "{reply}");
+    assert_eq!(reply["error"]["code"], "BAD_REQUEST", "{reply}");
+    assert!(
+        reply["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("binary")),
+        "the message says why: {reply}"
+    );
+    send(
+        &mut ws,
+        json!({"id": 2, "op": "call", "fn": "echo", "args": {"text": "still here"}}),
+    )
+    .await;
+    assert_eq!(
+        recv(&mut ws).await,
+        json!({"id": 2, "result": {"message": "still here"}})
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn messages_share_the_http_body_cap_and_larger_ones_close_with_1009() {
+    let cap = mizan_reference_backend::protocol::MAX_JSON_MESSAGE;
+    assert_eq!(cap, 1 << 20);
+    let s = TestServer::start().await;
+    let mut ws = connect(&s, "").await;
+    let (frame, text) = echo_frame(1, cap);
+    ws.send(Message::Text(frame.into())).await.expect("send");
+    assert_eq!(
+        recv(&mut ws).await,
+        json!({"id": 1, "result": {"message": text}}),
+        "a message of exactly the cap is taken"
+    );
+    for size in [cap + 1, 3_000_000] {
+        let mut ws = connect(&s, "").await;
+        send(
+            &mut ws,
+            json!({"id": 1, "op": "call", "fn": "echo", "args": {"text": "before"}}),
+        )
+        .await;
+        ws.send(Message::Text(echo_frame(2, size).0.into()))
+            .await
+            .expect("send");
+        assert_eq!(
+            recv(&mut ws).await,
+            json!({"id": 1, "result": {"message": "before"}}),
+            "earlier answers go out before the close frame"
+        );
+        let (code, reason) = close_frame(&mut ws).await;
+        assert_eq!(code, 1009, "{size} bytes: {reason}");
+        assert_eq!(reason, format!("a message is at most {cap} bytes"));
+    }
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_20_mb_frame_gets_a_close_frame_not_a_reset() {
+    let s = TestServer::start().await;
+    let mut ws = connect(&s, "").await;
+    ws.send(Message::Binary(vec![b'x'; 20 << 20].into()))
+        .await
+        .expect("the server reads the whole frame: sending it is not cut off");
+    let (code, reason) = close_frame(&mut ws).await;
+    assert_eq!(
+        (code, reason.as_str()),
+        (1009, "a message is at most 1048576 bytes")
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn frames_that_break_the_websocket_protocol_close_with_its_codes() {
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+    use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+    let s = TestServer::start().await;
+    let cases = [
+        (
+            OpCode::Data(Data::Text),
+            vec![0xff, 0xfe],
+            1007,
+            "text is not UTF-8",
+        ),
+        (
+            OpCode::Data(Data::Reserved(3)),
+            b"{}".to_vec(),
+            1002,
+            // tungstenite's words for the breach.
+            "opcode",
+        ),
+    ];
+    for (opcode, payload, code, says) in cases {
+        let mut ws = connect(&s, "").await;
+        ws.send(Message::Frame(Frame::message(payload, opcode, true)))
+            .await
+            .expect("send");
+        let (got, reason) = close_frame(&mut ws).await;
+        assert_eq!(got, code, "{reason}");
+        assert!(reason.contains(says), "{code}: {reason}");
+    }
+    s.stop().await;
+}
