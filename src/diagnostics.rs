@@ -931,6 +931,17 @@ pub fn route_not_a_path(span: Span, why: &str) -> Diagnostic {
     .help("a route is a path on the site that serves it, such as `/profile/<int:user_id>/`; the generated URL builder puts it in links as it is, so it cannot name a scheme or another host")
 }
 
+pub fn argument_not_in_route(span: Span, function: &str, arg: &str, route: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::argument-not-in-route",
+        format!("argument `{arg}` of the view path `{function}` is not a parameter of its route `{route}`"),
+    )
+    .at(span, "this input")
+    .help(format!(
+        "a view path's arguments are its route's parameters: add `<{arg}>` to the route, or drop `{arg}` from `input`"
+    ))
+}
+
 pub fn route_braces(span: Span, name: &str) -> Diagnostic {
     let example = if name.is_empty() { "user_id" } else { name };
     Diagnostic::error(

@@ -278,6 +278,28 @@ impl<'a> Resolver<'_, 'a> {
         let role = if let Some((path, span)) = f.route {
             match parse_route(path) {
                 Ok(route) => {
+                    // The URL builder's arguments are the route's parameters: an input property
+                    // the route does not name would be accepted and then dropped.
+                    let params: Vec<&str> = route
+                        .segments
+                        .iter()
+                        .filter_map(|seg| match seg {
+                            RouteSegment::Param { name, .. } => Some(name.as_str()),
+                            RouteSegment::Literal { .. } => None,
+                        })
+                        .collect();
+                    if let (Some((_, input_span)), Some(extra)) = (
+                        &f.input,
+                        args.iter()
+                            .find(|a| !params.contains(&a.wire_name.as_str())),
+                    ) {
+                        self.diags.push(diagnostics::argument_not_in_route(
+                            *input_span,
+                            f.name,
+                            &extra.wire_name,
+                            path,
+                        ));
+                    }
                     for seg in &route.segments {
                         if let RouteSegment::Param { name, converter } = seg {
                             if !args.iter().any(|a| a.wire_name == *name) {
