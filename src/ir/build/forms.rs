@@ -67,14 +67,29 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            let fields = match node.get("fields") {
-                Some(f) => self
-                    .array(f, "fields")
-                    .iter()
-                    .filter_map(|f| self.read_field(f))
-                    .collect(),
-                None => Vec::new(),
-            };
+            let mut fields: Vec<FormField> = Vec::new();
+            let mut field_names: Vec<Span> = Vec::new();
+            for field in node
+                .get("fields")
+                .map_or(&[][..], |f| self.array(f, "fields"))
+            {
+                let Some(read) = self.read_field(field) else {
+                    continue;
+                };
+                // Field names are the keys of the form's values and errors: one key, one field.
+                let name_span = field.get("name").map_or(field.span, |n| n.span);
+                if let Some(first) = fields.iter().position(|f| f.wire_name == read.wire_name) {
+                    self.diags.push(diagnostics::duplicate_name(
+                        name_span,
+                        field_names[first],
+                        "form field",
+                        &read.wire_name,
+                    ));
+                    continue;
+                }
+                field_names.push(name_span);
+                fields.push(read);
+            }
             out.push(RawForm {
                 name,
                 ident,
