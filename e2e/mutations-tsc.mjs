@@ -2,10 +2,11 @@
 // with the TypeScript compiler API, in a worker thread of `mutations.mjs`.
 //
 // Outputs are mounted in batches at virtual directories, one program a batch; the declarations
-// of React, TanStack Query and the DOM are parsed once and reused by every program. A base output is checked whole; an output derived from it is checked in the files whose text
-// differs from the base's and in the files that import those, directly or not. Every other file
-// is byte-identical to a file of the clean base, with byte-identical imports, so its diagnostics
-// are the base's: none.
+// of React, TanStack Query and the DOM are parsed once and reused by every program. A base
+// output is checked whole; an output derived from it is checked in the files whose text differs
+// from the base's and in the files that import those, directly or not. Every other file is
+// byte-identical to a file of the clean base, with byte-identical imports, so its diagnostics are
+// the base's: none.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";

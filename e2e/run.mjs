@@ -3,7 +3,8 @@
 //      description, and one importing the kernel from a package instead of kernel.ts;
 //   2. type-check all of it, with the type-level tests in types/, under the strictest settings,
 //      and check that the hostile fixture's schema text stayed inside literals and comments
-//      (hostile.mjs);
+//      (hostile.mjs), and that mutated documents are refused with a located diagnostic or
+//      generate code that type-checks (mutations.mjs);
 //   3. type-check and run the kernel unit tests in kernel/, and the client of the reference
 //      backend (backend/) against a freshly started mizan-reference-backend, with Node's test
 //      runner; the server is stopped at the end whatever happens.
@@ -134,6 +135,12 @@ const checked = await inParallel([
   typecheck("tsc: generated React code against React 18's types", "tsconfig.react18.json"),
   typecheck("tsc: kernel tests", "tsconfig.kernel.json"),
   typecheck("tsc: the runtime modules and their unit tests", "tsconfig.runtime.json"),
+  {
+    // Whatever the generator accepts type-checks; whatever it refuses gets a located diagnostic
+    // (mutations.mjs; the long run's numbers are in BENCHMARKS.md).
+    title: "mutations: 300 seeded mutants of the good fixtures",
+    start: () => collect(process.execPath, [join(here, "mutations.mjs"), "--count", "300", "--jobs", "1"]),
+  },
 ]);
 if (checked !== 0) process.exit(checked);
 
