@@ -163,6 +163,35 @@ pub fn render(diag: &Diagnostic, source: Option<&SourceFile>, style: RenderStyle
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false);
+    // Schema text reaches a terminal here: control characters in it must not become escape
+    // sequences there. Messages spell them out; code frames show a placeholder of the same
+    // length in bytes, so spans still fit.
+    let shown;
+    let diag = match printable_diagnostic(diag) {
+        Some(d) => {
+            shown = d;
+            &shown
+        }
+        None => diag,
+    };
+    let visible;
+    let source = match source {
+        Some(src) if src.text.chars().any(is_unprintable) => {
+            let text: String = src
+                .text
+                .chars()
+                .map(|c| match c.len_utf8() {
+                    _ if !is_unprintable(c) => c,
+                    1 => '?',
+                    2 => '\u{bf}',
+                    _ => '\u{fffd}',
+                })
+                .collect();
+            visible = SourceFile::new(src.name.clone(), text);
+            Some(&visible)
+        }
+        other => other,
+    };
     // A label at the very end of a text that ends without a line break is on no line that
     // miette draws; one space after the text puts its caret just after the last character.
     let padded;
@@ -200,6 +229,43 @@ pub fn render(diag: &Diagnostic, source: Option<&SourceFile>, style: RenderStyle
         out = format!("{}: {}\n", diag.code, diag.message);
     }
     out
+}
+
+/// Characters a terminal may act on instead of showing: C0 and C1 controls other than tab and
+/// line breaks, and the bidirectional controls that reorder what follows them.
+fn is_unprintable(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every unprintable character spelled out (`\u{1b}`).
+fn spelled_out(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if is_unprintable(c) {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// A copy of `diag` whose texts are printable, or `None` when they already are.
+fn printable_diagnostic(diag: &Diagnostic) -> Option<Diagnostic> {
+    let texts = std::iter::once(&diag.message)
+        .chain(diag.help.iter())
+        .chain(diag.labels.iter().filter_map(|l| l.text.as_ref()));
+    if !texts.flat_map(|t| t.chars()).any(is_unprintable) {
+        return None;
+    }
+    let mut out = diag.clone();
+    out.message = spelled_out(&out.message);
+    out.help = out.help.as_deref().map(spelled_out);
+    for l in &mut out.labels {
+        l.text = l.text.as_deref().map(spelled_out);
+    }
+    Some(out)
 }
 
 /// For labels on very long lines: the primary label alone, clamped to a short span, and the
@@ -1044,4 +1110,30 @@ pub fn name_reserved(span: Span, ident: &str, owner: &str) -> Diagnostic {
 pub fn internal(what: &str) -> Diagnostic {
     Diagnostic::error("mizan::internal", format!("internal error: {what}"))
         .help("this is a bug in mizan-generate; please report it with the schema that caused it")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_text_cannot_drive_the_terminal() {
+        let text = "{\"a\": \u{1b}[31m1, \"b\": \"\u{9b}2J\u{202e}\"}";
+        let source = SourceFile::new("s.json", text);
+        let mut diag = Diagnostic::error("mizan::test", "name `\u{1b}]0;title\u{7}` is odd")
+            .at(Span::new(6, 7), "label \u{1b}[0m")
+            .help("help \u{202e}reversed");
+        diag.labels[0].primary = true;
+        let out = render(&diag, Some(&source), RenderStyle::PLAIN);
+        for c in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+            assert!(
+                !out.contains(c),
+                "U+{:04X} reached the output:\n{out}",
+                u32::from(c)
+            );
+        }
+        assert!(out.contains("name `\\u{1b}]0;title\\u{7}` is odd"), "{out}");
+        assert!(out.contains("{\"a\": ?[31m1"), "{out}");
+        assert!(out.contains("[s.json:1:7]"), "{out}");
+    }
 }
