@@ -132,9 +132,12 @@ test("a call's signal reaches the transport, and aborting rejects the call even 
   t.onCall = () => new Promise(() => {}); // never answers, ignores the signal
   const abort = new AbortController();
   const p = c.call("slow", { a: 1 }, { signal: abort.signal });
-  assert.equal(t.calls[0]?.options.signal, abort.signal);
+  const seen = t.calls[0]?.options.signal;
+  assert.equal(seen?.aborted, false);
   abort.abort();
   await assert.rejects(p, isAbort);
+  assert.equal(seen?.aborted, true, "the transport's signal follows the caller's");
+  assert.equal(seen?.reason, abort.signal.reason, "with the caller's reason");
 
   await assert.rejects(c.call("never", {}, { signal: AbortSignal.abort() }), isAbort);
   assert.equal(t.calls.length, 1, "an already-aborted call is not sent");
