@@ -152,10 +152,10 @@ const envelope = (x: CallEnvelope, fn: string): CallEnvelope => {
   if (isObject(x) && "result" in x) return x;
   throw bad(fn + ": no result");
 };
-/** Calls `fail` with `MizanError("TIMEOUT")` after `ms` milliseconds, unless `ms` is 0 (no
- * limit); answers the timer. */
+/** Calls `fail` with `MizanError("TIMEOUT")` after `ms` milliseconds, unless `ms` is 0 or
+ * Infinity (no limit; a timer over 2³¹ ms would fire at once); answers the timer. */
 const after = (ms: number, fail: (e: MizanError) => void) =>
-  ms > 0
+  ms > 0 && ms < 2 ** 31
     ? setTimeout(
         () => fail(new MizanError("TIMEOUT", `no answer in ${ms} ms`)),
         ms,
