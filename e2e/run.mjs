@@ -200,6 +200,16 @@ await build({
   logLevel: "warning",
 });
 writeFileSync(join(site, "index.html"), readFileSync(join(here, "browser", "index.html")));
+// The kernel's failure cases for Chromium, served by the misbehaving server that
+// browser/misbehaving.test.ts starts.
+await build({
+  entryPoints: [join(here, "browser", "kernel-page.ts")],
+  outfile: join(site, "kernel-page.js"),
+  bundle: true,
+  format: "esm",
+  target: "es2020",
+  logLevel: "warning",
+});
 
 // Each test group gets a fresh reference backend on an ephemeral port (so groups running side
 // by side share no server state), stopped whatever happens.

@@ -28,6 +28,9 @@ export interface Effects {
 }
 export interface RequestOptions {
   signal?: AbortSignal;
+  /** Milliseconds before the request fails with `MizanError("TIMEOUT")`; 0: no limit. Default:
+   * the client's `timeout`. */
+  timeout?: number | undefined;
 }
 export interface CallOptions extends RequestOptions {
   /** Send as multipart/form-data; Blob arguments become file parts. */
@@ -62,11 +65,17 @@ export interface MizanConfig {
   fetch?: typeof fetch;
   /** WebSocket constructor, for runtimes without a global one. */
   WebSocket?: new (url: string) => WebSocket;
+  /** Milliseconds a call, context fetch or channel send (HTTP or WebSocket) may take before it
+   * fails with `MizanError("TIMEOUT")`; 0: no limit. Default 30000. */
+  timeout?: number;
+  /** Milliseconds the WebSocket may take to open; 0: no limit. Default 10000. */
+  connectTimeout?: number;
 }
 /** Per-call options every generated `call…` and `fetch…` function takes. */
 export interface ClientOptions {
   client?: MizanClient;
   signal?: AbortSignal;
+  timeout?: number;
 }
 export type ChannelStatus = "connecting" | "open" | "closed" | "error";
 export interface ChannelSubscription<C = unknown> {
@@ -114,23 +123,44 @@ export class MizanError extends Error {
   declare readonly code: string;
   declare readonly status: number;
   declare readonly details: unknown;
+  /** `cause`: what went wrong underneath (the fetch error, the JSON parse error, the socket's
+   * event), for logs. */
   constructor(
     code: string,
     message: string,
     status = 0,
     details: unknown = null,
+    cause?: unknown,
   ) {
     super(message);
     this.name = "MizanError";
     this.code = code;
     this.status = status;
     this.details = details;
+    if (cause !== undefined) (this as { cause?: unknown }).cause = cause;
   }
 }
 
 const isObject = (v: unknown): v is Params =>
   !!v && typeof v === "object" && !Array.isArray(v);
 const noop = () => {};
+/** A 2xx answer (or a socket frame) that is not what the protocol says it is. */
+const bad = (message: string, status = 0, cause?: unknown) =>
+  new MizanError("BAD_RESPONSE", message, status, null, cause);
+/** A call's answer, which must be an object with a `result` (a frame's `id` may come along). */
+const envelope = (x: CallEnvelope, fn: string): CallEnvelope => {
+  if (isObject(x) && "result" in x) return x;
+  throw bad(fn + ": no result");
+};
+/** Calls `fail` with `MizanError("TIMEOUT")` after `ms` milliseconds, unless `ms` is 0 or
+ * Infinity (no limit; a timer over 2³¹ ms would fire at once); answers the timer. */
+const after = (ms: number, fail: (e: MizanError) => void) =>
+  ms > 0 && ms < 2 ** 31
+    ? setTimeout(
+        () => fail(new MizanError("TIMEOUT", `no answer in ${ms} ms`)),
+        ms,
+      )
+    : undefined;
 
 /** Key-sorted compact JSON: the same params in any order give the same key. */
 export function stableKey(value: unknown): string {
@@ -280,6 +310,7 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
       ...(init.headers as Record<string, string>),
     };
     let res!: Response;
+    let text = "";
     let body: unknown;
     try {
       // Credentials: fetch's default, same-origin (cookies go to the app's own origin).
@@ -287,16 +318,19 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
         ...init,
         headers,
       });
-      body = await res.json();
+      text = await res.text();
     } catch (e) {
-      // Aborted, or no answer, or a 2xx that is not JSON (an error's body need not be JSON).
+      // Aborted (by the caller, or the time limit: the signal's reason says which), no answer,
+      // or an answer that broke off (an error's body is not needed: HTTP_<status> then).
       if (init.signal?.aborted) throw init.signal.reason;
       if (!res || res.ok)
-        throw new MizanError(
-          res ? "BAD_RESPONSE" : "NETWORK_ERROR",
-          String(e),
-          res?.status,
-        );
+        throw new MizanError("NETWORK_ERROR", String(e), res?.status, null, e);
+    }
+    try {
+      body = JSON.parse(text);
+    } catch (e) {
+      // An error's body need not be JSON; a success's must.
+      if (res.ok) throw bad("not JSON", res.status, e);
     }
     if (!res.ok) throw toError(body, res.status, res.statusText);
     return [body, res.headers];
@@ -333,22 +367,24 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
       })) as [CallEnvelope, Headers];
       // A server may announce its invalidations in the header only.
       const header = h.get("X-Mizan-Invalidate");
-      if (header && !("invalidate" in env))
+      if (header && !("invalidate" in envelope(env, fn)))
         env.invalidate = parseInvalidate(header);
-      return env;
+      return envelope(env, fn);
     },
-    fetch: async (context, params, options) =>
-      (
-        await request(
-          "/ctx/" + encodeURIComponent(context) + "/" + queryString(params),
-          options,
-        )
-      )[0],
+    async fetch(context, params, options) {
+      const [bundle] = await request(
+        "/ctx/" + encodeURIComponent(context) + "/" + queryString(params),
+        options,
+      );
+      if (isObject(bundle)) return bundle;
+      throw bad(context + ": not a bundle");
+    },
   };
 
   // ---- WebSocket: calls and channels ----
 
-  /** The socket (opening or open); replies: the calls waiting for its answers. */
+  /** The socket (opening or open); replies: the calls waiting for its answers; timer: the
+   * scheduled reconnect, while there is one. */
   let socket: Promise<WebSocket> | undefined;
   let nextId = 1;
   let retries = 0;
@@ -365,12 +401,34 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
     (signal: AbortSignal | undefined) => Promise<unknown>
   >();
 
-  /** What calls on a socket that closed reject with. */
+  /** What calls on a socket that disconnect() closed reject with. */
   const closed = new MizanError("NETWORK_ERROR", "WebSocket closed");
-  const drop = () => {
-    for (const [, reject] of replies.values()) reject(closed);
+  const drop = (error: unknown) => {
+    for (const [, reject] of replies.values()) reject(error);
     replies.clear();
   };
+
+  /** Runs `task` with a signal that aborts when the caller's does (with the caller's reason) or
+   * when the time limit is up (with `MizanError("TIMEOUT")`), and settles as soon as either
+   * happens, whether the task heeds its signal or not. One AbortController, no
+   * AbortSignal.any(): it works in every runtime, and the timer is cleared when the task ends. */
+  async function limited<T>(
+    { signal: outer, timeout = config.timeout ?? 30000 }: RequestOptions,
+    task: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const c = new AbortController();
+    const abort = () => c.abort(outer?.reason);
+    const t = after(timeout, (e) => c.abort(e));
+    if (outer?.aborted) abort();
+    outer?.addEventListener("abort", abort);
+    try {
+      c.signal.throwIfAborted();
+      return await abortable(task(c.signal), c.signal);
+    } finally {
+      clearTimeout(t);
+      outer?.removeEventListener("abort", abort);
+    }
+  }
   const setStatus = (ch: Channel, status: ChannelStatus) => {
     if (ch.status != status) {
       ch.status = status;
@@ -387,17 +445,53 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
       const url = absolute("/ws/");
       url.protocol = url.protocol.replace("http", "ws");
       if (token) url.searchParams.set("token", token);
-      // Without a global WebSocket (and none configured): "WebSocket is not defined".
-      const ws = new (config.WebSocket ?? WebSocket)(url.href);
+      const WS = config.WebSocket ?? globalThis.WebSocket;
+      if (!WS)
+        throw new MizanError(
+          "BAD_CONFIG",
+          "no WebSocket: pass one to createMizanClient",
+        );
+      const ws = new WS(url.href);
       return new Promise<WebSocket>((resolve, reject) => {
-        ws.onopen = () => resolve(ws);
+        /** The socket failed (an error, a close, or no open in time): its calls fail, and its
+         * channels reconnect after a capped, jittered backoff. Runs on "error" and on the
+         * "close" that follows it: the second run finds nothing to do. */
+        const fail = (error: MizanError) => {
+          clearTimeout(opening);
+          reject(error);
+          // A socket that disconnect() replaced has already failed its calls.
+          if (socket != current) return;
+          socket = undefined;
+          drop(error);
+          if (!channels.size) return;
+          // Channels survive a dropped socket: reconnect with backoff and subscribe again.
+          for (const ch of channels.values()) setStatus(ch, "connecting");
+          clearTimeout(timer);
+          timer = setTimeout(
+            () => {
+              timer = undefined;
+              for (const ch of channels.values()) void join(ch);
+            },
+            // 250 ms doubling up to 30 s, each delay drawn from its upper half.
+            Math.min(30000, 250 * 2 ** Math.min(retries++, 7)) *
+              (1 - Math.random() / 2),
+          );
+        };
+        const opening = after(config.connectTimeout ?? 10000, (e) => {
+          fail(e);
+          ws.close();
+        });
+        ws.onopen = () => {
+          clearTimeout(opening);
+          resolve(ws);
+        };
         ws.onmessage = ({ data }) => {
-          let f: Frame;
+          let f: Frame | undefined;
           try {
-            f = (JSON.parse(String(data)) ?? {}) as Frame;
-          } catch {
-            return; // not a frame
-          }
+            // Binary frames and text that is not a JSON object are not frames: ignored.
+            f = typeof data == "string" && JSON.parse(data);
+          } catch {}
+          if (!isObject(f)) return;
           if (f.id == null) {
             for (const ch of channels.values())
               if (ch.sub === f.sub)
@@ -407,23 +501,10 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
             replies.delete(f.id);
           }
         };
-        // Runs on "error" and on the "close" that follows it: the second run finds nothing to do.
-        ws.onclose = ws.onerror = () => {
-          reject(closed);
-          // A socket that disconnect() replaced has already failed its calls.
-          if (socket != current) return;
-          socket = undefined;
-          drop();
-          if (!channels.size) return;
-          // Channels survive a dropped socket: reconnect with backoff and subscribe again.
-          for (const ch of channels.values()) setStatus(ch, "connecting");
-          timer = setTimeout(
-            () => {
-              for (const ch of channels.values()) void join(ch);
-            },
-            Math.min(30000, 250 * 2 ** retries++),
+        ws.onclose = ws.onerror = (event) =>
+          fail(
+            new MizanError("NETWORK_ERROR", "WebSocket closed", 0, null, event),
           );
-        };
       });
     })().catch((e: unknown) => {
       // No socket made (getHeaders() failed, no WebSocket...): the next use tries again.
@@ -433,15 +514,20 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
     return (socket = current);
   }
 
+  /** Sends a frame and answers the server's reply to it; `signal` gives up waiting. */
   async function send(
     frame: Params,
+    signal?: AbortSignal,
     onId?: (id: number) => void,
   ): Promise<Frame> {
     const s = connect();
     const ws = await s;
     if (socket != s) throw closed;
+    // A call given up while the socket opened is not sent (it would run unseen).
+    signal?.throwIfAborted();
     const id = nextId++;
     onId?.(id);
+    signal?.addEventListener("abort", () => replies.delete(id));
     return new Promise((resolve, reject) => {
       replies.set(id, [resolve, reject]);
       ws.send(JSON.stringify({ id, ...frame }));
@@ -462,6 +548,7 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
   function join(ch: Channel): Promise<void> {
     return (ch.ready = send(
       { op: "subscribe", channel: ch.channel, params: ch.params },
+      undefined,
       (id) => (ch.sub = id),
     ).then(
       (f) => {
@@ -471,8 +558,8 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
         // socket and drops it at once (an expired token) is not retried every 250 ms.
         setStatus(ch, f.error ? "error" : ((retries = 0), "open"));
       },
-      // No socket could be made (a socket that closed has scheduled a reconnect instead).
-      (e) => void (e == closed || setStatus(ch, "error")),
+      // No socket could be made (a socket that failed has scheduled a reconnect instead).
+      (e) => void (e == closed || timer || setStatus(ch, "error")),
     ));
   }
 
@@ -480,18 +567,15 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
     baseUrl: base,
 
     async call<R>(fn: string, args: object = {}, options: CallOptions = {}) {
-      options.signal?.throwIfAborted();
       const seq = nextId++;
-      const {
-        result,
-        invalidate = [],
-        merge = [],
-      } = await abortable(
+      const env = await limited(options, (signal) =>
         options.websocket
-          ? send({ op: "call", fn, args }).then(check)
-          : transport.call(fn, args as Params, options),
-        options.signal,
+          ? send({ op: "call", fn, args }, signal).then((f) =>
+              envelope(check(f), fn),
+            )
+          : transport.call(fn, args as Params, { ...options, signal }),
       );
+      const { result, invalidate = [], merge = [] } = env;
       if (invalidate.length || merge.length)
         for (const l of listeners) l({ fn, seq, invalidate, merge });
       return result as R;
@@ -503,7 +587,7 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
     async fetch<D>(
       context: string,
       params: object = {},
-      { signal, fresh }: RequestOptions & { fresh?: boolean } = {},
+      { signal, fresh, timeout }: RequestOptions & { fresh?: boolean } = {},
     ) {
       signal?.throwIfAborted();
       const key = context + stableKey(params);
@@ -515,13 +599,14 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
         let callers = 0;
         const promise = (async () => {
           for (let attempt = 0; ; attempt++) {
-            s.throwIfAborted();
             try {
-              return await transport.fetch(context, params as Params, {
-                signal: s,
-              });
+              // Each attempt has the time limit of the caller that started the request.
+              return await limited({ signal: s, timeout }, (signal) =>
+                transport.fetch(context, params as Params, { signal }),
+              );
             } catch (e) {
-              // Retried: network errors and 5xx (not BAD_CONFIG); not once aborted (see above).
+              // Retried: network errors and 5xx (not BAD_CONFIG, not TIMEOUT); not once
+              // aborted (limited() throws the reason before trying again).
               if (
                 attempt > 1 ||
                 !(
@@ -588,7 +673,11 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
               "NOT_SUBSCRIBED",
               channel + ": not subscribed",
             );
-          check(await send({ op: "send", sub: c.sub, message }));
+          check(
+            await limited({}, (signal) =>
+              send({ op: "send", sub: c.sub, message }, signal),
+            ),
+          );
         },
         close() {
           if (!c.handles.delete(h)) return;
@@ -607,19 +696,20 @@ export function createMizanClient(config: MizanConfig = {}): MizanClient {
     },
 
     async initSession(options = {}) {
-      await request("/session/", options);
+      await limited(options, (signal) => request("/session/", { signal }));
     },
 
     disconnect() {
       const s = socket;
       socket = undefined;
       clearTimeout(timer);
+      timer = undefined;
       for (const ch of channels.values()) {
         setStatus(ch, "closed");
         ch.handles.clear();
       }
       channels.clear();
-      drop();
+      drop(closed);
       s?.then((ws) => ws.close(), noop);
     },
   };

@@ -132,9 +132,12 @@ test("a call's signal reaches the transport, and aborting rejects the call even 
   t.onCall = () => new Promise(() => {}); // never answers, ignores the signal
   const abort = new AbortController();
   const p = c.call("slow", { a: 1 }, { signal: abort.signal });
-  assert.equal(t.calls[0]?.options.signal, abort.signal);
+  const seen = t.calls[0]?.options.signal;
+  assert.equal(seen?.aborted, false);
   abort.abort();
   await assert.rejects(p, isAbort);
+  assert.equal(seen?.aborted, true, "the transport's signal follows the caller's");
+  assert.equal(seen?.reason, abort.signal.reason, "with the caller's reason");
 
   await assert.rejects(c.call("never", {}, { signal: AbortSignal.abort() }), isAbort);
   assert.equal(t.calls.length, 1, "an already-aborted call is not sent");
@@ -217,4 +220,26 @@ test("effect listeners of two clients are separate", async () => {
   // The same fetch on two clients: two requests.
   await Promise.all([a.c.fetch("global"), b.c.fetch("global")]);
   assert.equal(a.t.count("global") + b.t.count("global"), 2);
+});
+
+test("time limits: TIMEOUT per client and per request, never retried; 0 and Infinity mean none", async () => {
+  const t = new FakeTransport();
+  const c = k.createMizanClient({ transport: t, timeout: 50 });
+  t.onCall = (_fn, _args, { signal }) => untilAborted(signal);
+  await assert.rejects(c.call("slow"), (e: unknown) => e instanceof k.MizanError && e.code === "TIMEOUT" && e.status === 0);
+  assert.equal(t.calls[0]?.options.signal?.aborted, true, "the transport's signal aborts at the limit");
+  assert.equal((t.calls[0]?.options.signal?.reason as k.MizanError).code, "TIMEOUT");
+  t.onFetch = (_c, _p, { signal }) => untilAborted(signal);
+  await assert.rejects(c.fetch("slow"), { code: "TIMEOUT" });
+  await tick(300);
+  assert.equal(t.count("slow"), 1, "a fetch that timed out is not retried");
+
+  // A longer limit for one request; none at all with 0 or Infinity (a timer that large would
+  // otherwise fire at once).
+  t.onCall = () => tick(120).then(() => ({ result: "late but fine" }));
+  assert.equal(await c.call("slow", {}, { timeout: 1000 }), "late but fine");
+  assert.equal(await c.call("slow", {}, { timeout: 0 }), "late but fine");
+  assert.equal(await c.call("slow", {}, { timeout: Infinity }), "late but fine");
+  const none = k.createMizanClient({ transport: t, timeout: 0 });
+  assert.equal(await none.call("slow"), "late but fine");
 });

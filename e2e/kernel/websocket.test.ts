@@ -190,25 +190,38 @@ test("a channel closed before the server answered is unsubscribed when the answe
 });
 
 /** Records the kernel's reconnect delays (the tests' own waits are shorter) and runs every timer
- * at once; `restore()` puts the real setTimeout back. */
-function recordDelays(): { delays: number[]; restore(): void } {
+ * at once, with Math.random() answering `random` (the jitter); `restore()` puts both back. */
+function recordDelays(random = 0): { delays: number[]; restore(): void } {
   const delays: number[] = [];
   const realSetTimeout = globalThis.setTimeout;
+  const realRandom = Math.random;
+  Math.random = () => random;
   globalThis.setTimeout = ((fn: () => void, ms?: number) => {
     if (ms && ms >= 100) delays.push(ms);
     return realSetTimeout(fn, 0);
   }) as typeof setTimeout;
-  return { delays, restore: () => void (globalThis.setTimeout = realSetTimeout) };
+  return {
+    delays,
+    restore: () => {
+      globalThis.setTimeout = realSetTimeout;
+      Math.random = realRandom;
+    },
+  };
 }
 
-test("reconnect delays double from 250 ms and are capped at 30 s", async () => {
+// No connect time limit here: recordDelays() runs every timer at once.
+const noLimit = { connectTimeout: 0 };
+
+test("reconnect delays double from 250 ms and are capped at 30 s, however many attempts fail", async () => {
   const { delays, restore } = recordDelays();
-  const { ws, client } = setup();
+  const { ws, client } = setup(noLimit);
   try {
     ws.down = true;
     const w = watch(client, "chat", { room: "backoff" });
-    await until(() => ws.sockets.length >= 12, "twelve attempts");
+    // Far past the attempt where `250 << n` would overflow (n = 24) and fire at once.
+    await until(() => ws.sockets.length >= 41, "forty-one attempts");
     assert.deepEqual(delays.slice(0, 11), [250, 500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000]);
+    assert.deepEqual(delays.slice(11, 40), Array(29).fill(30000));
     assert.equal(w.sub.status(), "connecting", "still trying");
     assert.ok(!w.statuses.includes("error"));
 
@@ -230,9 +243,28 @@ test("reconnect delays double from 250 ms and are capped at 30 s", async () => {
   }
 });
 
+test("each reconnect delay is drawn from the upper half of its step (jitter)", async () => {
+  const random = 0.999999;
+  const { delays, restore } = recordDelays(random);
+  const { ws, client } = setup(noLimit);
+  try {
+    ws.down = true;
+    watch(client, "chat", { room: "jitter" });
+    await until(() => ws.sockets.length >= 41, "forty-one attempts");
+    const steps = [250, 500, 1000, 2000, 4000, 8000, 16000, ...Array(33).fill(30000)];
+    // Math.random() near 1: each delay is about half its step (never less).
+    assert.deepEqual(delays.slice(0, 40), steps.map((step) => step * (1 - random / 2)));
+    // Each failure ("error", then "close") schedules one reconnect: one socket per delay.
+    assert.equal(delays.length, ws.sockets.length - 1);
+  } finally {
+    client.disconnect();
+    restore();
+  }
+});
+
 test("a server that accepts the socket and drops it at once is retried with growing delays", async () => {
   const { delays, restore } = recordDelays();
-  const { ws, client } = setup();
+  const { ws, client } = setup(noLimit);
   try {
     const w = watch(client, "chat", { room: "flaky" });
     // Each socket opens, the subscribe goes out, and the server closes before answering (an
@@ -375,5 +407,23 @@ test("a socket that could not be made is tried again on next use (getHeaders() f
   const f = await frame(ws.last(), 0);
   ws.last().receive({ id: f["id"] as number, result: "ok" });
   assert.equal(await call, "ok");
+  client.disconnect();
+});
+
+test("a websocket call given up while the socket opens is never sent; an answer after its TIMEOUT is dropped quietly", async () => {
+  const { ws, client } = setup();
+  const abort = new AbortController();
+  const call = client.call("rename_user", {}, { websocket: true, signal: abort.signal });
+  abort.abort();
+  await assert.rejects(call, (e: unknown) => (e as Error).name === "AbortError");
+  await until(() => ws.sockets.length > 0 && !ws.last().closed, "the socket");
+  await tick(10);
+  assert.deepEqual(ws.last().sent, [], "nothing went out: the server must not run a call the caller gave up");
+
+  // A call whose answer never comes: TIMEOUT; an answer that comes later finds no one waiting.
+  const late = client.call("slow", {}, { websocket: true, timeout: 50 });
+  const f = await frame(ws.last(), 0);
+  await assert.rejects(late, { code: "TIMEOUT" });
+  ws.last().receive({ id: f["id"] as number, result: "too late" });
   client.disconnect();
 });
