@@ -389,3 +389,37 @@ fn the_types_import_follows_the_types_not_the_text() {
         );
     }
 }
+
+#[test]
+fn an_upload_with_a_page_argument_is_no_paged_read() {
+    // Uploads are calls, never queries: neither file offers infinite query options for one,
+    // whatever its argument names.
+    let doc = serde_json::json!({
+        "openapi": "3.1.0",
+        "info": { "title": "t", "version": "1" },
+        "paths": {},
+        "x-mizan-functions": [{
+            "name": "import_rows",
+            "upload": true,
+            "input": {
+                "type": "object",
+                "properties": { "cursor": { "type": "string" }, "file": { "type": "string", "format": "binary" } },
+                "required": ["file"],
+            },
+            "output": { "type": "integer" },
+        }],
+    });
+    let analysis = mizan_generate::analyze("t.json", doc.to_string().as_bytes());
+    let ir = analysis
+        .ir
+        .unwrap_or_else(|| panic!("{:?}", analysis.diagnostics));
+    let files = as_map(emit::generate(&ir, &Options::default()));
+    for path in ["react.tsx", "server.ts"] {
+        assert!(
+            !files[path].contains("importRowsInfiniteQuery"),
+            "{path}:\n{}",
+            files[path]
+        );
+    }
+    assert!(files["server.ts"].contains("export function callImportRows("));
+}

@@ -82,7 +82,7 @@ impl Function {
         match self.kind {
             FunctionKind::ContextRead { .. } => names::FunctionRole::Slot,
             FunctionKind::ViewPath { .. } => names::FunctionRole::ViewPath,
-            FunctionKind::Plain if !self.upload && self.paging().is_some() => {
+            FunctionKind::Plain if !self.upload && self.page_arg().is_some() => {
                 names::FunctionRole::PagedRead
             }
             FunctionKind::Plain if !self.upload => names::FunctionRole::PlainRead,
@@ -90,8 +90,16 @@ impl Function {
         }
     }
 
-    /// The argument a paged read takes its page from: the first of `PAGING_ARGS` it has.
+    /// The argument a paged read takes its page from; `None` for every other role (an upload
+    /// or a mutation with a `cursor` argument is no paged read).
     pub fn paging(&self) -> Option<&Arg> {
+        (self.role() == names::FunctionRole::PagedRead)
+            .then(|| self.page_arg())
+            .flatten()
+    }
+
+    /// The first of `PAGING_ARGS` among the arguments.
+    fn page_arg(&self) -> Option<&Arg> {
         PAGING_ARGS
             .iter()
             .find_map(|p| self.args.iter().find(|a| a.wire_name == *p))
