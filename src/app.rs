@@ -305,6 +305,9 @@ struct CheckedFile<'a> {
     diff: Option<String>,
 }
 
+/// How long `--check` spends making its diffs minimal, for all files together.
+const DIFF_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
+
 fn check(settings: &Settings, cli: &Cli, style: RenderStyle) -> ExitCode {
     let json = cli.check_format == Format::Json;
     let fix = fix_command(settings);
@@ -377,11 +380,16 @@ fn check(settings: &Settings, cli: &Cli, style: RenderStyle) -> ExitCode {
     let errors = problems.iter().filter(|d| d.is_error()).count();
     let clean = failed.is_none() && errors == 0 && drift.is_clean();
 
+    // Minimal diffs cost time quadratic in the lines of a wholly rewritten file; past this
+    // deadline the remaining ones may be less than minimal (docs/PROTOCOL.md §8).
+    let deadline = std::time::Instant::now() + DIFF_BUDGET;
     let changed: Vec<CheckedFile<'_>> = drift
         .changed
         .iter()
         .map(|(path, old, new)| {
-            let diff = similar::TextDiff::from_lines(old.as_str(), new.as_str());
+            let diff = similar::TextDiff::configure()
+                .deadline(deadline)
+                .diff_lines(old.as_str(), new.as_str());
             let (mut added, mut removed) = (0, 0);
             for change in diff.iter_all_changes() {
                 match change.tag() {
