@@ -1,6 +1,6 @@
 //! What each command does, from parsed flags to an exit code.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -12,6 +12,7 @@ use crate::cli::{Cli, ColorChoice, Command, DiffMode, Format};
 use crate::config::{display_path, Settings};
 use crate::diagnostics::{self, Diagnostic, RenderStyle, Severity, SourceFile};
 use crate::ir::{Ir, OpenApiDialect};
+use crate::output::Ownership;
 use crate::Analysis;
 
 /// Exit code for input that is invalid (schema, config); usage errors exit 2 through clap.
@@ -51,6 +52,21 @@ pub fn run(cli: &Cli) -> ExitCode {
         Err(e) => {
             let (source, diag) = *e;
             eprint!("{}", diagnostics::render(&diag, source.as_ref(), style));
+            if cli.check && cli.check_format == Format::Json {
+                // Bots read standard output: the report says what went wrong there too.
+                print_check_report(&CheckReport {
+                    clean: false,
+                    out_dir: cli
+                        .out
+                        .as_deref()
+                        .map(|o| display_path(o).display().to_string()),
+                    changed: Vec::new(),
+                    missing: &[],
+                    extra: &[],
+                    diagnostics: vec![json_diagnostic(&diag, source.as_ref(), true)],
+                    fix: None,
+                });
+            }
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -122,13 +138,17 @@ pub fn produce(
 ) -> Result<(Vec<crate::emit::GeneratedFile>, Analysis), Failure> {
     let fetched = if matches!(&settings.source, crate::config::Source::File(p) if p.as_os_str() == "-")
     {
-        read_input(Path::new("-")).map(|(name, bytes)| crate::source::Fetched {
+        read_input(Path::new("-"), settings.max_bytes).map(|(name, bytes)| crate::source::Fetched {
             name,
             bytes,
             etag: None,
         })
     } else {
-        crate::source::fetch(&settings.source, settings.config_path.as_deref())
+        crate::source::fetch(
+            &settings.source,
+            settings.config_path.as_deref(),
+            settings.max_bytes,
+        )
     };
     let fetched = fetched.map_err(|d| Failure {
         source: None,
@@ -175,28 +195,49 @@ pub fn generate(settings: &Settings, force: bool, style: RenderStyle) -> Result<
     })?;
     print_warnings(&analysis, style);
     let out = &settings.out_dir;
-    let conflicts = crate::output::conflicts(out, &files);
-    if !conflicts.is_empty() && !force {
-        eprint!(
-            "{}",
-            diagnostics::render(
-                &diagnostics::not_owned(&display_path(out), &conflicts),
-                None,
-                style
-            )
-        );
-        return Err(EXIT_INVALID);
+    let shown = display_path(out);
+    let fail = |diag: Diagnostic, code: u8| {
+        eprint!("{}", diagnostics::render(&diag, None, style));
+        Err(code)
+    };
+    let found = match crate::output::open(out, &files) {
+        Ok(found) => found,
+        Err(problem) => {
+            let (diag, code) = output_problem(&problem, settings);
+            return fail(diag, code);
+        }
+    };
+    if let Some(r) = found.recovered {
+        let diag = diagnostics::recovered(&shown, r.renamed, r.removed);
+        eprint!("{}", diagnostics::render(&diag, None, style));
     }
-    match crate::output::write_files(out, &files) {
+    if let (Ownership::Corrupt(reason), false) = (&found.ownership, force) {
+        let manifest = shown.join(crate::output::MANIFEST);
+        let diag = diagnostics::manifest_corrupt(&manifest, reason, &fix_command(settings));
+        return fail(diag, EXIT_INVALID);
+    }
+    let owned = found.ownership.files();
+    let conflicts = crate::output::conflicts(out, owned, &files);
+    if !conflicts.is_empty() && !force {
+        return fail(diagnostics::not_owned(&shown, &conflicts), EXIT_INVALID);
+    }
+    let written = crate::output::remove_stray(out, &found.stray)
+        .and_then(|()| crate::output::write_files(out, owned, &files));
+    match written {
         Ok(report) => {
             let removed = if report.removed.is_empty() {
                 String::new()
             } else {
                 format!(", {} removed", report.removed.len())
             };
+            let stray = match found.stray.len() {
+                0 => String::new(),
+                1 => "; 1 temporary file of a stopped run removed".to_owned(),
+                n => format!("; {n} temporary files of a stopped run removed"),
+            };
             outln!(
-                "{}: {} files ({} written, {} unchanged{removed}) in {} ms",
-                display_path(out).display(),
+                "{}: {} files ({} written, {} unchanged{removed}) in {} ms{stray}",
+                shown.display(),
                 files.len(),
                 report.written.len(),
                 report.unchanged.len(),
@@ -204,22 +245,55 @@ pub fn generate(settings: &Settings, force: bool, style: RenderStyle) -> Result<
             );
             Ok(())
         }
-        Err(e) => {
-            let diag = diagnostics::write_failed(&display_path(&e.path), &e.source);
-            eprint!("{}", diagnostics::render(&diag, None, style));
-            Err(EXIT_INVALID)
-        }
+        Err(e) => fail(
+            diagnostics::write_failed(&display_path(&e.path), &e.source),
+            EXIT_INVALID,
+        ),
     }
 }
 
+/// The diagnostic for an output directory that cannot be used, and the exit code.
+fn output_problem(problem: &crate::output::Problem, settings: &Settings) -> (Diagnostic, u8) {
+    use crate::output::Problem;
+    let shown = display_path(&settings.out_dir);
+    match problem {
+        Problem::NotADirectory => (
+            diagnostics::out_not_a_directory(
+                &shown,
+                settings.config_path.as_deref().map(display_path).as_deref(),
+            ),
+            EXIT_USAGE,
+        ),
+        Problem::JournalCorrupt(reason) => (
+            diagnostics::journal_corrupt(&shown.join(crate::output::JOURNAL), reason),
+            EXIT_INVALID,
+        ),
+        Problem::Io(e) => (
+            diagnostics::write_failed(&display_path(&e.path), &e.source),
+            EXIT_INVALID,
+        ),
+    }
+}
+
+/// `--check --format json`'s report, printed whatever happens: `out_dir` and `fix` are `null`
+/// only when the config cannot be read.
 #[derive(Serialize)]
 struct CheckReport<'a> {
     clean: bool,
-    out_dir: String,
+    out_dir: Option<String>,
     changed: Vec<CheckedFile<'a>>,
     missing: &'a [String],
     extra: &'a [String],
-    fix: String,
+    /// Every diagnostic, warnings included: the input's, the config's, the output directory's.
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    fix: Option<String>,
+}
+
+fn print_check_report(report: &CheckReport<'_>) {
+    match serde_json::to_string_pretty(report) {
+        Ok(json) => outln!("{json}"),
+        Err(e) => eprintln!("error: cannot serialise the report: {e}"),
+    }
 }
 
 #[derive(Serialize)]
@@ -231,23 +305,91 @@ struct CheckedFile<'a> {
     diff: Option<String>,
 }
 
+/// How long `--check` spends making its diffs minimal, for all files together.
+const DIFF_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
+
 fn check(settings: &Settings, cli: &Cli, style: RenderStyle) -> ExitCode {
+    let json = cli.check_format == Format::Json;
+    let fix = fix_command(settings);
+    let out = display_path(&settings.out_dir).display().to_string();
     let (files, analysis) = match produce(settings) {
         Ok(r) => r,
         Err(f) => {
             print_failure(&f, style);
+            if json {
+                let source = f.source.as_ref();
+                print_check_report(&CheckReport {
+                    clean: false,
+                    out_dir: Some(out),
+                    changed: Vec::new(),
+                    missing: &[],
+                    extra: &[],
+                    diagnostics: f
+                        .diagnostics
+                        .iter()
+                        .map(|d| json_diagnostic(d, source, true))
+                        .collect(),
+                    fix: None,
+                });
+            }
             return ExitCode::from(EXIT_USAGE);
         }
     };
     print_warnings(&analysis, style);
-    let drift = crate::output::drift(&settings.out_dir, &files);
-    let fix = fix_command(settings);
-    let out = display_path(&settings.out_dir).display().to_string();
+
+    // The output directory's own state: a generation stopped part way, a manifest missing or
+    // unreadable. Each is a diagnostic; the directory is never called up to date with one.
+    let dir = &settings.out_dir;
+    let shown = display_path(dir);
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    let mut failed = None;
+    let mut drift = crate::output::Drift::default();
+    match crate::output::open(dir, &files) {
+        Err(problem) => {
+            let (diag, code) = output_problem(&problem, settings);
+            problems.push(diag);
+            failed = Some(code);
+        }
+        Ok(found) => {
+            if let Some(r) = found.recovered {
+                problems.push(diagnostics::recovered(&shown, r.renamed, r.removed));
+            }
+            if !found.stray.is_empty() {
+                problems.push(diagnostics::stray_temp(&shown, &found.stray, &fix));
+            }
+            match &found.ownership {
+                Ownership::Corrupt(reason) => problems.push(diagnostics::manifest_corrupt(
+                    &shown.join(crate::output::MANIFEST),
+                    reason,
+                    &fix,
+                )),
+                Ownership::NoManifest => {
+                    let present = crate::output::present(dir, &files);
+                    if !present.is_empty() {
+                        problems.push(diagnostics::manifest_missing(&shown, &present, &fix));
+                    }
+                }
+                Ownership::Owned(_) => {}
+            }
+            drift = crate::output::drift(dir, found.ownership.files(), &files);
+        }
+    }
+    for d in &problems {
+        eprint!("{}", diagnostics::render(d, None, style));
+    }
+    let errors = problems.iter().filter(|d| d.is_error()).count();
+    let clean = failed.is_none() && errors == 0 && drift.is_clean();
+
+    // Minimal diffs cost time quadratic in the lines of a wholly rewritten file; past this
+    // deadline the remaining ones may be less than minimal (docs/PROTOCOL.md §8).
+    let deadline = std::time::Instant::now() + DIFF_BUDGET;
     let changed: Vec<CheckedFile<'_>> = drift
         .changed
         .iter()
         .map(|(path, old, new)| {
-            let diff = similar::TextDiff::from_lines(old.as_str(), new.as_str());
+            let diff = similar::TextDiff::configure()
+                .deadline(deadline)
+                .diff_lines(old.as_str(), new.as_str());
             let (mut added, mut removed) = (0, 0);
             for change in diff.iter_all_changes() {
                 match change.tag() {
@@ -273,21 +415,30 @@ fn check(settings: &Settings, cli: &Cli, style: RenderStyle) -> ExitCode {
             }
         })
         .collect();
-    if cli.check_format == Format::Json {
-        let report = CheckReport {
-            clean: drift.is_clean(),
-            out_dir: out.clone(),
+    if json {
+        let warnings = analysis.diagnostics.iter().filter(|d| !d.is_error());
+        print_check_report(&CheckReport {
+            clean,
+            out_dir: Some(out.clone()),
             changed,
             missing: &drift.missing,
             extra: &drift.extra,
-            fix,
-        };
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
-    } else if drift.is_clean() {
+            diagnostics: warnings
+                .map(|d| json_diagnostic(d, Some(&analysis.source), true))
+                .chain(problems.iter().map(|d| json_diagnostic(d, None, true)))
+                .collect(),
+            fix: failed.is_none().then_some(fix),
+        });
+    } else if failed.is_some() {
+        // Nothing was compared: the diagnostic says why.
+    } else if clean {
         outln!("{out}: up to date ({} files)", files.len());
+    } else if drift.is_clean() {
+        // Each diagnostic names its own fix.
+        outln!(
+            "{out}: the files match what would be generated, but the directory is not in order: see the {} above",
+            if errors == 1 { "problem" } else { "problems" }
+        );
     } else {
         outln!(
             "{out} is out of date: {} changed, {} missing, {} no longer generated",
@@ -311,10 +462,10 @@ fn check(settings: &Settings, cli: &Cli, style: RenderStyle) -> ExitCode {
         }
         outln!("\nto update it, run: {fix}");
     }
-    if drift.is_clean() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_INVALID)
+    match failed {
+        Some(code) => ExitCode::from(code),
+        None if clean => ExitCode::SUCCESS,
+        None => ExitCode::from(EXIT_INVALID),
     }
 }
 
@@ -343,24 +494,26 @@ fn terminal_width() -> Option<usize> {
         .filter(|w| *w >= crate::config::MIN_WIDTH)
 }
 
-fn read_input(path: &Path) -> Result<(String, Vec<u8>), Diagnostic> {
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| diagnostics::read_failed("<stdin>", &e, None))?;
-        return Ok(("<stdin>".to_owned(), bytes));
-    }
-    let name = display_path(path).display().to_string();
-    match std::fs::read(path) {
-        Ok(bytes) => Ok((name, bytes)),
+/// Reads a schema file named on the command line (`-`: standard input), up to `limit` bytes.
+fn read_input(path: &Path, limit: u64) -> Result<(String, Vec<u8>), Diagnostic> {
+    let (name, read) = if path.as_os_str() == "-" {
+        let name = "<stdin>".to_owned();
+        let read = crate::source::read_limited(std::io::stdin().lock(), limit);
+        (name, read)
+    } else {
+        let name = display_path(path).display().to_string();
+        (name, crate::source::read_file(path, limit))
+    };
+    match read {
+        Ok(Some(bytes)) => Ok((name, bytes)),
+        Ok(None) => Err(diagnostics::over_limit(&name, limit, None)),
         Err(e) => Err(diagnostics::read_failed(&name, &e, None)),
     }
 }
 
 fn validate(path: &Path, format: Format, color: ColorChoice) -> ExitCode {
     let style = render_style(color);
-    let analysis = match read_input(path) {
+    let analysis = match read_input(path, crate::config::DEFAULT_MAX_BYTES) {
         Ok((name, bytes)) => crate::analyze(&name, &bytes),
         Err(diag) => Analysis {
             source: SourceFile::new(display_path(path).display().to_string(), ""),
@@ -441,6 +594,9 @@ struct JsonReport<'a> {
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
+    /// The file the labels point into (`--check` only: `validate` reports on one file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
     code: &'a str,
     severity: Severity,
     message: &'a str,
@@ -460,22 +616,22 @@ struct JsonLabel<'a> {
     primary: bool,
 }
 
-fn print_json(analysis: &Analysis) {
-    let src = &analysis.source;
-    let report = JsonReport {
-        file: &src.name,
-        valid: analysis.ir.is_some(),
-        summary: analysis.ir.as_ref().map(summary),
-        diagnostics: analysis
-            .diagnostics
-            .iter()
-            .map(|d| JsonDiagnostic {
-                code: d.code,
-                severity: d.severity,
-                message: &d.message,
-                help: d.help.as_deref(),
-                labels: d
-                    .labels
+/// A diagnostic as JSON, its labels as lines and columns of `source`; `with_file` names the
+/// file (`null`-free: left out when there is none).
+fn json_diagnostic<'a>(
+    d: &'a Diagnostic,
+    source: Option<&'a SourceFile>,
+    with_file: bool,
+) -> JsonDiagnostic<'a> {
+    JsonDiagnostic {
+        file: source.filter(|_| with_file).map(|s| s.name.as_str()),
+        code: d.code,
+        severity: d.severity,
+        message: &d.message,
+        help: d.help.as_deref(),
+        labels: source
+            .map(|src| {
+                d.labels
                     .iter()
                     .map(|l| {
                         let (line, column) = src.line_col(l.span.start);
@@ -489,8 +645,22 @@ fn print_json(analysis: &Analysis) {
                             primary: l.primary,
                         }
                     })
-                    .collect(),
+                    .collect()
             })
+            .unwrap_or_default(),
+    }
+}
+
+fn print_json(analysis: &Analysis) {
+    let src = &analysis.source;
+    let report = JsonReport {
+        file: &src.name,
+        valid: analysis.ir.is_some(),
+        summary: analysis.ir.as_ref().map(summary),
+        diagnostics: analysis
+            .diagnostics
+            .iter()
+            .map(|d| json_diagnostic(d, Some(src), false))
             .collect(),
     };
     match serde_json::to_string_pretty(&report) {

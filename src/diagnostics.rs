@@ -474,12 +474,32 @@ pub fn too_large(len: usize) -> Diagnostic {
     .help("check that the schema source produces an OpenAPI document")
 }
 
+/// `limit` is the cap in bytes; `config` the file it can be raised in, when there is one.
+pub fn over_limit(name: &str, limit: u64, config: Option<&std::path::Path>) -> Diagnostic {
+    let mib = match limit {
+        l if l % (1 << 20) == 0 => format!(" ({} MiB)", l >> 20),
+        l if l > 1 << 20 => format!(" ({:.1} MiB)", l as f64 / f64::from(1 << 20)),
+        _ => String::new(),
+    };
+    Diagnostic::error(
+        "mizan::io::over-limit",
+        format!("`{name}` is larger than the limit of {limit} bytes{mib} for a schema document"),
+    )
+    .help(match config {
+        Some(config) => format!(
+            "if the schema really is this large, raise `max_bytes` in the [source] table of {}; otherwise check that the source produces an OpenAPI document",
+            config.display()
+        ),
+        None => "if the schema really is this large, generate from a mizan.toml with a higher `max_bytes` in its [source] table; otherwise check that the source produces an OpenAPI document (a device or endless stream never ends)".to_owned(),
+    })
+}
+
 pub fn write_failed(path: &std::path::Path, error: &std::io::Error) -> Diagnostic {
     Diagnostic::error(
         "mizan::io::write-failed",
         format!("cannot write `{}`: {error}", path.display()),
     )
-        .help("check that the output directory is writable; files already written are complete, none is half-written")
+        .help("check that the output directory is writable; the output is as it was, or, when every new file was ready before the failure, the next run completes it")
 }
 
 // ---- configuration and schema sources ----------------------------------------------------
@@ -585,6 +605,83 @@ pub fn not_owned(dir: &std::path::Path, paths: &[String]) -> Diagnostic {
         format!("{} already holds files the generator did not write: {}", dir.display(), paths.join(", ")),
     )
     .help("nothing was written; move those files away, choose another output directory, or pass --force to replace them")
+}
+
+/// `config`: the file `[output] dir` was set in, when it came from one.
+pub fn out_not_a_directory(dir: &std::path::Path, config: Option<&std::path::Path>) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::output::not-a-directory",
+        format!("the output directory {} is a file, not a directory", dir.display()),
+    )
+    .help(match config {
+        Some(config) => format!("nothing was read or written there; point `dir` in the [output] table of {} at a directory (it is created if missing), or move the file away", config.display()),
+        None => "nothing was read or written there; pass a directory to --out (it is created if missing), or move the file away".to_owned(),
+    })
+}
+
+/// `present`: files of generated names in `dir`, which no manifest says are the generator's.
+pub fn manifest_missing(dir: &std::path::Path, present: &[String], fix: &str) -> Diagnostic {
+    let shown: Vec<&str> = present.iter().take(5).map(String::as_str).collect();
+    let more = if present.len() > shown.len() {
+        ", ..."
+    } else {
+        ""
+    };
+    Diagnostic::error(
+        "mizan::output::no-manifest",
+        format!(
+            "{} holds {} {} of generated names ({}{more}) but no manifest (.mizan-generate.json) says the generator owns them",
+            dir.display(),
+            present.len(),
+            if present.len() == 1 { "file" } else { "files" },
+            shown.join(", "),
+        ),
+    )
+    .help(format!("without the manifest the next generation refuses to replace them; run `{fix}` to record them (files that differ from what it generates need --force), and commit the manifest with them"))
+}
+
+pub fn manifest_corrupt(path: &std::path::Path, reason: &str, fix: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::output::manifest-corrupt",
+        format!("the manifest {} cannot be read: {reason}", path.display()),
+    )
+    .help(format!("it lists the files the generator owns (a merge conflict is the usual cause); delete it and run `{fix}`, which records the files again (files that differ from what it generates need --force), or run `{fix} --force` to rewrite everything"))
+}
+
+/// Temporary files of a generation that was stopped before it committed.
+pub fn stray_temp(dir: &std::path::Path, paths: &[String], fix: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::output::stray-temp",
+        format!(
+            "{} holds {} temporary {} left by a generation that was stopped: {}",
+            dir.display(),
+            paths.len(),
+            if paths.len() == 1 { "file" } else { "files" },
+            paths.join(", ")
+        ),
+    )
+    .help(format!("they are not part of the output, which is as that generation found it; run `{fix}`, which removes them"))
+}
+
+pub fn journal_corrupt(path: &std::path::Path, reason: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::output::journal-corrupt",
+        format!("the generation journal {} cannot be read: {reason}", path.display()),
+    )
+    .help("mizan-generate writes it whole or not at all, so something else changed it; nothing was written: delete it and generate again")
+}
+
+/// An interrupted generation, past its commit point, was completed from its journal.
+pub fn recovered(dir: &std::path::Path, renamed: usize, removed: usize) -> Diagnostic {
+    Diagnostic::warning(
+        "mizan::output::recovered",
+        format!(
+            "a generation into {} was stopped after it committed; it has now been completed ({renamed} {} put in place, {removed} removed)",
+            dir.display(),
+            if renamed == 1 { "file" } else { "files" },
+        ),
+    )
+    .help("the directory now holds that generation's complete output; nothing needs doing")
 }
 
 pub fn init_write_failed(path: &std::path::Path, error: &std::io::Error) -> Diagnostic {

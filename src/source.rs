@@ -15,67 +15,143 @@ pub struct Fetched {
     pub etag: Option<String>,
 }
 
-/// Fetches the schema. `config` is the file the source was configured in, if any, for hints
-/// about where its paths are relative to.
-pub fn fetch(source: &Source, config: Option<&Path>) -> Result<Fetched, Diagnostic> {
+/// Fetches the schema, reading at most `limit` bytes of it (`[source] max_bytes`). `config` is
+/// the file the source was configured in, if any, for hints about where its paths are relative
+/// to and where the limit is set.
+pub fn fetch(source: &Source, config: Option<&Path>, limit: u64) -> Result<Fetched, Diagnostic> {
+    let config = config.map(display_path);
+    let config = config.as_deref();
     match source {
         Source::File(path) => {
             let name = display_path(path).display().to_string();
-            let bytes = std::fs::read(path).map_err(|e| {
-                diagnostics::read_failed(&name, &e, config.map(display_path).as_deref())
-            })?;
+            let bytes = read_file(path, limit)
+                .map_err(|e| diagnostics::read_failed(&name, &e, config))?
+                .ok_or_else(|| diagnostics::over_limit(&name, limit, config))?;
             Ok(Fetched {
                 name,
                 bytes,
                 etag: None,
             })
         }
-        Source::Command { argv, cwd, env } => run(argv, cwd, env),
+        Source::Command { argv, cwd, env } => run(argv, cwd, env, limit, config),
         // Without an ETag to compare, "not modified" is the server's mistake.
         Source::Url {
             url,
             headers,
             timeout,
-        } => get(url, headers, *timeout, None)?.ok_or_else(|| diagnostics::url_status(url, 304)),
+        } => get(url, headers, *timeout, None, limit, config)?
+            .ok_or_else(|| diagnostics::url_status(url, 304)),
     }
 }
+
+/// Reads `reader` to its end if that comes within `limit` bytes: `Ok(None)` when there is more
+/// (of which at most one byte was read), so a device or an endless stream ends too.
+pub fn read_limited(reader: impl Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
+/// Reads a file of at most `limit` bytes (`Ok(None)` for a longer one). A regular file's size is
+/// known first, so a large one is refused without reading it; anything else (a FIFO, a device,
+/// standard input) is read up to the limit.
+pub fn read_file(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_file() && meta.len() > limit {
+        return Ok(None);
+    }
+    read_limited(file, limit)
+}
+
+/// How much of a failing command's standard error is kept: its end, which the diagnostic shows.
+const STDERR_TAIL: usize = 64 << 10;
 
 fn run(
     argv: &[String],
     cwd: &Path,
     env: &std::collections::BTreeMap<String, String>,
+    limit: u64,
+    config: Option<&Path>,
 ) -> Result<Fetched, Diagnostic> {
     let shown = argv.join(" ");
+    let name = format!("output of `{shown}`");
     let (program, args) = argv
         .split_first()
         .ok_or_else(|| diagnostics::command_failed(&shown, None, ""))?;
-    let output = Command::new(program)
+    let mut child = Command::new(program)
         .args(args)
         .current_dir(cwd)
         .envs(env)
         .stdin(Stdio::null())
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .map_err(|e| diagnostics::command_not_started(&shown, &e))?;
-    if !output.status.success() {
+    // Standard error is drained on its own thread so that neither pipe can fill and stall the
+    // command; only its end is kept.
+    let stderr = child.stderr.take().map(|mut pipe| {
+        std::thread::spawn(move || {
+            let mut tail = Vec::new();
+            let mut chunk = [0u8; 8192];
+            while let Ok(n @ 1..) = pipe.read(&mut chunk) {
+                tail.extend_from_slice(&chunk[..n]);
+                if tail.len() > 2 * STDERR_TAIL {
+                    tail.drain(..tail.len() - STDERR_TAIL);
+                }
+            }
+            tail
+        })
+    });
+    let stdout = match child.stdout.take() {
+        Some(pipe) => read_limited(pipe, limit),
+        None => Ok(Some(Vec::new())),
+    };
+    let bytes = match stdout {
+        Ok(Some(bytes)) => bytes,
+        over_or_failed => {
+            // The rest is not wanted: stop the command rather than wait for an endless stream.
+            // Its standard error thread ends when the pipe closes; it is not waited for, since
+            // a process the command started may hold the pipe open.
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(match over_or_failed {
+                Err(e) => diagnostics::read_failed(&name, &e, None),
+                _ => diagnostics::over_limit(&name, limit, config),
+            });
+        }
+    };
+    let status = child
+        .wait()
+        .map_err(|e| diagnostics::read_failed(&name, &e, None))?;
+    let stderr = stderr
+        .and_then(|thread| thread.join().ok())
+        .unwrap_or_default();
+    if !status.success() {
         return Err(diagnostics::command_failed(
             &shown,
-            output.status.code(),
-            &String::from_utf8_lossy(&output.stderr),
+            status.code(),
+            &String::from_utf8_lossy(&stderr),
         ));
     }
     Ok(Fetched {
-        name: format!("output of `{shown}`"),
-        bytes: output.stdout,
+        name,
+        bytes,
         etag: None,
     })
 }
 
-/// GETs a schema URL. With `etag`, answers `Ok(None)` when the server says it is unchanged.
+/// GETs a schema URL, reading at most `limit` bytes of its answer. With `etag`, answers
+/// `Ok(None)` when the server says it is unchanged.
 pub fn get(
     url: &str,
     headers: &std::collections::BTreeMap<String, String>,
     timeout: std::time::Duration,
     etag: Option<&str>,
+    limit: u64,
+    config: Option<&Path>,
 ) -> Result<Option<Fetched>, Diagnostic> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
@@ -104,13 +180,9 @@ pub fn get(
         .get("etag")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let mut bytes = Vec::new();
-    response
-        .body_mut()
-        .as_reader()
-        .take(crate::MAX_DOCUMENT_BYTES as u64)
-        .read_to_end(&mut bytes)
-        .map_err(|e| diagnostics::url_unreachable(url, &e.to_string()))?;
+    let bytes = read_limited(response.body_mut().as_reader(), limit)
+        .map_err(|e| diagnostics::url_unreachable(url, &e.to_string()))?
+        .ok_or_else(|| diagnostics::over_limit(url, limit, config))?;
     Ok(Some(Fetched {
         name: url.to_owned(),
         bytes,

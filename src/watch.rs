@@ -199,7 +199,18 @@ pub fn run<E>(
                     timeout,
                 } = &settings.source
                 {
-                    match crate::source::get(url, headers, *timeout, etag.as_deref()) {
+                    match crate::source::get(
+                        url,
+                        headers,
+                        *timeout,
+                        etag.as_deref(),
+                        settings.max_bytes,
+                        settings
+                            .config_path
+                            .as_deref()
+                            .map(crate::config::display_path)
+                            .as_deref(),
+                    ) {
                         Ok(None) => {}
                         Ok(Some(fetched)) => {
                             if backend_down {

@@ -154,3 +154,26 @@ fn json_format_gives_lines_and_columns() {
     assert_eq!(report["valid"], true);
     assert_eq!(report["diagnostics"], serde_json::json!([]));
 }
+
+#[cfg(unix)]
+#[test]
+fn an_endless_input_is_read_only_up_to_the_limit() {
+    let started = std::time::Instant::now();
+    let out = run(&["validate", "/dev/zero"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("mizan::io::over-limit")
+            && err.contains("larger than the limit of 268435456 bytes (256 MiB)")
+            && err.contains("`max_bytes`"),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    let json = run(&["validate", "--format", "json", "/dev/zero"], None);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON on stdout");
+    assert_eq!(report["diagnostics"][0]["code"], "mizan::io::over-limit");
+}

@@ -535,3 +535,208 @@ fn the_committed_json_schema_of_mizan_toml_is_current() {
         "mizan.schema.json is stale: regenerate it with `cargo run -- config-schema > mizan.schema.json`"
     );
 }
+
+#[test]
+fn check_never_calls_a_directory_in_disorder_up_to_date() {
+    let p = Project::new("order");
+    p.schema("schema.json").write("mizan.toml", CONFIG);
+    assert_eq!(p.run(&[]).status.code(), Some(0));
+    let api = |rel: &str| p.path(&format!("web/src/api/{rel}"));
+    let read = |rel: &str| std::fs::read_to_string(api(rel)).expect("read");
+    let manifest = read(".mizan-generate.json");
+
+    // The generated files without their manifest: the next generation after a schema change
+    // would refuse to replace them.
+    std::fs::remove_file(api(".mizan-generate.json")).expect("rm");
+    let check = p.run(&["--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    snapshot("cli-check-no-manifest", &check, &p.dir);
+    assert!(
+        !api(".mizan-generate.json").exists(),
+        "--check writes nothing"
+    );
+    // The fix it names records them: identical files are adopted.
+    assert_eq!(p.run(&[]).status.code(), Some(0));
+    assert_eq!(read(".mizan-generate.json"), manifest);
+    assert_eq!(p.run(&["--check"]).status.code(), Some(0));
+
+    // A manifest that is not one (a merge conflict): reported, and generation refuses to
+    // guess what it owns unless forced.
+    std::fs::write(api(".mizan-generate.json"), "<<<<<<< HEAD\n").expect("corrupt");
+    let check = p.run(&["--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    snapshot("cli-check-manifest-corrupt", &check, &p.dir);
+    let refused = p.run(&[]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("mizan::output::manifest-corrupt"));
+    assert_eq!(
+        read(".mizan-generate.json"),
+        "<<<<<<< HEAD\n",
+        "left as it was"
+    );
+    assert_eq!(p.run(&["--force"]).status.code(), Some(0));
+    assert_eq!(read(".mizan-generate.json"), manifest);
+
+    // Temporary files of a generation stopped before its commit point, of this version and of
+    // an older one; and a user's file that only looks like one.
+    p.write("web/src/api/contexts/.user.ts.mizan-tmp", "// half")
+        .write("web/src/api/.index.ts.4242.tmp", "// half")
+        .write("web/src/api/.notes.tmp", "mine");
+    let check = p.run(&["--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    snapshot("cli-check-stray-temp", &check, &p.dir);
+    assert!(
+        api("contexts/.user.ts.mizan-tmp").exists(),
+        "reported, not removed"
+    );
+    let fixed = p.run(&[]);
+    assert_eq!(fixed.status.code(), Some(0));
+    snapshot("cli-stray-temp-removed", &fixed, &p.dir);
+    assert!(!api("contexts/.user.ts.mizan-tmp").exists() && !api(".index.ts.4242.tmp").exists());
+    assert_eq!(read(".notes.tmp"), "mine");
+    assert_eq!(p.run(&["--check"]).status.code(), Some(0));
+
+    // A generation stopped after its commit point (its journal written): types.ts not yet
+    // renamed into place, stale.ts not yet removed. Whoever looks next completes it.
+    let types = read("types.ts");
+    p.write("web/src/api/.types.ts.mizan-tmp", &types)
+        .write("web/src/api/types.ts", "// old\n")
+        .write("web/src/api/stale.ts", "// no longer generated\n")
+        .write(
+            "web/src/api/.mizan-generate.journal",
+            "{\"write\": [\"types.ts\"], \"remove\": [\"stale.ts\"]}\n",
+        );
+    let check = p.run(&["--check"]);
+    assert_eq!(check.status.code(), Some(0));
+    snapshot("cli-check-recovered", &check, &p.dir);
+    assert_eq!(read("types.ts"), types);
+    assert!(!api("stale.ts").exists() && !api(".mizan-generate.journal").exists());
+
+    // A journal that is not one is never acted on.
+    p.write(
+        "web/src/api/.mizan-generate.journal",
+        "{\"write\": [\"../../../mizan.toml\"], \"remove\": []}",
+    );
+    let refused = p.run(&[]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("mizan::output::journal-corrupt"));
+    assert_eq!(
+        std::fs::read_to_string(p.path("mizan.toml")).expect("config"),
+        CONFIG
+    );
+}
+
+#[test]
+fn an_output_path_that_is_a_file_is_refused() {
+    let p = Project::new("out-file");
+    p.schema("schema.json").write("api", "not a directory\n");
+    let generate = p.run(&["--schema", "schema.json", "--out", "api"]);
+    assert_eq!(generate.status.code(), Some(2));
+    snapshot("cli-out-not-a-directory", &generate, &p.dir);
+    let check = p.run(&["--check", "--schema", "schema.json", "--out", "api"]);
+    assert_eq!(check.status.code(), Some(2));
+    snapshot("cli-check-out-not-a-directory", &check, &p.dir);
+    let json = p.run(&[
+        "--check",
+        "--format",
+        "json",
+        "--schema",
+        "schema.json",
+        "--out",
+        "api",
+    ]);
+    assert_eq!(json.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json report");
+    assert_eq!(report["clean"], false);
+    assert_eq!(
+        report["diagnostics"][0]["code"],
+        "mizan::output::not-a-directory"
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.path("api")).expect("read"),
+        "not a directory\n"
+    );
+    // From mizan.toml, the hint names the setting.
+    p.write(
+        "mizan.toml",
+        "[source.file]\npath = \"schema.json\"\n\n[output]\ndir = \"api\"\n",
+    );
+    let stderr = String::from_utf8_lossy(&p.run(&[]).stderr).into_owned();
+    assert!(
+        stderr.contains("point `dir` in the [output] table of mizan.toml"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn check_prints_a_json_report_for_input_and_config_errors_too() {
+    let p = Project::new("check-json-errors");
+    p.write(
+        "bad.json",
+        "{\"openapi\": \"3.1.0\",\n  \"x-mizan-functions\": 3\n}\n",
+    );
+    let bad_schema = p.run(&[
+        "--check", "--format", "json", "--schema", "bad.json", "--out", "api",
+    ]);
+    assert_eq!(bad_schema.status.code(), Some(2));
+    let report: serde_json::Value =
+        serde_json::from_slice(&bad_schema.stdout).expect("a JSON report on stdout");
+    assert_eq!(report["clean"], false);
+    common::snapshot_settings().bind(|| {
+        insta::assert_snapshot!(
+            "cli-check-json-bad-schema",
+            String::from_utf8_lossy(&bad_schema.stdout)
+        )
+    });
+    p.write(
+        "mizan.toml",
+        "[source.file]\npath = \"schema.json\"\n\n[output]\ndirr = \"src/api\"\n",
+    );
+    let bad_config = p.run(&["--check", "--format", "json"]);
+    assert_eq!(bad_config.status.code(), Some(2));
+    let report: serde_json::Value =
+        serde_json::from_slice(&bad_config.stdout).expect("a JSON report on stdout");
+    assert_eq!(
+        report["diagnostics"][0]["code"],
+        "mizan::config::unknown-key"
+    );
+    common::snapshot_settings().bind(|| {
+        insta::assert_snapshot!(
+            "cli-check-json-bad-config",
+            String::from_utf8_lossy(&bad_config.stdout)
+        )
+    });
+}
+
+#[test]
+fn a_schema_over_the_configured_limit_is_refused_without_reading_on() {
+    let p = Project::new("limit");
+    p.schema("schema.json").write(
+        "mizan.toml",
+        "[source]\nmax_bytes = 1000\n\n[source.file]\npath = \"schema.json\"\n",
+    );
+    let out = p.run(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    snapshot("cli-over-limit", &out, &p.dir);
+    assert!(!p.path("src/api").exists(), "nothing was written");
+    // An export that never ends is stopped at the limit.
+    p.write(
+        "mizan.toml",
+        "[source]\nmax_bytes = 1000\n\n[source.command]\ncommand = [\"yes\"]\n",
+    );
+    let started = std::time::Instant::now();
+    let out = p.run(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("mizan::io::over-limit") && stderr.contains("output of `yes`"),
+        "{stderr}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    // Raised, the same document is read.
+    p.write(
+        "mizan.toml",
+        "[source]\nmax_bytes = 10000000\n\n[source.file]\npath = \"schema.json\"\n",
+    );
+    assert_eq!(p.run(&[]).status.code(), Some(0));
+}

@@ -32,6 +32,9 @@ pub const DEFAULT_URL_TIMEOUT_SECS: u64 = 10;
 pub const DEFAULT_PYTHON: &str = "python";
 /// The schema file `init` names when it finds no backend.
 pub const DEFAULT_SCHEMA_FILE: &str = "schema.json";
+/// `[source] max_bytes`: the largest schema document read, in bytes (256 MiB). Also the limit of
+/// `validate` and of `--schema`/`--out` runs, which read no config.
+pub const DEFAULT_MAX_BYTES: u64 = 256 << 20;
 /// How often `--watch` asks a URL source whether the schema changed.
 pub const URL_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// Narrower terminal widths are ignored (`RenderStyle::PLAIN`'s is used instead).
@@ -64,6 +67,11 @@ pub struct SourceTable {
     pub django: Option<DjangoSource>,
     /// A FastAPI app: runs `<command> -m mizan_fastapi.cli <module>`.
     pub fastapi: Option<FastApiSource>,
+    /// The largest schema document read, in bytes; a longer one (or an endless stream) is
+    /// refused once this much has been read. Default 268435456 (256 MiB); at most 1073741824
+    /// (1 GiB).
+    #[schemars(with = "Option<u64>", range(min = 1, max = 1073741824))]
+    pub max_bytes: Option<toml::Spanned<u64>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -220,6 +228,8 @@ pub struct Settings {
     pub source: Source,
     pub out_dir: PathBuf,
     pub options: Options,
+    /// The largest schema document read, in bytes.
+    pub max_bytes: u64,
     /// Globs, absolute.
     pub watch_paths: Vec<String>,
     pub debounce: Duration,
@@ -234,6 +244,7 @@ impl Settings {
             source: Source::File(schema),
             out_dir,
             options,
+            max_bytes: DEFAULT_MAX_BYTES,
             watch_paths: Vec::new(),
             debounce: Duration::from_millis(DEFAULT_DEBOUNCE_MS),
         }
@@ -346,6 +357,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
     };
     let table_span = span_of(Some(file.source.span()));
     let table = file.source.into_inner();
+    let max_bytes = match table.max_bytes {
+        None => DEFAULT_MAX_BYTES,
+        Some(m) if (1..=crate::MAX_DOCUMENT_BYTES as u64).contains(m.get_ref()) => m.into_inner(),
+        Some(m) => {
+            return Err(diagnostics::config_invalid(
+                span_of(Some(m.span())),
+                &format!(
+                    "`max_bytes` must be between 1 and {} (1 GiB)",
+                    crate::MAX_DOCUMENT_BYTES
+                ),
+            ))
+        }
+    };
     let mut sources = Vec::new();
     if let Some(f) = table.file {
         sources.push(("file", Source::File(rel(&f.path))));
@@ -421,6 +445,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
             forms: out.forms,
             channels: out.channels,
         },
+        max_bytes,
         watch_paths: file
             .watch
             .paths
@@ -484,6 +509,9 @@ mod tests {
         assert_eq!(s.out_dir, PathBuf::from("/project/web/src/api"));
         assert!(s.options.react && s.options.forms && s.options.channels);
         assert_eq!(s.debounce, Duration::from_millis(75));
+        assert_eq!(s.max_bytes, 256 << 20);
+        let s = parse_ok("[source]\nmax_bytes = 1000\n[source.file]\npath = \"s.json\"\n");
+        assert_eq!(s.max_bytes, 1000);
     }
 
     #[test]
@@ -535,6 +563,13 @@ mod tests {
             "mizan::config::sources"
         );
         assert_eq!(err("[source]\n").code, "mizan::config::sources");
+        for limit in ["0", "1073741825"] {
+            let text = format!("[source]\nmax_bytes = {limit}\n[source.file]\npath = \"s\"\n");
+            let e = err(&text);
+            assert_eq!(e.code, "mizan::config::invalid");
+            let span = e.labels[0].span;
+            assert_eq!(&text[span.start as usize..span.end as usize], limit);
+        }
         assert_eq!(
             err("[output]\ndir = \"x\"\n").code,
             "mizan::config::invalid"
