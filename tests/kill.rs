@@ -5,7 +5,8 @@
 //! and every user file as it was.
 //!
 //! The test command runs a short version. The long one, whose numbers are in BENCHMARKS.md:
-//! `MIZAN_KILLS=500 MIZAN_KILL_FUNCTIONS=4000 cargo test --release --test kill -- --nocapture`.
+//! `cargo build --release && MIZAN_KILL_BIN=$PWD/target/release/mizan-generate MIZAN_KILLS=500
+//! MIZAN_KILL_FUNCTIONS=2000 cargo test --test kill -- --nocapture`.
 //! `MIZAN_KILL_BIN` runs another build of the binary (an older one, to compare).
 
 mod common;
