@@ -19,6 +19,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { rng } from "./random-schemas.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -33,18 +34,6 @@ const flag = (name, fallback) => {
 const count = flag("count", 300);
 const seed = flag("seed", 1);
 const jobs = flag("jobs", Math.max(2, availableParallelism()));
-
-/** mulberry32: a small seeded generator, so every run with one seed tries the same mutants. */
-function rng(s) {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every (parent, key) position in `doc`, in document order. */
 function positions(doc) {
