@@ -11,7 +11,8 @@ pub(super) fn collect_properties(
     out: &mut Vec<Property>,
     depth: usize,
 ) -> bool {
-    if depth > 32 {
+    // The arguments are one object: never `null`.
+    if depth > 32 || ty.nullable {
         return false;
     }
     match &ty.kind {
@@ -25,7 +26,13 @@ pub(super) fn collect_properties(
             }
             true
         }
-        TypeKind::Ref { id } => collect_properties(&types[id.0 as usize], types, out, depth + 1),
+        // A named `{}` is declared as `unknown`, which no call takes as its arguments; only an
+        // inline `{}` means "no arguments".
+        TypeKind::Ref { id } => {
+            let target = &types[id.0 as usize];
+            !matches!(target.kind, TypeKind::Unknown)
+                && collect_properties(target, types, out, depth + 1)
+        }
         TypeKind::Intersection { members } => members
             .iter()
             .all(|m| collect_properties(m, types, out, depth + 1)),
