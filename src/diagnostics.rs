@@ -231,11 +231,10 @@ pub fn render(diag: &Diagnostic, source: Option<&SourceFile>, style: RenderStyle
     out
 }
 
-/// Characters a terminal may act on instead of showing: C0 and C1 controls other than tab and
-/// line breaks, and the bidirectional controls that reorder what follows them.
+/// Characters a terminal may act on instead of showing ([`crate::text::is_unprintable`]), but
+/// for the tab and line breaks a code frame lays out.
 fn is_unprintable(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    !matches!(c, '\t' | '\n' | '\r') && crate::text::is_unprintable(c)
 }
 
 /// `s` with every unprintable character spelled out (`\u{1b}`).

@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod output;
 pub mod source;
 pub mod span;
+pub mod text;
 pub mod watch;
 
 use diagnostics::{Diagnostic, SourceFile};

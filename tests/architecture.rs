@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Bottom to top: each module may use only the modules listed before it.
 const LAYERS: &[&str] = &[
+    "text",
     "span",
     "diagnostics",
     "openapi",

@@ -3,7 +3,7 @@
 
 use askama::Template;
 
-use super::lexical::is_unprintable;
+use crate::text::is_unprintable;
 
 /// The first line of every generated file.
 pub const HEADER: &str =

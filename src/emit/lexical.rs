@@ -11,24 +11,7 @@
 //! holds `</` or `<!` either, so generated code can be inlined in an HTML `<script>`.
 
 use crate::ir::names::is_identifier;
-
-/// Characters never written as themselves in generated code, whatever the token: controls
-/// (C0, DEL, C1), the line and paragraph separators, the bidirectional controls that can make
-/// code read differently from how it runs, and the byte order mark.
-pub fn is_unprintable(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{2028}'
-                | '\u{2029}'
-                | '\u{061c}'
-                | '\u{200e}'
-                | '\u{200f}'
-                | '\u{202a}'..='\u{202e}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{feff}'
-        )
-}
+use crate::text::is_unprintable;
 
 /// What delimits a literal's text.
 #[derive(Clone, Copy, PartialEq, Eq)]
