@@ -4,7 +4,8 @@
 use crate::ir::{Arg, Constraints, Property, RouteConverter, Type, TypeKind};
 
 /// Collects an object schema's properties, following `$ref`s and `allOf`. `false` when the type
-/// is not an object.
+/// is not an object, or admits `null` anywhere along the way (a function's arguments and a
+/// channel's params are one object).
 pub(super) fn collect_properties(
     ty: &Type,
     types: &[Type],

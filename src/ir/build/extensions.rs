@@ -477,7 +477,7 @@ impl<'a> Builder<'a> {
             return empty_object();
         }
         let mut props = Vec::new();
-        if may_be_null(&ty, types) || !collect_properties(&ty, types, &mut props, 0) {
+        if !collect_properties(&ty, types, &mut props, 0) {
             self.diags
                 .push(diagnostics::channel_params_not_object(span, name));
         } else if let Some(p) = props.iter().find(|p| names::is_object_member(&p.wire_name)) {
@@ -489,22 +489,6 @@ impl<'a> Builder<'a> {
         }
         ty
     }
-}
-
-/// Whether a type, or a type it refers to, admits `null`.
-fn may_be_null(ty: &Type, types: &[Type]) -> bool {
-    let mut ty = ty;
-    for _ in 0..32 {
-        if ty.nullable {
-            return true;
-        }
-        match &ty.kind {
-            TypeKind::Ref { id } => ty = &types[id.0 as usize],
-            TypeKind::Null => return true,
-            _ => return false,
-        }
-    }
-    false
 }
 
 fn empty_object() -> Type {
