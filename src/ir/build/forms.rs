@@ -67,8 +67,8 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            let mut fields: Vec<FormField> = Vec::new();
-            let mut field_names: Vec<Span> = Vec::new();
+            // Each field with the span of its name, for a repeated name's report.
+            let mut fields: Vec<(FormField, Span)> = Vec::new();
             for field in node
                 .get("fields")
                 .map_or(&[][..], |f| self.array(f, "fields"))
@@ -78,24 +78,24 @@ impl<'a> Builder<'a> {
                 };
                 // Field names are the keys of the form's values and errors: one key, one field.
                 let name_span = field.get("name").map_or(field.span, |n| n.span);
-                if let Some(first) = fields.iter().position(|f| f.wire_name == read.wire_name) {
+                if let Some((_, first)) = fields.iter().find(|(f, _)| f.wire_name == read.wire_name)
+                {
                     self.diags.push(diagnostics::duplicate_name(
                         name_span,
-                        field_names[first],
+                        *first,
                         "form field",
                         &read.wire_name,
                     ));
                     continue;
                 }
-                field_names.push(name_span);
-                fields.push(read);
+                fields.push((read, name_span));
             }
             out.push(RawForm {
                 name,
                 ident,
                 title: self.string(node, "title").map(|(t, _)| t.to_owned()),
                 submit_label: self.string(node, "submitLabel").map(|(t, _)| t.to_owned()),
-                fields,
+                fields: fields.into_iter().map(|(f, _)| f).collect(),
                 functions,
                 span,
             });
