@@ -54,18 +54,12 @@ pub fn run(cli: &Cli) -> ExitCode {
             eprint!("{}", diagnostics::render(&diag, source.as_ref(), style));
             if cli.check && cli.check_format == Format::Json {
                 // Bots read standard output: the report says what went wrong there too.
-                print_check_report(&CheckReport {
-                    clean: false,
-                    out_dir: cli
-                        .out
+                print_check_report(&CheckReport::nothing_compared(
+                    cli.out
                         .as_deref()
                         .map(|o| display_path(o).display().to_string()),
-                    changed: Vec::new(),
-                    missing: &[],
-                    extra: &[],
-                    diagnostics: vec![json_diagnostic(&diag, source.as_ref(), true)],
-                    fix: None,
-                });
+                    vec![json_diagnostic(&diag, source.as_ref(), true)],
+                ));
             }
             return ExitCode::from(EXIT_USAGE);
         }
@@ -289,6 +283,21 @@ struct CheckReport<'a> {
     fix: Option<String>,
 }
 
+impl<'a> CheckReport<'a> {
+    /// The report of a check that stopped before comparing anything, and why.
+    fn nothing_compared(out_dir: Option<String>, diagnostics: Vec<JsonDiagnostic<'a>>) -> Self {
+        CheckReport {
+            clean: false,
+            out_dir,
+            changed: Vec::new(),
+            missing: &[],
+            extra: &[],
+            diagnostics,
+            fix: None,
+        }
+    }
+}
+
 fn print_check_report(report: &CheckReport<'_>) {
     match serde_json::to_string_pretty(report) {
         Ok(json) => outln!("{json}"),
@@ -318,19 +327,13 @@ fn check(settings: &Settings, cli: &Cli, style: RenderStyle) -> ExitCode {
             print_failure(&f, style);
             if json {
                 let source = f.source.as_ref();
-                print_check_report(&CheckReport {
-                    clean: false,
-                    out_dir: Some(out),
-                    changed: Vec::new(),
-                    missing: &[],
-                    extra: &[],
-                    diagnostics: f
-                        .diagnostics
+                print_check_report(&CheckReport::nothing_compared(
+                    Some(out),
+                    f.diagnostics
                         .iter()
                         .map(|d| json_diagnostic(d, source, true))
                         .collect(),
-                    fix: None,
-                });
+                ));
             }
             return ExitCode::from(EXIT_USAGE);
         }
