@@ -65,7 +65,9 @@ pub fn run(cli: &Cli) -> ExitCode {
         }
     };
     if cli.watch {
-        let generate = |settings: &Settings| generate(settings, cli.force, style);
+        let generate = |settings: &Settings, read: &mut Vec<PathBuf>| {
+            generate_reading(settings, cli.force, style, read)
+        };
         return match crate::watch::run(&settings, style, generate) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -123,6 +125,19 @@ fn fix_command(settings: &Settings) -> String {
 pub struct Failure {
     pub source: Option<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The files the description refers to, read or not.
+    pub refers_to: Vec<PathBuf>,
+}
+
+/// The files among a description's documents.
+fn files(locations: &[crate::Location]) -> Vec<PathBuf> {
+    locations
+        .iter()
+        .filter_map(|l| match l {
+            crate::Location::File(p) => Some(p.clone()),
+            crate::Location::Url(_) => None,
+        })
+        .collect()
 }
 
 /// Fetches the schema, analyses it and generates the files (nothing is written). Warnings come
@@ -147,12 +162,20 @@ pub fn produce(
     let fetched = fetched.map_err(|d| Failure {
         source: None,
         diagnostics: vec![d],
+        refers_to: Vec::new(),
     })?;
-    let analysis = crate::analyze(&fetched.name, &fetched.bytes);
+    let mut loader = crate::source::DescriptionLoader::new(settings);
+    let analysis = crate::analyze_description(
+        &fetched.name,
+        &fetched.bytes,
+        &crate::source::location(&settings.source),
+        &mut loader,
+    );
     match &analysis.ir {
         Some(ir) => Ok((crate::emit::generate(ir, &settings.options), analysis)),
         None => Err(Failure {
             source: Some(analysis.source.clone()),
+            refers_to: files(&analysis.refers_to),
             diagnostics: analysis.diagnostics,
         }),
     }
@@ -173,8 +196,19 @@ fn print_warnings(analysis: &Analysis, style: RenderStyle) {
 
 /// Generates and writes; `Err` carries the exit code once the diagnostics are printed.
 pub fn generate(settings: &Settings, force: bool, style: RenderStyle) -> Result<(), u8> {
+    generate_reading(settings, force, style, &mut Vec::new())
+}
+
+/// [`generate`], also telling which other files the description refers to (for `--watch`).
+fn generate_reading(
+    settings: &Settings,
+    force: bool,
+    style: RenderStyle,
+    read: &mut Vec<PathBuf>,
+) -> Result<(), u8> {
     let started = std::time::Instant::now();
     let (files, analysis) = produce(settings).map_err(|f| {
+        read.clone_from(&f.refers_to);
         print_failure(&f, style);
         let n = f.diagnostics.iter().filter(|d| d.is_error()).count();
         let name = f
@@ -187,6 +221,7 @@ pub fn generate(settings: &Settings, force: bool, style: RenderStyle) -> Result<
         );
         EXIT_INVALID
     })?;
+    *read = self::files(&analysis.refers_to);
     print_warnings(&analysis, style);
     let out = &settings.out_dir;
     let shown = display_path(out);
@@ -517,9 +552,21 @@ fn read_input(path: &Path, limit: u64) -> Result<(String, Vec<u8>), Diagnostic> 
 fn validate(path: &Path, format: Format, color: ColorChoice) -> ExitCode {
     let style = render_style(color);
     let analysis = match read_input(path, crate::config::DEFAULT_MAX_BYTES) {
-        Ok((name, bytes)) => crate::analyze(&name, &bytes),
+        Ok((name, bytes)) => {
+            let source = crate::config::Source::File(path.to_path_buf());
+            let mut loader =
+                crate::source::DescriptionLoader::files_only(crate::config::DEFAULT_MAX_BYTES);
+            crate::analyze_description(
+                &name,
+                &bytes,
+                &crate::source::location(&source),
+                &mut loader,
+            )
+        }
         Err(diag) => Analysis {
             source: SourceFile::new(display_path(path).display().to_string(), ""),
+            documents: Vec::new(),
+            refers_to: Vec::new(),
             ir: None,
             diagnostics: vec![diag],
         },

@@ -1155,6 +1155,75 @@ pub fn unsupported_ref(span: Span, target: &str) -> Diagnostic {
     .help("bundle external files into one document (for example with `redocly bundle`) before generating")
 }
 
+/// `resolved`: the pointer up to the token that failed; `reason`: what that token met.
+pub fn dangling_pointer(
+    span: Span,
+    target: &str,
+    resolved: &str,
+    token: &str,
+    reason: &str,
+) -> Diagnostic {
+    let at = if resolved.is_empty() {
+        "the document".to_owned()
+    } else {
+        format!("`{resolved}`")
+    };
+    Diagnostic::error(
+        "mizan::schema::dangling-ref",
+        format!("`$ref` points at `{target}`, which does not exist"),
+    )
+    .at(span, format!("{at}: {reason}"))
+    .help(format!(
+        "the pointer resolves up to {at} and fails at `{token}`; check that segment's spelling (`/` in a name is written `~1`, `~` is `~0`)"
+    ))
+}
+
+pub fn external_ref_cycle(span: Span, chain: &[String]) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::ref-cycle",
+        format!("references form a cycle: {}", chain.join(" → ")),
+    )
+    .at(span, "this reference leads back to itself")
+    .help("only schemas may refer to themselves; make one of these references point at the object itself")
+}
+
+pub fn external_schema_renamed(span: Span, first: Span, wanted: &str, name: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "mizan::schema::external-renamed",
+        format!("the schema this reference names is called `{name}`, since `{wanted}` is taken"),
+    )
+    .at(span, format!("named `{name}` in the generated types"))
+    .also(first, format!("`{wanted}` is this schema"))
+    .help("a schema from another file is named after its pointer or file; add it to `components.schemas` under a name of your choice as `{\"$ref\": ...}` to choose its name")
+}
+
+pub fn ref_unreadable(span: Span, location: &str, reason: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::source::ref-unreadable",
+        format!("cannot read `{location}`, which this `$ref` names: {reason}"),
+    )
+    .at(span, "referred to here")
+    .help("a reference to another file is relative to the file it is written in")
+}
+
+pub fn remote_ref_refused(span: Span, url: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::source::remote-ref",
+        format!("`$ref` to `{url}` would download a document, which a local description may not do"),
+    )
+    .at(span, "a URL reference")
+    .help("set `remote_refs = true` under `[source]` in mizan.toml to follow references to URLs, or save the document next to this one and refer to the file")
+}
+
+pub fn too_many_documents(span: Span, limit: usize) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::source::too-many-documents",
+        format!("the description refers to more than {limit} documents"),
+    )
+    .at(span, "one too many")
+    .help("bundle the description into fewer files")
+}
+
 pub fn ref_cycle(span: Span, chain: &[&str]) -> Diagnostic {
     Diagnostic::error(
         "mizan::schema::ref-cycle",

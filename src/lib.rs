@@ -15,6 +15,7 @@ pub mod text;
 pub mod watch;
 
 use diagnostics::{Diagnostic, SourceFile};
+pub use openapi::bundle::Location;
 
 /// Documents larger than this are refused before parsing (spans are 32-bit offsets).
 pub const MAX_DOCUMENT_BYTES: usize = 1 << 30;
@@ -24,6 +25,11 @@ pub const MAX_DOCUMENT_BYTES: usize = 1 << 30;
 #[derive(Debug)]
 pub struct Analysis {
     pub source: SourceFile,
+    /// The other documents the description refers to, each at the offset its spans start at.
+    pub documents: Vec<Document>,
+    /// Every other document the description refers to, read or not, in the order first met
+    /// (what `--watch` follows).
+    pub refers_to: Vec<Location>,
     pub ir: Option<ir::Ir>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -38,8 +44,62 @@ impl Analysis {
     }
 }
 
-/// Reads a schema document (`name` is how diagnostics refer to it) into the IR.
+/// A document of a description other than its root, and the offset its spans start at.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub source: SourceFile,
+    pub base: u32,
+}
+
+/// What a [`Loader`] could not do.
+#[derive(Debug)]
+pub enum LoadError {
+    /// Reading this location is not allowed (a URL from a local description).
+    Refused,
+    /// Larger than the limit, in bytes.
+    OverLimit(u64),
+    Failed(String),
+}
+
+/// Reads the other documents a description refers to (`$ref: ./schemas/user.yaml`). The
+/// analysis decides what to read; the loader only reads, so the analysis does no I/O itself.
+pub trait Loader: Send {
+    /// The name diagnostics call the document by, and its bytes.
+    fn load(&mut self, location: &Location) -> Result<(String, Vec<u8>), LoadError>;
+}
+
+/// A loader for a description that must be one document: every reference elsewhere is refused.
+pub struct SingleDocument;
+
+impl Loader for SingleDocument {
+    fn load(&mut self, location: &Location) -> Result<(String, Vec<u8>), LoadError> {
+        Err(LoadError::Failed(format!(
+            "`{location}` is another document, and this description is read as one"
+        )))
+    }
+}
+
+/// At most this many documents make up one description.
+pub const MAX_DOCUMENTS: usize = 4096;
+
+/// Reads a schema document that refers to no other (`name` is how diagnostics refer to it).
 pub fn analyze(name: &str, bytes: &[u8]) -> Analysis {
+    analyze_description(
+        name,
+        bytes,
+        &Location::file(std::path::Path::new(name)),
+        &mut SingleDocument,
+    )
+}
+
+/// Reads a description into the IR: the document at `location` (`name` is how diagnostics
+/// refer to it), and every document it refers to, read through `loader`.
+pub fn analyze_description(
+    name: &str,
+    bytes: &[u8],
+    location: &Location,
+    loader: &mut dyn Loader,
+) -> Analysis {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -47,6 +107,8 @@ pub fn analyze(name: &str, bytes: &[u8]) -> Analysis {
             // Offsets in the lossy copy match the original up to the first bad byte.
             return Analysis {
                 source,
+                documents: Vec::new(),
+                refers_to: Vec::new(),
                 ir: None,
                 diagnostics: vec![diagnostics::not_utf8(e.valid_up_to())],
             };
@@ -56,30 +118,182 @@ pub fn analyze(name: &str, bytes: &[u8]) -> Analysis {
     if bytes.len() > MAX_DOCUMENT_BYTES {
         return Analysis {
             source,
+            documents: Vec::new(),
+            refers_to: Vec::new(),
             ir: None,
             diagnostics: vec![diagnostics::too_large(bytes.len())],
         };
     }
     // Parsing and lowering recurse along the document's nesting, which the parser bounds; the
     // dedicated thread makes that bound safe whatever stack the caller runs on.
-    let (ir, diagnostics) = std::thread::scope(|scope| {
+    let (ir, (documents, refers_to), diagnostics) = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("mizan-analyze".into())
             .stack_size(64 << 20)
             .spawn_scoped(scope, || match openapi::parse_document(text) {
-                Ok(doc) => ir::build(&doc),
-                Err(diag) => (None, vec![diag]),
+                Ok(doc) => {
+                    let mut read = Description::new(text.len(), loader);
+                    let doc = read.bundle(doc, location);
+                    let (ir, mut diags) = match (doc, read.failed()) {
+                        (doc, false) => ir::build(&doc),
+                        (_, true) => (None, Vec::new()),
+                    };
+                    let (documents, mut read_diags) = read.finish();
+                    read_diags.append(&mut diags);
+                    (ir, documents, read_diags)
+                }
+                Err(diag) => (None, Default::default(), vec![diag]),
             })
             .map(|handle| handle.join())
     })
     .unwrap_or_else(|e| {
         let diag = diagnostics::internal(&format!("cannot start the analysis thread: {e}"));
-        Ok((None, vec![diag]))
+        Ok((None, Default::default(), vec![diag]))
     })
-    .unwrap_or_else(|_| (None, vec![diagnostics::internal("the analysis panicked")]));
+    .unwrap_or_else(|_| {
+        let diag = diagnostics::internal("the analysis panicked");
+        (None, Default::default(), vec![diag])
+    });
     Analysis {
         source,
+        documents,
+        refers_to,
         ir,
         diagnostics,
+    }
+}
+
+/// The documents of a description as they are read: each parsed at an offset of its own.
+struct Description<'l> {
+    parts: Vec<openapi::bundle::Part>,
+    /// Every location read or tried, and the same in order.
+    seen: std::collections::HashSet<Location>,
+    tried: Vec<Location>,
+    documents: Vec<Document>,
+    /// Where the next document starts in the shared offset space.
+    next_base: usize,
+    loader: &'l mut dyn Loader,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'l> Description<'l> {
+    fn new(root_len: usize, loader: &'l mut dyn Loader) -> Self {
+        Description {
+            parts: Vec::new(),
+            seen: std::collections::HashSet::new(),
+            tried: Vec::new(),
+            documents: Vec::new(),
+            next_base: root_len + 1,
+            loader,
+            diags: Vec::new(),
+        }
+    }
+
+    fn failed(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+
+    /// Reads every document `doc` refers to, directly or not, and merges them into one.
+    fn bundle(&mut self, doc: openapi::Document, location: &Location) -> openapi::Document {
+        if openapi::bundle::external_refs(&doc.root).is_empty() {
+            return doc;
+        }
+        let openapi::Document { root, dialect } = doc;
+        self.seen.insert(location.clone());
+        self.parts.push(openapi::bundle::Part {
+            location: location.clone(),
+            root,
+        });
+        let mut next = 0;
+        while next < self.parts.len() {
+            let refs: Vec<(String, span::Span)> =
+                openapi::bundle::external_refs(&self.parts[next].root)
+                    .into_iter()
+                    .map(|r| (r.document.to_owned(), r.span))
+                    .collect();
+            let from = self.parts[next].location.clone();
+            for (reference, span) in refs {
+                self.read(&from, &reference, span);
+            }
+            next += 1;
+        }
+        let parts = std::mem::take(&mut self.parts);
+        let (root, mut diags) = openapi::bundle::bundle(parts);
+        self.diags.append(&mut diags);
+        openapi::Document { root, dialect }
+    }
+
+    /// Reads the document `reference` (written in the document at `from`) names, unless it has
+    /// been read.
+    fn read(&mut self, from: &Location, reference: &str, span: span::Span) {
+        let location = match from.join(reference) {
+            Ok(location) => location,
+            Err(reason) => {
+                self.diags
+                    .push(diagnostics::ref_unreadable(span, reference, &reason));
+                return;
+            }
+        };
+        if !self.seen.insert(location.clone()) {
+            return;
+        }
+        self.tried.push(location.clone());
+        if self.parts.len() >= MAX_DOCUMENTS {
+            self.diags
+                .push(diagnostics::too_many_documents(span, MAX_DOCUMENTS));
+            return;
+        }
+        let shown = location.to_string();
+        let (name, bytes) = match self.loader.load(&location) {
+            Ok(read) => read,
+            Err(LoadError::Refused) => {
+                self.diags
+                    .push(diagnostics::remote_ref_refused(span, &shown));
+                return;
+            }
+            Err(LoadError::OverLimit(limit)) => {
+                let reason = format!("it is larger than {limit} bytes (`[source] max_bytes`)");
+                self.diags
+                    .push(diagnostics::ref_unreadable(span, &shown, &reason));
+                return;
+            }
+            Err(LoadError::Failed(reason)) => {
+                self.diags
+                    .push(diagnostics::ref_unreadable(span, &shown, &reason));
+                return;
+            }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let reason = format!(
+                    "it is not UTF-8 (byte {} is not valid)",
+                    e.utf8_error().valid_up_to()
+                );
+                self.diags
+                    .push(diagnostics::ref_unreadable(span, &shown, &reason));
+                return;
+            }
+        };
+        let base = self.next_base;
+        if base + text.len() > MAX_DOCUMENT_BYTES {
+            self.diags.push(diagnostics::too_large(base + text.len()));
+            return;
+        }
+        self.next_base = base + text.len() + 1;
+        let base = u32::try_from(base).unwrap_or(u32::MAX);
+        let parsed = openapi::parse_fragment(&text, base);
+        self.documents.push(Document {
+            source: SourceFile::new(name, text),
+            base,
+        });
+        match parsed {
+            Ok(root) => self.parts.push(openapi::bundle::Part { location, root }),
+            Err(diag) => self.diags.push(diag),
+        }
+    }
+
+    fn finish(self) -> ((Vec<Document>, Vec<Location>), Vec<Diagnostic>) {
+        ((self.documents, self.tried), self.diags)
     }
 }

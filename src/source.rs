@@ -189,3 +189,111 @@ pub fn get(
         etag,
     }))
 }
+
+/// Reads the documents a description refers to: files, and URLs where that is allowed. The
+/// files read are kept, for `--watch`.
+pub struct DescriptionLoader {
+    limit: u64,
+    remote: Option<Remote>,
+    /// Every file read, in the order read.
+    pub files: Vec<std::path::PathBuf>,
+}
+
+/// How URLs are read: with the source's timeout, and its headers only on its own origin (a
+/// token for the backend is not sent to another host a reference names).
+struct Remote {
+    origin: Option<String>,
+    headers: std::collections::BTreeMap<String, String>,
+    timeout: std::time::Duration,
+}
+
+impl DescriptionLoader {
+    /// The loader for `settings`' source: URLs are followed when the source is one or
+    /// `[source] remote_refs` allows it.
+    pub fn new(settings: &crate::config::Settings) -> Self {
+        let remote = match &settings.source {
+            Source::Url {
+                url,
+                headers,
+                timeout,
+            } => Some(Remote {
+                origin: origin(url),
+                headers: headers.clone(),
+                timeout: *timeout,
+            }),
+            _ if settings.remote_refs => Some(Remote {
+                origin: None,
+                headers: std::collections::BTreeMap::new(),
+                timeout: std::time::Duration::from_secs(crate::config::DEFAULT_URL_TIMEOUT_SECS),
+            }),
+            _ => None,
+        };
+        DescriptionLoader {
+            limit: settings.max_bytes,
+            remote,
+            files: Vec::new(),
+        }
+    }
+
+    /// A loader that reads files only, up to `limit` bytes each (for `validate`).
+    pub fn files_only(limit: u64) -> Self {
+        DescriptionLoader {
+            limit,
+            remote: None,
+            files: Vec::new(),
+        }
+    }
+}
+
+/// `https://host:port` of a URL.
+fn origin(url: &str) -> Option<String> {
+    let u = url::Url::parse(url).ok()?;
+    Some(u.origin().ascii_serialization())
+}
+
+impl crate::Loader for DescriptionLoader {
+    fn load(&mut self, location: &crate::Location) -> Result<(String, Vec<u8>), crate::LoadError> {
+        use crate::{LoadError, Location};
+        match location {
+            Location::File(path) => {
+                let name = display_path(path).display().to_string();
+                self.files.push(path.clone());
+                match read_file(path, self.limit) {
+                    Ok(Some(bytes)) => Ok((name, bytes)),
+                    Ok(None) => Err(LoadError::OverLimit(self.limit)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        Err(LoadError::Failed("there is no such file".to_owned()))
+                    }
+                    Err(e) => Err(LoadError::Failed(e.to_string())),
+                }
+            }
+            Location::Url(url) => {
+                let remote = self.remote.as_ref().ok_or(LoadError::Refused)?;
+                let empty = std::collections::BTreeMap::new();
+                let headers = if remote.origin.is_some() && remote.origin == origin(url) {
+                    &remote.headers
+                } else {
+                    &empty
+                };
+                match get(url, headers, remote.timeout, None, self.limit, None) {
+                    Ok(Some(fetched)) => Ok((fetched.name, fetched.bytes)),
+                    Ok(None) => Err(LoadError::Failed("the server answered 304".to_owned())),
+                    Err(diag) => Err(LoadError::Failed(diag.message)),
+                }
+            }
+        }
+    }
+}
+
+/// Where a fetched description's relative references are resolved from: the file, the URL, or
+/// for a command the directory it runs in.
+pub fn location(source: &Source) -> crate::Location {
+    match source {
+        Source::File(path) if path.as_os_str() == "-" => {
+            crate::Location::file(&std::env::current_dir().unwrap_or_default().join("-"))
+        }
+        Source::File(path) => crate::Location::file(path),
+        Source::Url { url, .. } => crate::Location::Url(url.clone()),
+        Source::Command { cwd, .. } => crate::Location::file(&cwd.join("-")),
+    }
+}

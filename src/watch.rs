@@ -22,6 +22,9 @@ pub struct WatchContext {
     pub config: Option<PathBuf>,
     /// The schema file, for a file source.
     pub schema: Option<PathBuf>,
+    /// The other files the description refers to (`$ref: ./schemas/user.yaml`), as of the last
+    /// run.
+    pub documents: Vec<PathBuf>,
     /// The configured globs, for command sources.
     pub globs: GlobSet,
     /// The output directory: its own writes never trigger a run.
@@ -72,7 +75,10 @@ pub fn change_matters(change: Change, paths: &[PathBuf], ctx: &WatchContext) -> 
         if ctx.config.as_ref() == Some(path) {
             return Matters::Reload;
         }
-        if ctx.schema.as_deref() == Some(path.as_path()) || ctx.globs.is_match(path) {
+        if ctx.schema.as_deref() == Some(path.as_path())
+            || ctx.documents.contains(path)
+            || ctx.globs.is_match(path)
+        {
             result = Matters::Regenerate;
         }
     }
@@ -87,7 +93,7 @@ fn absolute(p: &Path) -> PathBuf {
     }
 }
 
-fn context(settings: &Settings) -> WatchContext {
+fn context(settings: &Settings, documents: &[PathBuf]) -> WatchContext {
     let mut globs = GlobSetBuilder::new();
     for g in &settings.watch_paths {
         if let Ok(glob) = Glob::new(&absolute(Path::new(g)).display().to_string()) {
@@ -100,19 +106,21 @@ fn context(settings: &Settings) -> WatchContext {
             Source::File(p) => Some(absolute(p)),
             _ => None,
         },
+        documents: documents.iter().map(|p| absolute(p)).collect(),
         globs: globs.build().unwrap_or_else(|_| GlobSet::empty()),
         out_dir: absolute(&settings.out_dir),
     }
 }
 
-/// The directories to watch: the config's and the schema's (not recursively), and each glob's
-/// literal prefix (recursively).
+/// The directories to watch: the config's, the schema's and those of the files it refers to
+/// (not recursively), and each glob's literal prefix (recursively).
 fn roots(settings: &Settings, ctx: &WatchContext) -> Vec<(PathBuf, RecursiveMode)> {
     let mut roots = Vec::new();
     if let Some(dir) = ctx.config.as_deref().and_then(Path::parent) {
         roots.push((dir.to_path_buf(), RecursiveMode::NonRecursive));
     }
-    if let Some(dir) = ctx.schema.as_deref().and_then(Path::parent) {
+    let files = ctx.schema.iter().chain(&ctx.documents);
+    for dir in files.filter_map(|f| f.parent()) {
         roots.push((dir.to_path_buf(), RecursiveMode::NonRecursive));
     }
     for g in &settings.watch_paths {
@@ -161,7 +169,7 @@ enum Signal {
 pub fn run<E>(
     initial: &Settings,
     style: RenderStyle,
-    mut generate: impl FnMut(&Settings) -> Result<(), E>,
+    mut generate: impl FnMut(&Settings, &mut Vec<PathBuf>) -> Result<(), E>,
 ) -> notify::Result<()> {
     let mut settings = initial.clone();
     let (tx, rx) = mpsc::channel::<Signal>();
@@ -173,10 +181,25 @@ pub fn run<E>(
             let _ = tx.send(Signal::Stop);
         });
     }
-    let mut watcher = start_watcher(&settings, tx.clone())?;
+    // The files the description refers to, as of the last run; the watcher follows them.
+    let mut documents = Vec::new();
+    let mut watcher = start_watcher(&settings, &documents, tx.clone())?;
     let url_poll = matches!(settings.source, Source::Url { .. });
     eprintln!("watching {} (Ctrl-C to stop)", describe(&settings));
-    status(generate(&settings), Instant::now());
+    // `reloaded`: the settings changed, so the watcher starts again whatever was read.
+    let mut run =
+        |settings: &Settings, watcher: &mut notify::RecommendedWatcher, reloaded: bool| {
+            let started = Instant::now();
+            let mut read = Vec::new();
+            status(generate(settings, &mut read), started);
+            if reloaded || read != documents {
+                if let Ok(w) = start_watcher(settings, &read, tx.clone()) {
+                    *watcher = w;
+                }
+                documents = read;
+            }
+        };
+    run(&settings, &mut watcher, false);
     let mut etag: Option<String> = None;
     let mut backend_down = false;
     loop {
@@ -218,9 +241,8 @@ pub fn run<E>(
                                 backend_down = false;
                             }
                             if fetched.etag.is_none() || fetched.etag != etag {
-                                let started = Instant::now();
                                 etag = fetched.etag.clone();
-                                status(generate(&settings), started);
+                                run(&settings, &mut watcher, false);
                             }
                         }
                         Err(_) if backend_down => {}
@@ -255,15 +277,13 @@ pub fn run<E>(
         if reason == Matters::No {
             continue;
         }
-        let started = Instant::now();
         // Only a config file's change is `Reload`.
+        let mut reloaded = false;
         if let (Matters::Reload, Some(config)) = (reason, settings.config_path.clone()) {
             match crate::config::load(&config) {
                 Ok(new) => {
                     settings = new;
-                    if let Ok(w) = start_watcher(&settings, tx.clone()) {
-                        watcher = w;
-                    }
+                    reloaded = true;
                     eprintln!("config reloaded");
                 }
                 Err(e) => {
@@ -277,7 +297,7 @@ pub fn run<E>(
                 }
             }
         }
-        status(generate(&settings), started);
+        run(&settings, &mut watcher, reloaded);
     }
     drop(watcher);
     eprintln!("stopped watching");
@@ -311,9 +331,10 @@ fn status<E>(result: Result<(), E>, started: Instant) {
 
 fn start_watcher(
     settings: &Settings,
+    documents: &[PathBuf],
     tx: mpsc::Sender<Signal>,
 ) -> notify::Result<notify::RecommendedWatcher> {
-    let ctx = context(settings);
+    let ctx = context(settings, documents);
     let roots = roots(settings, &ctx);
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res {
@@ -341,6 +362,7 @@ mod tests {
         WatchContext {
             config: Some(PathBuf::from("/p/web/mizan.toml")),
             schema: Some(PathBuf::from("/p/schema.json")),
+            documents: vec![PathBuf::from("/p/schemas/user.yaml")],
             globs: globs.build().expect("set"),
             out_dir: PathBuf::from("/p/web/src/api"),
         }
@@ -367,6 +389,12 @@ mod tests {
             m(Change::Modified, "/p/backend/deep/er/views.py"),
             Matters::Regenerate
         );
+        assert_eq!(
+            m(Change::Modified, "/p/schemas/user.yaml"),
+            Matters::Regenerate,
+            "a file the description refers to"
+        );
+        assert_eq!(m(Change::Modified, "/p/schemas/other.yaml"), Matters::No);
     }
 
     #[test]

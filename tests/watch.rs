@@ -259,3 +259,65 @@ fn watch_polls_a_url_with_etags_and_outlives_the_backend() {
     common::interrupt(&child);
     let _ = child.wait();
 }
+
+/// A description split over files: editing a file it refers to regenerates, and so does a
+/// file it comes to refer to after an edit.
+#[test]
+fn watch_follows_the_files_a_description_refers_to() {
+    let p = Project::new("watch-refs");
+    let dir = &p.dir;
+    let root = |file: &str| {
+        format!(
+            r#"{{"openapi": "3.1.0", "info": {{"title": "t", "version": "1"}},
+              "components": {{"schemas": {{"Pet": {{"$ref": "./schemas/{file}"}}}}}}}}"#
+        )
+    };
+    p.write("schema.json", &root("pet.json"));
+    p.write(
+        "schemas/pet.json",
+        r#"{"type": "object", "properties": {"name": {"type": "string"}}}"#,
+    );
+    p.write(
+        "schemas/dog.json",
+        r#"{"type": "object", "properties": {"barks": {"type": "boolean"}}}"#,
+    );
+    p.write("mizan.toml", "[source.file]\npath = \"schema.json\"\n[output]\ndir = \"api\"\n[watch]\ndebounce_ms = 50\n");
+    let mut child = p
+        .command()
+        .arg("--watch")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let types = dir.join("api/types.ts");
+    let read = || std::fs::read_to_string(&types).unwrap_or_default();
+    wait_for("the first generation", Duration::from_secs(20), || {
+        read().contains("name?: string")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    p.write(
+        "schemas/pet.json",
+        r#"{"type": "object", "properties": {"nickname": {"type": "string"}}}"#,
+    );
+    wait_for(
+        "the edit of a referred file",
+        Duration::from_secs(10),
+        || read().contains("nickname?: string"),
+    );
+    p.write("schema.json", &root("dog.json"));
+    wait_for("the new reference", Duration::from_secs(10), || {
+        read().contains("barks?: boolean")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    p.write(
+        "schemas/dog.json",
+        r#"{"type": "object", "properties": {"wags": {"type": "boolean"}}}"#,
+    );
+    wait_for(
+        "the edit of the newly referred file",
+        Duration::from_secs(10),
+        || read().contains("wags?: boolean"),
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -72,6 +72,10 @@ pub struct SourceTable {
     /// (1 GiB).
     #[schemars(with = "Option<u64>", range(min = 1, max = 1073741824))]
     pub max_bytes: Option<toml::Spanned<u64>>,
+    /// Follow `$ref`s to URLs (`https://example.com/common.yaml`) from a description read from
+    /// a file or a command. A description read from a URL always may. Default false.
+    #[serde(default)]
+    pub remote_refs: bool,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -230,6 +234,8 @@ pub struct Settings {
     pub options: Options,
     /// The largest schema document read, in bytes.
     pub max_bytes: u64,
+    /// Whether `$ref`s to URLs are followed from a description that is not read from a URL.
+    pub remote_refs: bool,
     /// Globs, absolute.
     pub watch_paths: Vec<String>,
     pub debounce: Duration,
@@ -245,6 +251,7 @@ impl Settings {
             out_dir,
             options,
             max_bytes: DEFAULT_MAX_BYTES,
+            remote_refs: false,
             watch_paths: Vec::new(),
             debounce: Duration::from_millis(DEFAULT_DEBOUNCE_MS),
         }
@@ -357,6 +364,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
     };
     let table_span = span_of(Some(file.source.span()));
     let table = file.source.into_inner();
+    let remote_refs = table.remote_refs;
     let max_bytes = match table.max_bytes {
         None => DEFAULT_MAX_BYTES,
         Some(m) if (1..=crate::MAX_DOCUMENT_BYTES as u64).contains(m.get_ref()) => m.into_inner(),
@@ -446,6 +454,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
             channels: out.channels,
         },
         max_bytes,
+        remote_refs,
         watch_paths: file
             .watch
             .paths

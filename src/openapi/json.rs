@@ -101,6 +101,30 @@ impl Node {
         }
     }
 
+    /// Moves every span (values' and keys') `by` bytes on: a document that is not the first
+    /// file of a description lives at an offset of its own (see `diagnostics::SourceMap`).
+    pub fn shift(&mut self, by: u32) {
+        if by == 0 {
+            return;
+        }
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            node.span.start += by;
+            node.span.end += by;
+            match &mut node.value {
+                Value::Array(items) => stack.extend(items.iter_mut()),
+                Value::Object(members) => {
+                    for m in members.iter_mut() {
+                        m.key_span.start += by;
+                        m.key_span.end += by;
+                        stack.push(&mut m.value);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Converts to a `serde_json::Value` (member order kept), for defaults and examples.
     pub fn to_serde(&self) -> serde_json::Value {
         match &self.value {
@@ -161,6 +185,20 @@ pub enum ErrorKind {
 pub struct ParseError {
     pub kind: ErrorKind,
     pub span: Span,
+}
+
+impl ParseError {
+    /// Moves the error's spans `by` bytes on, like [`Node::shift`].
+    pub fn shift(&mut self, by: u32) {
+        let shift = |span: &mut Span| {
+            span.start += by;
+            span.end += by;
+        };
+        shift(&mut self.span);
+        if let ErrorKind::DuplicateKey { first, .. } = &mut self.kind {
+            shift(first);
+        }
+    }
 }
 
 /// Parses a whole JSON document. A leading UTF-8 byte order mark is skipped.

@@ -6,7 +6,9 @@
 //! The `openapiv3` crate is not used: it models 3.0 only and drops source positions, and both
 //! matter here. Instead the document stays a spanned JSON tree.
 
+pub mod bundle;
 pub mod json;
+pub mod pointer;
 
 use crate::diagnostics::{self, Diagnostic};
 use crate::span::Span;
@@ -105,6 +107,25 @@ pub fn parse_document(text: &str) -> Result<Document, Diagnostic> {
         return Err(diagnostics::unsupported_openapi_version(version.span, text));
     };
     Ok(Document { root, dialect })
+}
+
+/// Parses a document that is part of a description (a schema file, `common.yaml`): any JSON
+/// value, its spans starting at `base`.
+pub fn parse_fragment(text: &str, base: u32) -> Result<json::Node, Diagnostic> {
+    match json::parse(text) {
+        Ok(mut root) => {
+            root.shift(base);
+            Ok(root)
+        }
+        Err(mut e) => {
+            e.shift(base);
+            Err(if looks_like_yaml(text) {
+                diagnostics::yaml_document(e.span)
+            } else {
+                syntax_error(e)
+            })
+        }
+    }
 }
 
 /// A YAML OpenAPI document starts with a `openapi:`/`swagger:` key or a `---` marker.

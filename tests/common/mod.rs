@@ -43,9 +43,17 @@ pub fn reference_schema() -> String {
     String::from_utf8(read_schema("good", "reference-3.1")).expect("UTF-8 fixture")
 }
 
-/// Analyses `fixtures/<kind>/<case>/schema.json`, named by its repository path.
+/// Analyses `fixtures/<kind>/<case>/schema.json`, named by its repository path, with the other
+/// files it refers to read from its folder.
 pub fn analyze_case(kind: &str, case: &str) -> Analysis {
-    mizan_generate::analyze(&schema_rel(kind, case), &read_schema(kind, case))
+    let rel = schema_rel(kind, case);
+    let mut loader = mizan_generate::source::DescriptionLoader::files_only(1 << 30);
+    mizan_generate::analyze_description(
+        &rel,
+        &read_schema(kind, case),
+        &mizan_generate::Location::file(Path::new(&rel)),
+        &mut loader,
+    )
 }
 
 /// Runs `check` on every case under `fixtures/<kind>`; see [`check_each`].
