@@ -740,3 +740,117 @@ fn a_schema_over_the_configured_limit_is_refused_without_reading_on() {
     );
     assert_eq!(p.run(&[]).status.code(), Some(0));
 }
+
+/// Serves `files` (path → body) on a local port until the test ends; each request's head, in
+/// lower case, is sent on the returned channel.
+fn serve(files: Vec<(&'static str, String)>) -> (u16, std::sync::mpsc::Receiver<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = vec![0u8; 8192];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]).to_lowercase();
+            let path = request.split(' ').nth(1).unwrap_or("").to_owned();
+            let _ = tx.send(request);
+            let (status, body) = match files.iter().find(|(p, _)| *p == path) {
+                Some((_, body)) => ("200 OK", body.clone()),
+                None => ("404 Not Found", String::new()),
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body.as_bytes());
+        }
+    });
+    (port, rx)
+}
+
+#[test]
+fn a_description_on_a_url_reads_its_references_and_keeps_its_token_at_home() {
+    let (other, other_requests) = serve(vec![(
+        "/common.json",
+        r#"{"components": {"schemas": {"Tag": {"type": "string"}}}}"#.to_owned(),
+    )]);
+    let root = format!(
+        r#"{{"openapi": "3.1.0", "info": {{"title": "t", "version": "1"}},
+            "components": {{"schemas": {{
+              "Pet": {{"$ref": "./schemas/pet.json"}},
+              "Label": {{"type": "object", "properties": {{
+                 "tag": {{"$ref": "http://127.0.0.1:{other}/common.json#/components/schemas/Tag"}}}}}}}}}}}}"#
+    );
+    let (home, home_requests) = serve(vec![
+        ("/api/openapi.json", root),
+        (
+            "/api/schemas/pet.json",
+            r#"{"type": "object", "properties": {"name": {"type": "string"}}}"#.to_owned(),
+        ),
+    ]);
+    let p = Project::new("url-refs");
+    p.write("mizan.toml", &format!("[source.url]\nurl = \"http://127.0.0.1:{home}/api/openapi.json\"\nheaders = {{ Authorization = \"Bearer dev\" }}\ntimeout = 5\n[output]\ndir = \"api\"\n"));
+    let out = p.run(&[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let types = std::fs::read_to_string(p.path("api/types.ts")).expect("types.ts");
+    assert!(types.contains("export interface Pet"), "{types}");
+    assert!(types.contains("tag?: Tag"), "{types}");
+    let home_seen: Vec<String> = home_requests.try_iter().collect();
+    assert_eq!(home_seen.len(), 2, "{home_seen:?}");
+    assert!(home_seen
+        .iter()
+        .all(|r| r.contains("authorization: bearer dev")));
+    let other_seen: Vec<String> = other_requests.try_iter().collect();
+    assert_eq!(other_seen.len(), 1);
+    assert!(
+        !other_seen[0].contains("authorization"),
+        "the token is not sent to another origin: {}",
+        other_seen[0]
+    );
+}
+
+#[test]
+fn a_local_description_follows_urls_only_when_the_config_allows_it() {
+    let (port, _requests) = serve(vec![(
+        "/common.json",
+        r#"{"components": {"schemas": {"Tag": {"type": "string"}}}}"#.to_owned(),
+    )]);
+    let p = Project::new("remote-refs");
+    p.write(
+        "schema.json",
+        &format!(
+            r#"{{"openapi": "3.1.0", "info": {{"title": "t", "version": "1"}},
+                "components": {{"schemas": {{"Tag": {{"$ref": "http://127.0.0.1:{port}/common.json#/components/schemas/Tag"}}}}}}}}"#
+        ),
+    );
+    p.write(
+        "mizan.toml",
+        "[source.file]\npath = \"schema.json\"\n[output]\ndir = \"api\"\n",
+    );
+    let refused = p.run(&[]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("mizan::source::remote-ref") && stderr.contains("remote_refs = true"),
+        "{stderr}"
+    );
+    assert!(!p.path("api").exists(), "nothing is written");
+    p.write("mizan.toml", "[source]\nremote_refs = true\n[source.file]\npath = \"schema.json\"\n[output]\ndir = \"api\"\n");
+    let allowed = p.run(&[]);
+    assert_eq!(
+        allowed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&allowed.stderr)
+    );
+    let types = std::fs::read_to_string(p.path("api/types.ts")).expect("types.ts");
+    assert!(types.contains("export type Tag = string"), "{types}");
+}
