@@ -47,11 +47,17 @@ pub fn reference_schema() -> String {
 /// files it refers to read from its folder.
 pub fn analyze_case(kind: &str, case: &str) -> Analysis {
     let rel = schema_rel(kind, case);
+    analyze_at(&rel, &read_schema(kind, case), &fixture_path(&rel))
+}
+
+/// Analyses `bytes` as the document at `path` (named `name`), the files it refers to read
+/// from beside it.
+pub fn analyze_at(name: &str, bytes: &[u8], path: &Path) -> Analysis {
     let mut loader = mizan_generate::source::DescriptionLoader::files_only(1 << 30);
     mizan_generate::analyze_description(
-        &rel,
-        &read_schema(kind, case),
-        &mizan_generate::Location::file(Path::new(&rel)),
+        name,
+        bytes,
+        &mizan_generate::Location::file(path),
         &mut loader,
     )
 }
