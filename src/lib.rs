@@ -66,6 +66,11 @@ pub enum LoadError {
 pub trait Loader: Send {
     /// The name diagnostics call the document by, and its bytes.
     fn load(&mut self, location: &Location) -> Result<(String, Vec<u8>), LoadError>;
+
+    /// How messages show a location (a file relative to the current directory, say).
+    fn show(&self, location: &Location) -> String {
+        location.to_string()
+    }
 }
 
 /// A loader for a description that must be one document: every reference elsewhere is refused.
@@ -133,7 +138,7 @@ pub fn analyze_description(
             .spawn_scoped(scope, || match openapi::parse_document(text) {
                 Ok(doc) => {
                     let mut read = Description::new(text.len(), loader);
-                    let doc = read.bundle(doc, location);
+                    let doc = read.bundle(doc, location, name);
                     let (ir, mut diags) = match (doc, read.failed()) {
                         (doc, false) => ir::build(&doc),
                         (_, true) => (None, Vec::new()),
@@ -194,7 +199,12 @@ impl<'l> Description<'l> {
     }
 
     /// Reads every document `doc` refers to, directly or not, and merges them into one.
-    fn bundle(&mut self, doc: openapi::Document, location: &Location) -> openapi::Document {
+    fn bundle(
+        &mut self,
+        doc: openapi::Document,
+        location: &Location,
+        name: &str,
+    ) -> openapi::Document {
         if openapi::bundle::external_refs(&doc.root).is_empty() {
             return doc;
         }
@@ -202,6 +212,7 @@ impl<'l> Description<'l> {
         self.seen.insert(location.clone());
         self.parts.push(openapi::bundle::Part {
             location: location.clone(),
+            name: name.to_owned(),
             root,
         });
         let mut next = 0;
@@ -243,7 +254,7 @@ impl<'l> Description<'l> {
                 .push(diagnostics::too_many_documents(span, MAX_DOCUMENTS));
             return;
         }
-        let shown = location.to_string();
+        let shown = self.loader.show(&location);
         let (name, bytes) = match self.loader.load(&location) {
             Ok(read) => read,
             Err(LoadError::Refused) => {
@@ -288,7 +299,11 @@ impl<'l> Description<'l> {
             base,
         });
         match parsed {
-            Ok(root) => self.parts.push(openapi::bundle::Part { location, root }),
+            Ok(root) => self.parts.push(openapi::bundle::Part {
+                location,
+                name: shown,
+                root,
+            }),
             Err(diag) => self.diags.push(diag),
         }
     }

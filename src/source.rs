@@ -252,6 +252,13 @@ fn origin(url: &str) -> Option<String> {
 }
 
 impl crate::Loader for DescriptionLoader {
+    fn show(&self, location: &crate::Location) -> String {
+        match location {
+            crate::Location::File(path) => display_path(path).display().to_string(),
+            crate::Location::Url(url) => url.clone(),
+        }
+    }
+
     fn load(&mut self, location: &crate::Location) -> Result<(String, Vec<u8>), crate::LoadError> {
         use crate::{LoadError, Location};
         match location {

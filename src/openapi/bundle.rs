@@ -186,6 +186,8 @@ fn is_data(key: &str) -> bool {
 #[derive(Debug)]
 pub struct Part {
     pub location: Location,
+    /// How messages name it.
+    pub name: String,
     pub root: Node,
 }
 
@@ -415,10 +417,10 @@ impl<'p> Bundler<'p> {
         match pointer::resolve(root, fragment) {
             Ok(node) => Some(node),
             Err(e) => {
-                let location = self.parts[part].location.to_string();
+                let name = &self.parts[part].name;
                 self.diags.push(diagnostics::dangling_pointer(
                     span,
-                    &format!("{location}#{fragment}"),
+                    &format!("{name}#{fragment}"),
                     &e.resolved,
                     &e.token,
                     &e.reason,
@@ -492,7 +494,7 @@ impl<'p> Bundler<'p> {
                 .inlining
                 .iter()
                 .chain([&target])
-                .map(|(d, f)| format!("{}#{f}", self.parts[*d].location))
+                .map(|(d, f)| format!("{}#{f}", self.parts[*d].name))
                 .collect();
             self.diags
                 .push(diagnostics::external_ref_cycle(span, &chain));
@@ -605,6 +607,7 @@ mod tests {
         root.shift(base);
         Part {
             location: Location::file(Path::new(path)),
+            name: path.to_owned(),
             root,
         }
     }
