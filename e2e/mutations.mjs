@@ -15,7 +15,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync, existsSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync, existsSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -165,11 +165,24 @@ async function main() {
   mkdirSync(join(work, "docs"), { recursive: true });
   mkdirSync(join(work, "failures"), { recursive: true });
 
+  // Each mutant is written as schema.json into a copy of its base's folder: a description split
+  // over files (fixtures/good/multi-file) finds the files it refers to, which refer back to it.
   const bases = readdirSync(join(root, "fixtures", "good"))
     .sort()
-    .map((c) => ({ name: c, doc: JSON.parse(readFileSync(join(root, "fixtures", "good", c, "schema.json"), "utf8")) }));
+    .map((c) => ({
+      name: c,
+      dir: join(root, "fixtures", "good", c),
+      doc: JSON.parse(readFileSync(join(root, "fixtures", "good", c, "schema.json"), "utf8")),
+    }));
   const exported = spawnSync(backend, ["export-schema"], { encoding: "utf8" });
-  if (exported.status === 0) bases.push({ name: "backend", doc: JSON.parse(exported.stdout) });
+  if (exported.status === 0) bases.push({ name: "backend", dir: null, doc: JSON.parse(exported.stdout) });
+  /** A folder holding the base's other files, for a document to be written into as schema.json. */
+  const folder = (base, name) => {
+    const dir = join(work, "docs", name);
+    if (base.dir) cpSync(base.dir, dir, { recursive: true });
+    else mkdirSync(dir, { recursive: true });
+    return join(dir, "schema.json");
+  };
 
   const counts = { tried: 0, accepted: 0, refused: 0, crashed: 0, unlocated: 0, distinct: 0, tscFailing: 0 };
   const seen = new Map(); // output hash -> output dir
@@ -188,7 +201,7 @@ async function main() {
       const base = bases[i % bases.length];
       const doc = structuredClone(base.doc);
       mutate(doc, r);
-      const docFile = join(work, "docs", `${i}.json`);
+      const docFile = folder(base, String(i));
       writeFileSync(docFile, JSON.stringify(doc, null, r() < 0.5 ? 2 : 0));
       const out = join(work, "out", String(i));
       const res = await collect(bin, ["--schema", docFile, "--out", out, "--color", "never"]);
@@ -223,8 +236,9 @@ async function main() {
   const generated = Date.now();
 
   // Type-check the distinct accepted outputs against their unmutated bases, in worker threads.
-  const baseOuts = bases.map(({ name, doc }) => {
-    const file = join(work, "docs", `base-${name}.json`);
+  const baseOuts = bases.map((base) => {
+    const { name, doc } = base;
+    const file = folder(base, `base-${name}`);
     writeFileSync(file, JSON.stringify(doc));
     const out = join(work, "base", name);
     const r = spawnSync(bin, ["--schema", file, "--out", out], { stdio: "ignore" });
