@@ -7,11 +7,20 @@ import { z } from "zod";
 import { MizanError } from "./kernel";
 import { useMizan } from "./react";
 
-/** One message about one field; `source` says who found the problem. */
+/** One message about one field; `source` says who found the problem. `code` is the server's
+ * machine-readable code (Django's `required`, `invalid`, `max_length`, ...) when it sent one;
+ * the client's own errors carry none. */
 export interface FormFieldError {
   message: string;
+  code?: string;
   source: "client" | "server";
 }
+
+/** A form's errors: per field, and those that belong to no field (Django's non-field errors)
+ * under `__all__`. */
+export type FormErrors<D> = Partial<
+  Record<(keyof D & string) | "__all__", FormFieldError[]>
+>;
 
 /** How to render a field, from the form's declaration. */
 export interface FormField<K extends string = string> {
@@ -33,9 +42,12 @@ export interface FormState<D, R> {
   set: <K extends keyof D & string>(field: K, value: D[K]) => void;
   /** Per field; the server's errors that are not about one field (Django's non-field errors)
    * under `__all__`. */
-  errors: Partial<Record<(keyof D & string) | "__all__", FormFieldError[]>>;
+  errors: FormErrors<D>;
   /** Validates on the client (Zod); true when valid. */
   validate: () => boolean;
+  /** Validates on the client, then, when that passes, with the form's validate function on the
+   * server (without a validate function, only on the client); true when valid. */
+  validateOnServer: () => Promise<boolean>;
   /** Validates, then submits; resolves to the result, or null when there are errors. */
   submit: () => Promise<R | null>;
   isSubmitting: boolean;
@@ -134,12 +146,44 @@ export function formSchema<D>(fields: FieldsOf<D>): z.ZodType<D> {
   return z.object(shape) as unknown as z.ZodType<D>;
 }
 
-/** A server's field error: a `FieldError` (`{ message, code? }`) or a bare string. */
-function serverMessage(m: unknown): string {
-  if (typeof m === "string") return m;
-  if (m !== null && typeof m === "object" && "message" in m)
-    return String(m.message);
-  return String(m);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** One server field error as a `FormFieldError`: a bare string is its message; a `FieldError`
+ * (`{ message, code? }`) keeps its code when that is a string. Anything else is unreadable. */
+function serverError(m: unknown): FormFieldError | null {
+  if (typeof m === "string") return { message: m, source: "server" };
+  if (!isObject(m) || typeof m["message"] !== "string") return null;
+  const code = m["code"];
+  return typeof code === "string"
+    ? { message: m["message"], code, source: "server" }
+    : { message: m["message"], source: "server" };
+}
+
+/** A server's field errors (a `VALIDATION_FAILED` error's `details`, or the `errors` a validate
+ * function returns): a map of field → list of `FieldError`s or bare strings (a lone one counts as
+ * a list of one), as `FormFieldError`s with source `"server"`. Errors under `__all__` belong to no
+ * field; so do those under a name that is not in `fields` (when given): they join `__all__`,
+ * where a form shows them, instead of being lost. An entry that is neither a string nor an object
+ * with a string `message` is dropped, and so is a `code` that is not a string. Null when
+ * `details` is not a map, or when it names errors none of which can be read. */
+export function readFieldErrors(
+  details: unknown,
+  fields?: readonly string[],
+): Record<string, FormFieldError[]> | null {
+  if (!isObject(details)) return null;
+  const found = new Map<string, FormFieldError[]>();
+  let unread = false;
+  for (const [key, value] of Object.entries(details)) {
+    const field = !fields || fields.includes(key) ? key : "__all__";
+    for (const m of Array.isArray(value) ? value : [value]) {
+      const e = serverError(m);
+      if (e) found.set(field, [...(found.get(field) ?? []), e]);
+      else unread = true;
+    }
+  }
+  // fromEntries defines own properties: a `__proto__` key stays a key.
+  return found.size === 0 && unread ? null : Object.fromEntries(found);
 }
 
 /** Freezes a form's declarations, deeply (they are module constants shared by every render and
@@ -153,13 +197,16 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** The state of one form: its values, typed `set`, client-side (Zod) and server-side field
- * errors, and `submit()`, which calls `submitFn` with `{ data }` through the client of the
- * enclosing <MizanContext>. `submitFn` null: a form without a submit function (validation only). */
+ * errors, `validateOnServer()`, which calls `validateFn` with `{ data }`, and `submit()`, which
+ * calls `submitFn` with `{ data }`, both through the client of the enclosing <MizanContext>.
+ * `submitFn` null: a form without a submit function (validation only); `validateFn` null: one
+ * validated on the client only. */
 export function useForm<D, R>(
   schema: z.ZodType<D>,
   initial: Partial<D>,
   fields: FieldsOf<D>,
   submitFn: string | null,
+  validateFn: string | null = null,
 ): FormState<D, R> {
   type Errors = FormState<D, R>["errors"];
   const { client } = useMizan();
@@ -206,6 +253,60 @@ export function useForm<D, R>(
     return Object.keys(found).length === 0;
   }, [check]);
 
+  /** The server's field errors, keyed by the form's own field names (others under `__all__`). */
+  const serverErrors = useCallback(
+    (details: unknown): Errors | null =>
+      readFieldErrors(
+        details,
+        fields.map((f) => f.name),
+      ) as Errors | null,
+    [fields],
+  );
+
+  /** A failure: field errors go to `errors`; anything else, and a `VALIDATION_FAILED` whose
+   * details hold no readable field error, to `error`. */
+  const failed = useCallback(
+    (e: unknown): void => {
+      const err =
+        e instanceof MizanError ? e : new MizanError("CLIENT_ERROR", String(e));
+      const found =
+        err.code === "VALIDATION_FAILED" ? serverErrors(err.details) : null;
+      if (found && Object.keys(found).length > 0) setErrors(found);
+      else setError(err);
+    },
+    [serverErrors],
+  );
+
+  const validateOnServer = useCallback(async (): Promise<boolean> => {
+    const found = check();
+    setErrors(found);
+    setError(null);
+    if (Object.keys(found).length > 0) return false;
+    if (validateFn === null) return true;
+    const sent = latest.current;
+    try {
+      const answer = await client.call<unknown>(validateFn, { data: sent });
+      const server = serverErrors(
+        answer !== null && typeof answer === "object" && "errors" in answer
+          ? answer.errors
+          : null,
+      );
+      if (server === null)
+        throw new MizanError(
+          "BAD_RESPONSE",
+          `${validateFn} did not answer { errors: { field: [FieldError] } }`,
+          200,
+          answer,
+        );
+      // Values set meanwhile have cleared their errors; the answer is about older values.
+      if (latest.current === sent) setErrors(server);
+      return Object.keys(server).length === 0;
+    } catch (e) {
+      failed(e);
+      return false;
+    }
+  }, [check, client, failed, serverErrors, validateFn]);
+
   const send = useCallback(async (): Promise<R | null> => {
     const found = check();
     setErrors(found);
@@ -217,33 +318,12 @@ export function useForm<D, R>(
       setResult(r);
       return r;
     } catch (e) {
-      const err =
-        e instanceof MizanError ? e : new MizanError("CLIENT_ERROR", String(e));
-      if (
-        err.code === "VALIDATION_FAILED" &&
-        err.details !== null &&
-        typeof err.details === "object" &&
-        !Array.isArray(err.details)
-      ) {
-        const server: Record<string, FormFieldError[]> = {};
-        for (const [field, messages] of Object.entries(err.details)) {
-          const list: unknown[] = Array.isArray(messages)
-            ? messages
-            : [messages];
-          server[field] = list.map((m) => ({
-            message: serverMessage(m),
-            source: "server" as const,
-          }));
-        }
-        setErrors(server as Errors);
-      } else {
-        setError(err);
-      }
+      failed(e);
       return null;
     } finally {
       setSubmitting(false);
     }
-  }, [check, client, submitFn]);
+  }, [check, client, failed, submitFn]);
 
   const submit = useCallback(
     (): Promise<R | null> =>
@@ -265,6 +345,7 @@ export function useForm<D, R>(
       set,
       errors,
       validate,
+      validateOnServer,
       submit,
       isSubmitting,
       result,
@@ -277,6 +358,7 @@ export function useForm<D, R>(
       set,
       errors,
       validate,
+      validateOnServer,
       submit,
       isSubmitting,
       result,

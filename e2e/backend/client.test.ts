@@ -439,9 +439,9 @@ test("errors arrive as MizanError with code, status and details", async () => {
   const invalid = await rejectsWith(api.mizanCall("add", { a: "two", b: 2 }, { client }), "VALIDATION_FAILED", 422);
   assert.ok(Array.isArray((invalid.details as Record<string, unknown>)["a"]), JSON.stringify(invalid.details));
   await rejectsWith(api.callContactSubmit({ data: { name: "", email: "nope", message: "short" } }, { client }), "VALIDATION_FAILED", 422, {
-    email: ["Enter a valid email address."],
-    message: ["Ensure this value has at least 10 characters."],
-    name: ["This field is required."],
+    email: [{ message: "Enter a valid email address.", code: "invalid" }],
+    message: [{ message: "Ensure this value has at least 10 characters.", code: "min_length" }],
+    name: [{ message: "This field is required.", code: "required" }],
   });
   await rejectsWith(api.callUpdateEmail({ email: "not an email" }, { client: ada }), "VALIDATION_FAILED", 422);
   await rejectsWith(api.callEcho({ text: "x" }, { client: logged("forged.token.here").client }), "UNAUTHORIZED", 401);

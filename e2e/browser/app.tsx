@@ -343,8 +343,12 @@ function Chat({ room }: { room: string }) {
 
 // ---- a form ----
 
+/** A field error as the page shows it: the message, who found it, and the server's code. */
+const describe = (err: api.FormFieldError) => ` ${err.message} (${err.source}${err.code === undefined ? "" : `, ${err.code}`})`;
+
 function ContactForm() {
   const form = api.useContactForm();
+  const [checked, setChecked] = useState("");
   return (
     <form onSubmit={(e) => (e.preventDefault(), void form.submit())}>
       {form.fields.map((f) => (
@@ -353,12 +357,20 @@ function ContactForm() {
           <input name={f.name} value={String(form.data[f.name] ?? "")} onChange={(e) => form.set(f.name, e.target.value as never)} />
           {form.errors[f.name]?.map((err) => (
             <em key={err.message} className="error" data-testid={`error-${f.name}`}>
-              {" "}
-              {err.message} ({err.source})
+              {describe(err)}
             </em>
           ))}
         </label>
       ))}
+      {form.errors.__all__?.map((err) => (
+        <p key={err.message} role="alert" className="error" data-testid="error-__all__">
+          {describe(err)}
+        </p>
+      ))}
+      <button type="button" onClick={() => void form.validateOnServer().then((ok) => setChecked(ok ? "valid" : "invalid"))}>
+        Check
+      </button>
+      <output data-testid="checked">{checked}</output>
       <button type="submit">{form.isSubmitting ? "Sending…" : "Send"}</button>
       {form.result ? <strong data-testid="sent"> Sent.</strong> : null}
     </form>

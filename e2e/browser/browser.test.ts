@@ -293,6 +293,42 @@ test("the contact form validates on the client and submits to the server", async
   await page.close();
 });
 
+test("the contact form shows the server's field errors with their codes, and __all__, from validate and from submit", async () => {
+  const { page, requests, problems } = await open("/?s=form");
+  // Valid on the client; the server trims the name and finds it missing.
+  await page.locator("input[name=name]").fill("   ");
+  await page.locator("input[name=email]").fill("ada@example.com");
+  await page.locator("input[name=message]").fill("Hello from the browser test");
+  await page.getByRole("button", { name: "Check" }).click();
+  await shows(page, "checked", "invalid");
+  await shows(page, "error-name", " This field is required. (server, required)");
+  assert.equal(await page.getByTestId("error-__all__").count(), 0);
+  // A rule about no one field, from contact.validate: under __all__.
+  await page.locator("input[name=name]").fill("Hello there");
+  await page.locator("input[name=message]").fill("hello THERE");
+  await page.getByRole("button", { name: "Check" }).click();
+  await shows(page, "error-__all__", " The message only repeats the name. (server, repeated)");
+  assert.equal(await page.getByTestId("error-name").count(), 0);
+  // The same from contact.submit's VALIDATION_FAILED.
+  await page.getByRole("button", { name: "Send" }).click();
+  await shows(page, "error-__all__", " The message only repeats the name. (server, repeated)");
+  assert.equal(await page.getByTestId("sent").count(), 0);
+  await page.locator("input[name=message]").fill("Something else entirely");
+  await page.getByRole("button", { name: "Send" }).click();
+  await page.getByTestId("sent").waitFor();
+  assert.equal(await page.getByTestId("error-__all__").count(), 0);
+  assert.deepEqual(
+    requests.map((r) => (JSON.parse(r.postData() ?? "null") as { fn: string }).fn),
+    ["contact.validate", "contact.validate", "contact.submit", "contact.submit"],
+  );
+  // Chromium logs the 422 answer itself; nothing else went wrong.
+  assert.deepEqual(
+    problems.filter((p) => !p.includes("status of 422")),
+    [],
+  );
+  await page.close();
+});
+
 // ---- two roots, two backends ----
 
 test("two roots in one page talk to two backends and keep separate caches", async () => {

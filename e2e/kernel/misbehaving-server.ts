@@ -7,6 +7,9 @@
 //     cut      200, Content-Length larger than what is sent, then the connection is destroyed
 //     reset    the connection is destroyed before any answer
 //     silent   never answers
+//     fieldstrings  a form's functions (`/call/` of `<form>.validate`, `<form>.submit`) answer
+//              field errors as bare strings, not FieldErrors (FastAPI- and argument-style)
+//     fieldjunk     the same functions answer field errors that cannot all be read
 //   WebSocket (`/<mode>/ws/`):
 //     hang     never answers the upgrade (the socket never opens)
 //     mute     opens, never answers a frame
@@ -19,7 +22,7 @@
 // `GET /requests/<mode>` counts the HTTP requests of that mode. A mode may carry a suffix
 // (`silent-fetch`): it behaves as its first word, and its requests are counted on their own.
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createNetServer, type Socket } from "node:net";
 import { WebSocketServer } from "ws";
 
@@ -69,6 +72,9 @@ export async function startMisbehaving(page?: string): Promise<Misbehaving> {
         return void req.socket.destroy();
       case "silent":
         return; // the client's time limit ends it
+      case "fieldstrings":
+      case "fieldjunk":
+        return formErrors(mode.replace(/-.*/, "") as keyof typeof FORM_ERRORS, req, res);
       default:
         return res.writeHead(404).end();
     }
@@ -107,6 +113,34 @@ export async function startMisbehaving(page?: string): Promise<Misbehaving> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** What the form modes answer: `validate` is the errors a validate function returns, `submit`
+ * the details of its submit function's VALIDATION_FAILED. */
+export const FORM_ERRORS = {
+  fieldstrings: {
+    validate: { email: "Bare email error.", __all__: ["Bare form error."] },
+    submit: { name: ["Bare name error."], captcha: ["Bare error of no field."], __all__: "Bare lone form error." },
+  },
+  fieldjunk: {
+    validate: { name: [1, null] },
+    submit: { name: [1, { message: "Readable.", code: 7 }, ["nested"]], email: [null], __all__: [{ code: "no message" }] },
+  },
+} as const;
+
+function formErrors(mode: keyof typeof FORM_ERRORS, req: IncomingMessage, res: ServerResponse): void {
+  let body = "";
+  req.on("data", (chunk) => (body += chunk));
+  req.on("end", () => {
+    const fn = String((JSON.parse(body || "{}") as { fn?: unknown }).fn);
+    const errors = FORM_ERRORS[mode];
+    const [status, answer] = fn.endsWith(".validate")
+      ? [200, { result: { errors: errors.validate } }]
+      : fn.endsWith(".submit")
+        ? [422, { error: { code: "VALIDATION_FAILED", message: "the input is not valid", details: errors.submit } }]
+        : [400, { error: { code: "BAD_REQUEST", message: `no function ${fn}` } }];
+    res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store" }).end(JSON.stringify(answer));
+  });
 }
 
 /** The URL of a port nobody listens on (bound, read, released): connections are refused. */

@@ -8,7 +8,7 @@ import { act, cleanup, render } from "@testing-library/react";
 
 import { createMizanClient, MizanError, type CallEnvelope, type CallOptions, type MizanClient, type MizanTransport, type Params } from "../../runtime/kernel.ts";
 import { MizanContext } from "../../runtime/react.tsx";
-import { formSchema, useForm, type FieldsOf, type FormField, type FormState } from "../../runtime/forms.ts";
+import { formSchema, readFieldErrors, useForm, type FieldsOf, type FormErrors, type FormField, type FormFieldError, type FormState } from "../../runtime/forms.ts";
 
 /** A transport that records calls and answers them with `onCall`. */
 class FakeTransport implements MizanTransport {
@@ -74,11 +74,15 @@ const schema = formSchema<ContactData>(fields);
 const initial: Partial<ContactData> = { name: "" };
 
 /** Renders useForm() under a root with `transport`; `current()` is the latest form state. */
-function mount(transport: MizanTransport, submitFn: string | null = "contact.submit"): { current(): FormState<ContactData, Sent>; client: MizanClient } {
+function mount(
+  transport: MizanTransport,
+  submitFn: string | null = "contact.submit",
+  validateFn: string | null = "contact.validate",
+): { current(): FormState<ContactData, Sent>; client: MizanClient } {
   const client = createMizanClient({ transport });
   let latest: FormState<ContactData, Sent> | undefined;
   function Form() {
-    latest = useForm<ContactData, Sent>(schema, initial, fields, submitFn);
+    latest = useForm<ContactData, Sent>(schema, initial, fields, submitFn, validateFn);
     return null;
   }
   render(
@@ -238,13 +242,14 @@ test("the server's VALIDATION_FAILED details land in errors with source server",
   assert.equal(r, null);
   assert.equal(t.calls.length, 1);
   assert.deepEqual(current().errors, {
-    email: [{ message: "This email is taken.", source: "server" }],
+    email: [{ message: "This email is taken.", code: "unique", source: "server" }],
     name: [{ message: "A bare string.", source: "server" }],
     __all__: [
       { message: "Try again later.", source: "server" },
       { message: "Second.", source: "server" },
     ],
   });
+  assert.equal("code" in current().errors.name![0]!, false, "no code is an absent code, not undefined");
   assert.equal(current().error, null, "field errors are not a form error");
   assert.equal(current().isSubmitting, false);
 });
@@ -323,4 +328,147 @@ test("set() then submit() in one handler sends the new values; a second submit j
   assert.deepEqual(await first, { id: 9 });
   assert.deepEqual(await second, { id: 9 });
   assert.equal(current().isSubmitting, false);
+});
+
+// ---- reading the server's field errors ----
+
+const server = (message: string, code?: string): FormFieldError => (code === undefined ? { message, source: "server" } : { message, code, source: "server" });
+
+test("readFieldErrors: FieldErrors keep their code, bare strings become { message }, __all__ stays", () => {
+  assert.deepEqual(
+    readFieldErrors({
+      email: [{ message: "Enter a valid email address.", code: "invalid" }, "A bare string."],
+      name: [{ message: "No code." }],
+      message: "A lone string.",
+      topic: { message: "A lone FieldError.", code: "invalid_choice" },
+      __all__: [{ message: "The message only repeats the name.", code: "repeated" }, "Try again later."],
+      empty: [],
+    }),
+    {
+      email: [server("Enter a valid email address.", "invalid"), server("A bare string.")],
+      name: [server("No code.")],
+      message: [server("A lone string.")],
+      topic: [server("A lone FieldError.", "invalid_choice")],
+      __all__: [server("The message only repeats the name.", "repeated"), server("Try again later.")],
+    },
+  );
+  assert.deepEqual(readFieldErrors({}), {}, "no errors: an empty map, not unreadable");
+  const [only] = readFieldErrors({ name: [{ message: "m", code: null }] })!["name"]!;
+  assert.deepEqual(only, server("m"));
+  assert.equal(only && "code" in only, false, "a code that is not a string is left out, not kept as undefined");
+});
+
+test("readFieldErrors: names that are not fields join __all__; a __proto__ key stays a key", () => {
+  const found = readFieldErrors(JSON.parse('{"name": ["n"], "captcha": ["Wrong answer."], "__all__": ["a"], "__proto__": ["p"]}'), ["name", "email"]);
+  assert.deepEqual(found, { name: [server("n")], __all__: [server("Wrong answer."), server("a"), server("p")] });
+  const own = readFieldErrors(JSON.parse('{"__proto__": ["p"]}'));
+  assert.ok(own && Object.getPrototypeOf(own) === Object.prototype, "the map's prototype is untouched");
+  assert.deepEqual(Object.keys(own), ["__proto__"]);
+});
+
+test("readFieldErrors: malformed entries are dropped, readable ones kept; nothing readable is null", () => {
+  assert.deepEqual(readFieldErrors({ name: [1, null, true, ["nested"], { code: "x" }, { message: 5 }, "kept"], email: 42 }), { name: [server("kept")] });
+  for (const details of [null, undefined, "a string", 7, ["a", "list"], { name: [1, 2] }, { name: null }, { name: [{ code: "required" }] }]) {
+    assert.equal(readFieldErrors(details), null, JSON.stringify(details) ?? "undefined");
+  }
+});
+
+test("submit: malformed details keep what can be read; with nothing readable the failure goes to error", async () => {
+  const t = new FakeTransport();
+  let details: unknown = { name: [1, { message: "Readable.", code: 7 }], email: [null] };
+  t.onCall = () => Promise.reject(new MizanError("VALIDATION_FAILED", "invalid form", 422, details));
+  const { current } = mount(t);
+  await fill(current, valid);
+  await act(async () => void (await current().submit()));
+  assert.deepEqual(current().errors, { name: [server("Readable.")] });
+  assert.equal(current().error, null);
+  for (details of [[1, 2], "invalid", { name: [1] }, {}, null]) {
+    await act(async () => void (await current().submit()));
+    assert.deepEqual(current().errors, {}, JSON.stringify(details));
+    assert.equal(current().error?.code, "VALIDATION_FAILED", "not silent: the failure is the form's error");
+    assert.deepEqual(current().error?.details, details);
+  }
+});
+
+test("validateOnServer: client first, then the validate function with { data }; its errors, codes and __all__ land in errors", async () => {
+  const t = new FakeTransport();
+  let answer: unknown = { errors: { email: [{ message: "This email is taken.", code: "unique" }], __all__: ["Too many messages today."] } };
+  t.onCall = () => Promise.resolve({ result: answer });
+  const { current } = mount(t);
+  let ok: boolean | undefined;
+  await act(async () => {
+    ok = await current().validateOnServer();
+  });
+  assert.equal(ok, false);
+  assert.equal(t.calls.length, 0, "invalid on the client: nothing sent");
+  assert.deepEqual(messages(current(), "name"), ["client: This field is required."]);
+
+  await fill(current, valid);
+  await act(async () => {
+    ok = await current().validateOnServer();
+  });
+  assert.equal(ok, false);
+  assert.deepEqual(t.calls, [{ fn: "contact.validate", args: { data: valid } }]);
+  const errors: FormErrors<ContactData> = current().errors;
+  assert.deepEqual(errors, { email: [server("This email is taken.", "unique")], __all__: [server("Too many messages today.")] });
+  assert.equal(current().error, null);
+
+  answer = { errors: {} };
+  await act(async () => {
+    ok = await current().validateOnServer();
+  });
+  assert.equal(ok, true);
+  assert.deepEqual(current().errors, {});
+});
+
+test("validateOnServer: an unreadable answer is a BAD_RESPONSE error, never valid; failures go to error", async () => {
+  const t = new FakeTransport();
+  let answer: unknown = null;
+  t.onCall = () => Promise.resolve({ result: answer });
+  const { current } = mount(t);
+  await fill(current, valid);
+  for (answer of [null, "ok", { errors: [1, 2] }, { errors: { name: [3] } }, { problems: {} }]) {
+    let ok: boolean | undefined;
+    await act(async () => {
+      ok = await current().validateOnServer();
+    });
+    assert.equal(ok, false, JSON.stringify(answer));
+    assert.equal(current().error?.code, "BAD_RESPONSE");
+    assert.deepEqual(current().error?.details, answer);
+    assert.deepEqual(current().errors, {});
+  }
+  t.onCall = () => Promise.reject(new MizanError("VALIDATION_FAILED", "bad args", 422, { data: ["This field is required."] }));
+  await act(async () => void (await current().validateOnServer()));
+  assert.deepEqual(current().errors, { __all__: [server("This field is required.")] }, "an error about no form field is shown under __all__");
+  t.onCall = () => Promise.reject(new MizanError("FORBIDDEN", "no", 403));
+  await act(async () => void (await current().validateOnServer()));
+  assert.equal(current().error?.code, "FORBIDDEN");
+});
+
+test("validateOnServer: an answer about values set() has changed since is not shown; no validate function checks on the client only", async () => {
+  const t = new FakeTransport();
+  let release!: () => void;
+  t.onCall = () => new Promise((resolve) => (release = () => resolve({ result: { errors: { name: ["Taken."] } } })));
+  const { current } = mount(t);
+  await fill(current, valid);
+  let pending!: Promise<boolean>;
+  act(() => {
+    pending = current().validateOnServer();
+  });
+  await fill(current, { name: "Grace" });
+  await act(async () => {
+    release();
+    assert.equal(await pending, false, "the values sent were not valid");
+  });
+  assert.deepEqual(current().errors.name, undefined, "the new name is not blamed");
+
+  const bare = new FakeTransport();
+  const only = mount(bare, "contact.submit", null);
+  await fill(only.current, valid);
+  let ok: boolean | undefined;
+  await act(async () => {
+    ok = await only.current().validateOnServer();
+  });
+  assert.equal(ok, true);
+  assert.equal(bare.calls.length, 0);
 });

@@ -8,6 +8,7 @@ import {
   createMizanClient,
   GlobalContext,
   MizanContext,
+  readFieldErrors,
   userContextQuery,
   UserContext,
   useChatChannel,
@@ -30,6 +31,7 @@ import {
   type ContactFormData,
   type CurrentUser,
   type EchoOutput,
+  type FormFieldError,
   type MizanError,
   type ProfileOutput,
   type RenameUserInput,
@@ -116,6 +118,13 @@ export function HooksCompile() {
   const firstError: "client" | "server" | undefined = form.errors.email?.[0]?.source;
   void form.submit().then((r) => exactly(r)<StatusOutput | null>(true));
   const valid: boolean = form.validate();
+  void form.validateOnServer().then((ok) => exactly(ok)<boolean>(true));
+  exactly(form.errors.email?.[0]?.code)<string | undefined>(true);
+  // Errors that belong to no field: typed, under __all__.
+  exactly(form.errors.__all__)<FormFieldError[] | undefined>(true);
+  exactly(readFieldErrors(null))<Record<string, FormFieldError[]> | null>(true);
+  // @ts-expect-error errors are keyed by field names (and __all__) only
+  void form.errors.phone;
   return (
     <UserContext user_id={1}>
       {profile?.name}

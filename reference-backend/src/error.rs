@@ -33,7 +33,8 @@ impl ApiError {
         )
     }
 
-    /// `details` maps each field to its messages.
+    /// `details` maps each field to its errors: `FieldError`s (`{message, code}`) for a form,
+    /// message strings for a function's arguments (docs/PROTOCOL.md §3).
     pub fn validation(details: Value) -> Self {
         ApiError {
             details,

@@ -78,7 +78,12 @@ fn is_email(s: &str) -> bool {
         if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace))
 }
 
-/// Field errors of contact form data (empty when valid).
+/// Where a form's errors that belong to no field go (Django's `NON_FIELD_ERRORS`).
+const NON_FIELD_ERRORS: &str = "__all__";
+
+/// Field errors of contact form data (empty when valid), each with Django's code. One rule
+/// belongs to no field and goes under `__all__`: a message that only repeats the name
+/// (`repeated`), checked once both fields are valid on their own.
 fn validate_contact(data: &Value) -> (BTreeMap<String, Vec<FieldError>>, Option<ContactData>) {
     let mut errors: BTreeMap<String, Vec<FieldError>> = BTreeMap::new();
     let mut add = |field: &str, code: &str, message: &str| {
@@ -133,6 +138,18 @@ fn validate_contact(data: &Value) -> (BTreeMap<String, Vec<FieldError>>, Option<
             Topic::General
         }
     };
+    if !errors.contains_key("name")
+        && !errors.contains_key("message")
+        && name.to_lowercase() == message.to_lowercase()
+    {
+        errors
+            .entry(NON_FIELD_ERRORS.to_owned())
+            .or_default()
+            .push(FieldError {
+                message: "The message only repeats the name.".to_owned(),
+                code: "repeated".to_owned(),
+            });
+    }
     let valid = errors.is_empty().then(|| ContactData {
         name: name.to_owned(),
         email: email.to_owned(),
@@ -415,13 +432,8 @@ pub fn registry() -> Api {
                 cx.store().contact_messages.push(data);
                 Ok(OK)
             }
-            (errors, None) => {
-                let details: BTreeMap<String, Vec<String>> = errors
-                    .into_iter()
-                    .map(|(k, v)| (k, v.into_iter().map(|e| e.message).collect()))
-                    .collect();
-                Err(ApiError::validation(json!(details)))
-            }
+            // The same `FieldError`s, codes included, as `contact.validate` answers.
+            (errors, None) => Err(ApiError::validation(json!(errors))),
         },
     );
     r.function0("internal_stats", "Server-side only.", |cx| {

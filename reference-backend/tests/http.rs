@@ -672,7 +672,10 @@ async fn contact_form_validates_and_submits() {
     let bad =
         json!({"data": {"name": "", "email": "not-an-email", "message": "short", "topic": "spam"}});
     let (_, body, _) = call(&s, "contact.validate", bad.clone()).await;
-    let errors = body["result"]["errors"].as_object().expect("errors");
+    let errors = body["result"]["errors"]
+        .as_object()
+        .expect("errors")
+        .clone();
     let mut fields: Vec<&str> = errors.keys().map(String::as_str).collect();
     fields.sort_unstable();
     assert_eq!(fields, ["email", "message", "name", "topic"]);
@@ -681,10 +684,29 @@ async fn contact_form_validates_and_submits() {
         (status.as_u16(), body["error"]["code"].as_str()),
         (422, Some("VALIDATION_FAILED"))
     );
+    // The same field errors as `contact.validate`'s, as `FieldError`s with Django's codes.
     assert_eq!(
-        body["error"]["details"]["email"],
-        json!(["Enter a valid email address."])
+        body["error"]["details"],
+        json!({
+            "email": [{"message": "Enter a valid email address.", "code": "invalid"}],
+            "message": [{"message": "Ensure this value has at least 10 characters.", "code": "min_length"}],
+            "name": [{"message": "This field is required.", "code": "required"}],
+            "topic": [{"message": "Select a valid choice.", "code": "invalid_choice"}],
+        })
     );
+    assert_eq!(body["error"]["details"], Value::Object(errors));
+    // A rule about no one field: its error is under `__all__`, from both functions.
+    let repeated = json!({"data": {"name": "Hello there", "email": "ada@example.com", "message": "hello THERE "}});
+    let non_field =
+        json!({"__all__": [{"message": "The message only repeats the name.", "code": "repeated"}]});
+    let (_, body, _) = call(&s, "contact.validate", repeated.clone()).await;
+    assert_eq!(body["result"]["errors"], non_field);
+    let (status, body, _) = call(&s, "contact.submit", repeated).await;
+    assert_eq!(
+        (status.as_u16(), &body["error"]["details"]),
+        (422, &non_field)
+    );
+    assert!(s.state.store().contact_messages.is_empty());
     let good = json!({"data": {"name": "Ada", "email": "ada@example.com", "message": "Hello there, Mizan!"}});
     assert_eq!(
         call(&s, "contact.submit", good).await.1,

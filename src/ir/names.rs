@@ -104,7 +104,9 @@ pub const REACT_REEXPORTS: &[&str] = &[
 
 /// What `forms.ts` re-exports from `runtime/forms.ts`.
 pub const FORMS_REEXPORTS: &[&str] = &[
+    "readFieldErrors",
     "type FieldsOf",
+    "type FormErrors",
     "type FormField",
     "type FormFieldError",
     "type FormState",

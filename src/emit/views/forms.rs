@@ -158,6 +158,7 @@ pub fn forms_ts(ir: &Ir, order: &Order<'_>) -> FormsTs {
 /// to `types.ts`.
 fn form_decls(ir: &Ir, printer: &Printer<'_>, form: &Form) -> (Vec<Decl>, bool) {
     let submit = form.submit_fn.map(|id| ir.function(id));
+    let validate = form.validate_fn.map(|id| ir.function(id));
     let names = FormNames::new(&form.ident);
     let title = form.title.clone().unwrap_or_else(|| form.wire_name.clone());
     let data = names.data.clone();
@@ -224,8 +225,9 @@ fn form_decls(ir: &Ir, printer: &Printer<'_>, form: &Form) -> (Vec<Decl>, bool) 
         Decl::Function(Function {
             doc: doc_lines(
                 Some(&format!(
-                    "The `{}` form ({title}): values, client-side validation with Zod, and submission{}.",
+                    "The `{}` form ({title}): values, client-side validation with Zod{}, and submission{}.",
                     form.wire_name,
+                    validate.map(|f| format!(", server-side through `{}`", f.wire_name)).unwrap_or_default(),
                     submit.map(|f| format!(" through `{}`", f.wire_name)).unwrap_or_default()
                 )),
                 false,
@@ -244,6 +246,10 @@ fn form_decls(ir: &Ir, printer: &Printer<'_>, form: &Form) -> (Vec<Decl>, bool) 
                     Expr::atom(names.initial),
                     Expr::atom(names.fields),
                     Expr::atom(submit.map_or_else(
+                        || "null".to_owned(),
+                        |f| string_literal(&f.wire_name),
+                    )),
+                    Expr::atom(validate.map_or_else(
                         || "null".to_owned(),
                         |f| string_literal(&f.wire_name),
                     )),

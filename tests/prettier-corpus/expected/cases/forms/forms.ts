@@ -9,7 +9,9 @@ import {
 } from "./runtime/forms";
 
 export {
+  readFieldErrors,
   type FieldsOf,
+  type FormErrors,
   type FormField,
   type FormFieldError,
   type FormState,
@@ -148,5 +150,11 @@ export const signUpFormSchema = formSchema<SignUpFormData>(signUpFormFields);
 
 /** The `sign_up` form (Sign up): values, client-side validation with Zod, and submission. */
 export function useSignUpForm(): FormState<SignUpFormData, unknown> {
-  return useForm(signUpFormSchema, signUpFormInitial, signUpFormFields, null);
+  return useForm(
+    signUpFormSchema,
+    signUpFormInitial,
+    signUpFormFields,
+    null,
+    null,
+  );
 }

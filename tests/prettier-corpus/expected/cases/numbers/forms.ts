@@ -9,7 +9,9 @@ import {
 } from "./runtime/forms";
 
 export {
+  readFieldErrors,
   type FieldsOf,
+  type FormErrors,
   type FormField,
   type FormFieldError,
   type FormState,
@@ -128,6 +130,7 @@ export function useNumbersForm(): FormState<NumbersFormData, unknown> {
     numbersFormSchema,
     numbersFormInitial,
     numbersFormFields,
+    null,
     null,
   );
 }
