@@ -66,7 +66,7 @@ pub fn analyze(name: &str, bytes: &[u8]) -> Analysis {
         std::thread::Builder::new()
             .name("mizan-analyze".into())
             .stack_size(64 << 20)
-            .spawn_scoped(scope, || match openapi::parse_document(text) {
+            .spawn_scoped(scope, || match openapi::parse_document(name, text) {
                 Ok(doc) => ir::build(&doc),
                 Err(diag) => (None, vec![diag]),
             })
