@@ -19,7 +19,9 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import YAML from "yaml";
 import { rng } from "./random-schemas.mjs";
+import { fixtureSchema } from "./yaml-twins.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -167,7 +169,8 @@ async function main() {
 
   const bases = readdirSync(join(root, "fixtures", "good"))
     .sort()
-    .map((c) => ({ name: c, doc: JSON.parse(readFileSync(join(root, "fixtures", "good", c, "schema.json"), "utf8")) }));
+    // YAML.parse reads JSON too.
+    .map((c) => ({ name: c, doc: YAML.parse(readFileSync(fixtureSchema(root, c), "utf8")) }));
   const exported = spawnSync(backend, ["export-schema"], { encoding: "utf8" });
   if (exported.status === 0) bases.push({ name: "backend", doc: JSON.parse(exported.stdout) });
 

@@ -831,7 +831,7 @@ pub fn yaml_alias_limit(at: Span, limit: usize) -> Diagnostic {
         "mizan::yaml::alias-limit",
         format!("anchors and aliases expand to more than {} MiB", limit >> 20),
     )
-    .at(at, "the limit was reached at this alias")
+    .at(at, "the limit was reached here")
     .help("aliases copy the values they name; a document that multiplies them (a \"billion laughs\") is refused. Write large shared schemas once and `$ref` them")
 }
 
