@@ -6,9 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{
-    analyze_case, check_each, check_each_case, files, read_schema, snapshot_settings, Project, Rng,
-};
+use common::{analyze_case, check_each, check_each_case, files, snapshot_settings, Project, Rng};
 use mizan_generate::emit::{self, GeneratedFile, KernelSource, Options};
 use serde_json::Value;
 
