@@ -19,7 +19,9 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, re
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import YAML from "yaml";
 import { rng } from "./random-schemas.mjs";
+import { fixtureSchema } from "./yaml-twins.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -169,10 +171,11 @@ async function main() {
   // over files (fixtures/good/multi-file) finds the files it refers to, which refer back to it.
   const bases = readdirSync(join(root, "fixtures", "good"))
     .sort()
+    // YAML.parse reads JSON too.
     .map((c) => ({
       name: c,
       dir: join(root, "fixtures", "good", c),
-      doc: JSON.parse(readFileSync(join(root, "fixtures", "good", c, "schema.json"), "utf8")),
+      doc: YAML.parse(readFileSync(fixtureSchema(root, c), "utf8")),
     }));
   const exported = spawnSync(backend, ["export-schema"], { encoding: "utf8" });
   if (exported.status === 0) bases.push({ name: "backend", dir: null, doc: JSON.parse(exported.stdout) });

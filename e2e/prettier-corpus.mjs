@@ -8,7 +8,7 @@
 // change PRETTIER_VERSION in src/emit/prettier/mod.rs). The kernel and the runtime modules are
 // copied sources, not laid out by the generator, and are left out.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
 const bin = process.env.MIZAN_GENERATE ?? join(root, "target", "debug", "mizan-generate");
 const corpus = join(root, "tests", "prettier-corpus");
+/** A good fixture's document: schema.yaml when it is written in YAML, else schema.json. */
+const fixtureSchema = (c) => {
+  const yaml = join(root, "fixtures", "good", c, "schema.yaml");
+  return existsSync(yaml) ? yaml : join(root, "fixtures", "good", c, "schema.json");
+};
 
 const locked = JSON.parse(readFileSync(join(here, "package-lock.json"), "utf8")).packages["node_modules/prettier"].version;
 if (prettier.version !== locked) {
@@ -26,7 +31,7 @@ if (prettier.version !== locked) {
 }
 
 const inputs = [
-  ...readdirSync(join(root, "fixtures", "good")).map((c) => ["fixtures", c, join(root, "fixtures", "good", c, "schema.json")]),
+  ...readdirSync(join(root, "fixtures", "good")).map((c) => ["fixtures", c, fixtureSchema(c)]),
   ...readdirSync(join(corpus, "cases"))
     .filter((f) => f.endsWith(".json"))
     .map((f) => ["cases", f.slice(0, -".json".length), join(corpus, "cases", f)]),

@@ -1,7 +1,8 @@
 // The TypeScript side of the test suite:
 //   1. generate a client from every good fixture with the built binary, from GitHub's API
 //      description, and one importing the kernel from a package instead of kernel.ts;
-//   2. type-check all of it, with the type-level tests in types/, under the strictest settings,
+//   2. check that YAML twins of the JSON inputs generate the same bytes (yaml-twins.mjs),
+//      type-check all of it, with the type-level tests in types/, under the strictest settings,
 //      and check that the hostile fixture's schema text stayed inside literals and comments
 //      (hostile.mjs), and that mutated documents are refused with a located diagnostic or
 //      generate code that type-checks (mutations.mjs);
@@ -17,6 +18,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { randomDocument } from "./random-schemas.mjs";
+import { fixtureSchema } from "./yaml-twins.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -34,7 +36,7 @@ function run(command, args, options = {}) {
 const generated = join(here, ".generated");
 rmSync(generated, { recursive: true, force: true });
 for (const c of readdirSync(join(root, "fixtures", "good")).sort()) {
-  run(bin, ["--schema", join(root, "fixtures", "good", c, "schema.json"), "--out", join(generated, c)]);
+  run(bin, ["--schema", fixtureSchema(root, c), "--out", join(generated, c)]);
 }
 // A large real-world document: GitHub's API description (types only).
 run(bin, [
@@ -130,6 +132,12 @@ const checked = await inParallel([
     // fixtures/good/hostile: schema text stays inside literals and comments (see hostile.mjs).
     title: "hostile schema text: only inside literals and comments",
     start: () => collect(process.execPath, [join(here, "hostile.mjs"), join(generated, "hostile")]),
+  },
+  {
+    // Every good JSON fixture and GitHub's description, converted to YAML, generate the same
+    // bytes as their JSON (yaml-twins.mjs).
+    title: "YAML twins: byte-identical output from YAML and JSON",
+    start: () => collect(process.execPath, [join(here, "yaml-twins.mjs")], { env: { ...process.env, MIZAN_GENERATE: bin } }),
   },
   typecheck("tsc: generated clients and type-level tests", "tsconfig.generated.json"),
   typecheck("tsc: generated React code against React 18's types", "tsconfig.react18.json"),

@@ -76,6 +76,15 @@ impl Diagnostic {
         self
     }
 
+    /// Moves every label `by` bytes on: a diagnostic about a document that is not the first
+    /// file of a description (see `openapi::parse_fragment`).
+    pub fn shift(&mut self, by: u32) {
+        for label in &mut self.labels {
+            label.span.start += by;
+            label.span.end += by;
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -733,10 +742,106 @@ pub fn json_syntax(at: Span, problem: String, expected: String) -> Diagnostic {
         .help("the schema must be valid JSON; check the exporter's output for stray log lines")
 }
 
-pub fn yaml_document(span: Span) -> Diagnostic {
-    Diagnostic::error("mizan::json::yaml", "this looks like a YAML document; schemas are read as JSON")
+/// A file named `.json` that holds YAML: the name decides, so it was read as JSON.
+pub fn yaml_in_json_file(span: Span) -> Diagnostic {
+    Diagnostic::error("mizan::json::yaml", "this file is named .json but holds a YAML document")
         .at(span, "not JSON")
-        .help("export the schema as JSON (Mizan's exporters do by default), or convert it: `yq -o json schema.yaml > schema.json`")
+        .help("rename it to .yaml or .yml (YAML is read from any name but .json), or export the schema as JSON")
+}
+
+// ---- YAML syntax ---------------------------------------------------------------------------
+
+/// A YAML syntax error: `problem` says what is wrong, `expected` what would fit `at`.
+pub fn yaml_syntax(at: Span, problem: String, expected: String) -> Diagnostic {
+    Diagnostic::error("mizan::yaml::syntax", problem)
+        .at(at, expected)
+        .help(
+            "the schema must be valid YAML 1.2 (or JSON); a YAML linter shows the whole structure",
+        )
+}
+
+pub fn yaml_duplicate_key(at: Span, key: &str, first: Span) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::yaml::duplicate-key",
+        format!("the key `{key}` appears twice in one mapping"),
+    )
+    .at(at, "second occurrence")
+    .also(first, "first occurrence")
+    .help(
+        "YAML forbids duplicate keys and readers disagree on which value wins; remove one of them",
+    )
+}
+
+pub fn yaml_multiple_documents(at: Span) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::yaml::multiple-documents",
+        "the YAML stream holds more than one document",
+    )
+    .at(at, "a second document starts here")
+    .help("an OpenAPI description is one document; remove the `---` and what follows, or split the file")
+}
+
+pub fn yaml_complex_key(at: Span) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::yaml::complex-key",
+        "a mapping key that is not a scalar",
+    )
+    .at(at, "a collection used as a key")
+    .help("OpenAPI keys are strings, as JSON's are; write this key as plain or quoted text")
+}
+
+pub fn yaml_merge_key(at: Span) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::yaml::merge-key",
+        "merge keys (`<<`) are YAML 1.1 and are not read",
+    )
+    .at(at, "merge key")
+    .help("write the members out, or reuse the whole value with an alias (`key: *anchor`); quote `\"<<\"` for a key of that name")
+}
+
+pub fn yaml_not_finite(at: Span, text: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::yaml::not-a-number",
+        format!("`{text}` is a YAML number that JSON cannot hold"),
+    )
+    .at(at, "infinity or not-a-number")
+    .help("OpenAPI values are JSON values; quote it to make it a string, or use a finite number")
+}
+
+pub fn yaml_integer_too_large(at: Span) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::yaml::not-a-number",
+        "this hexadecimal or octal integer does not fit 128 bits",
+    )
+    .at(at, "integer too large")
+    .help("write it in decimal, or quote it to make it a string")
+}
+
+/// `mismatch`: a core tag (`!!int`) on text it cannot describe, rather than an unknown tag.
+pub fn yaml_tag(at: Span, tag: &str, mismatch: bool) -> Diagnostic {
+    let (message, label) = if mismatch {
+        (
+            format!("this value cannot be read as `{tag}`"),
+            "the tag does not fit the value",
+        )
+    } else {
+        (
+            format!("the YAML tag `{tag}` is not supported"),
+            "unsupported tag",
+        )
+    };
+    Diagnostic::error("mizan::yaml::tag", message)
+        .at(at, label)
+        .help("OpenAPI values are JSON values: only !!str, !!int, !!float, !!bool, !!null, !!seq and !!map are read, on values of their kind; remove the tag")
+}
+
+pub fn yaml_alias_limit(at: Span, limit: usize) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::yaml::alias-limit",
+        format!("anchors and aliases expand to more than {} MiB", limit >> 20),
+    )
+    .at(at, "the limit was reached here")
+    .help("aliases copy the values they name; a document that multiplies them (a \"billion laughs\") is refused. Write large shared schemas once and `$ref` them")
 }
 
 // ---- the OpenAPI document ------------------------------------------------------------------

@@ -135,7 +135,7 @@ pub fn analyze_description(
         std::thread::Builder::new()
             .name("mizan-analyze".into())
             .stack_size(64 << 20)
-            .spawn_scoped(scope, || match openapi::parse_document(text) {
+            .spawn_scoped(scope, || match openapi::parse_document(name, text) {
                 Ok(doc) => {
                     let mut read = Description::new(text.len(), loader);
                     let doc = read.bundle(doc, location, name);
@@ -293,7 +293,7 @@ impl<'l> Description<'l> {
         }
         self.next_base = base + text.len() + 1;
         let base = u32::try_from(base).unwrap_or(u32::MAX);
-        let parsed = openapi::parse_fragment(&text, base);
+        let parsed = openapi::parse_fragment(&shown, &text, base);
         self.documents.push(Document {
             source: SourceFile::new(name, text),
             base,

@@ -117,6 +117,22 @@ fn reads_standard_input() {
     assert!(text(&out.stdout).starts_with("<stdin>: valid (OpenAPI 3.1)"));
 }
 
+/// No name says what standard input holds: its first significant character does.
+#[test]
+fn reads_yaml_from_standard_input_and_locates_its_errors() {
+    let doc =
+        b"# a comment first\nopenapi: 3.1.0\ncomponents:\n  schemas:\n    A: {type: string}\n";
+    let out = run(&["validate", "-"], Some(doc));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("<stdin>: valid (OpenAPI 3.1)"));
+    let dup = b"openapi: 3.1.0\ninfo: {}\ninfo: {}\n";
+    let out = run(&["validate", "-"], Some(dup));
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("mizan::yaml::duplicate-key"), "{err}");
+    assert!(err.contains("[<stdin>:3:1]"), "{err}");
+}
+
 #[test]
 fn json_format_gives_lines_and_columns() {
     let out = run(

@@ -6,9 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{
-    analyze_case, check_each, check_each_case, files, read_schema, snapshot_settings, Project, Rng,
-};
+use common::{analyze_case, check_each, check_each_case, files, snapshot_settings, Project, Rng};
 use mizan_generate::emit::{self, GeneratedFile, KernelSource, Options};
 use serde_json::Value;
 
@@ -250,7 +248,7 @@ fn output_is_deterministic_and_independent_of_key_order() {
             as_map(generate_case(case)),
             "{case}: two runs differ"
         );
-        let doc: Value = serde_json::from_slice(&read_schema("good", case)).expect("json");
+        let doc: Value = common::read_schema_value("good", case);
         for seed in 1..=5u64 {
             let mut shuffled = doc.clone();
             permute(
@@ -465,7 +463,7 @@ fn rewrite_refs(value: &mut Value, names: &[String], to: &dyn Fn(usize, &str) ->
 #[test]
 fn a_description_split_over_files_generates_what_the_single_document_does() {
     check_each_case("good", |case| {
-        let doc: Value = serde_json::from_slice(&read_schema("good", case)).expect("json");
+        let doc: Value = common::read_schema_value("good", case);
         let Some(schemas) = doc
             .pointer("/components/schemas")
             .and_then(Value::as_object)

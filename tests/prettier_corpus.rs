@@ -21,10 +21,8 @@ fn inputs() -> Vec<(String, String)> {
     let mut inputs: Vec<(String, String)> = cases("good")
         .into_iter()
         .map(|c| {
-            (
-                format!("fixtures/{c}"),
-                format!("fixtures/good/{c}/schema.json"),
-            )
+            let schema = common::schema_rel("good", &c);
+            (format!("fixtures/{c}"), schema)
         })
         .collect();
     let mut docs: Vec<String> = std::fs::read_dir(corpus().join("cases"))

@@ -23,6 +23,28 @@ fn truncated_documents_never_panic() {
     }
 }
 
+/// Every prefix of the YAML fixture, and byte mutations of it, end in a diagnostic or an IR
+/// (a YAML prefix can be a whole document), never in a panic or a label outside the text.
+#[test]
+fn truncated_and_mutated_yaml_never_panics() {
+    const INTERESTING: &[u8] = b"{}[]\"',:-?|>&*!#%@`~ \t\n\x00\xff\xc3";
+    let bytes = read_schema("good", "yaml-features");
+    for cut in 0..bytes.len() {
+        let analysis = mizan_generate::analyze("cut.yaml", &bytes[..cut]);
+        assert_well_formed(&analysis, &format!("yaml-features cut at {cut}"));
+    }
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    for round in 0..2000 {
+        let mut mutant = bytes.clone();
+        for _ in 0..=rng.below(3) {
+            let at = rng.below(mutant.len());
+            mutant[at] = INTERESTING[rng.below(INTERESTING.len())];
+        }
+        let analysis = mizan_generate::analyze("mutant.yaml", &mutant);
+        assert_well_formed(&analysis, &format!("yaml-features mutant {round}"));
+    }
+}
+
 #[test]
 fn byte_mutations_never_panic() {
     const INTERESTING: &[u8] = b"{}[]\",:\\0123456789eE-+.tfn \n\x00\xff\xc3";
@@ -65,7 +87,7 @@ fn structural_mutations_never_panic() {
         ]
     };
     for case in ["reference-3.1", "reference-3.0", "types-3.1", "types-3.0"] {
-        let doc: Value = serde_json::from_slice(&read_schema("good", case)).expect("fixture JSON");
+        let doc: Value = common::read_schema_value("good", case);
         let mut rng = Rng(0xD1B5_4A32_D192_ED03 ^ case.len() as u64);
         for round in 0..250 {
             let mut copy = doc.clone();

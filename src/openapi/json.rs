@@ -187,20 +187,6 @@ pub struct ParseError {
     pub span: Span,
 }
 
-impl ParseError {
-    /// Moves the error's spans `by` bytes on, like [`Node::shift`].
-    pub fn shift(&mut self, by: u32) {
-        let shift = |span: &mut Span| {
-            span.start += by;
-            span.end += by;
-        };
-        shift(&mut self.span);
-        if let ErrorKind::DuplicateKey { first, .. } = &mut self.kind {
-            shift(first);
-        }
-    }
-}
-
 /// Parses a whole JSON document. A leading UTF-8 byte order mark is skipped.
 pub fn parse(text: &str) -> Result<Node, ParseError> {
     let mut p = Parser {

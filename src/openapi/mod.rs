@@ -1,7 +1,7 @@
-//! Reading an OpenAPI 3.0/3.1 document: JSON with spans ([`json`]) and the document-level
-//! checks (a JSON object, OpenAPI 3.0.x or 3.1.x; YAML and Swagger 2.0 recognised and refused
-//! with a hint). What the document means is worked out by `ir`, which reads the tree this
-//! module returns.
+//! Reading an OpenAPI 3.0/3.1 document: JSON ([`json`]) or YAML ([`yaml`]) into one tree with
+//! spans, and the document-level checks (an object, OpenAPI 3.0.x or 3.1.x; Swagger 2.0
+//! recognised and refused with a hint). What the document means is worked out by `ir`, which
+//! reads the tree this module returns.
 //!
 //! The `openapiv3` crate is not used: it models 3.0 only and drops source positions, and both
 //! matter here. Instead the document stays a spanned JSON tree.
@@ -9,6 +9,7 @@
 pub mod bundle;
 pub mod json;
 pub mod pointer;
+pub mod yaml;
 
 use crate::diagnostics::{self, Diagnostic};
 use crate::span::Span;
@@ -69,15 +70,83 @@ fn syntax_error(e: json::ParseError) -> Diagnostic {
     diagnostics::json_syntax(e.span, problem, expected)
 }
 
-/// Parses the text and checks that it is an OpenAPI 3.0.x or 3.1.x document.
-pub fn parse_document(text: &str) -> Result<Document, Diagnostic> {
-    let root = json::parse(text).map_err(|e| {
-        if looks_like_yaml(text) {
-            diagnostics::yaml_document(e.span)
-        } else {
-            syntax_error(e)
+/// The two syntaxes a document can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Json,
+    Yaml,
+}
+
+/// Which parser reads a document: JSON when its first character that is not whitespace or in a
+/// `#` comment line is `{` or `[` (or there is none: the empty document), and for any file
+/// named `.json`; YAML otherwise. So files, standard input, URLs and commands need no
+/// extension.
+pub fn syntax_of(name: &str, text: &str) -> Syntax {
+    let named_json = name
+        .len()
+        .checked_sub(5)
+        .and_then(|i| name.get(i..))
+        .is_some_and(|ext| ext.eq_ignore_ascii_case(".json"));
+    if named_json {
+        return Syntax::Json;
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text
+        .lines()
+        .map(str::trim_start)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .and_then(|l| l.chars().next());
+    match first {
+        None | Some('{' | '[') => Syntax::Json,
+        Some(_) => Syntax::Yaml,
+    }
+}
+
+/// The diagnostic for a document that is not YAML.
+fn yaml_error(e: yaml::ParseError) -> Diagnostic {
+    use yaml::ErrorKind;
+    match e.kind {
+        ErrorKind::Empty => diagnostics::json_empty(e.span),
+        ErrorKind::Syntax { problem, expected } => {
+            diagnostics::yaml_syntax(e.span, problem, expected)
         }
-    })?;
+        ErrorKind::TooDeep => diagnostics::json_too_deep(e.span, json::MAX_DEPTH),
+        ErrorKind::DuplicateKey { key, first } => {
+            diagnostics::yaml_duplicate_key(e.span, &key, first)
+        }
+        ErrorKind::MultipleDocuments => diagnostics::yaml_multiple_documents(e.span),
+        ErrorKind::ComplexKey => diagnostics::yaml_complex_key(e.span),
+        ErrorKind::MergeKey => diagnostics::yaml_merge_key(e.span),
+        ErrorKind::NotFinite { text } => diagnostics::yaml_not_finite(e.span, &text),
+        ErrorKind::IntegerTooLarge => diagnostics::yaml_integer_too_large(e.span),
+        ErrorKind::UnsupportedTag { tag } => diagnostics::yaml_tag(e.span, &tag, false),
+        ErrorKind::TagMismatch { tag } => diagnostics::yaml_tag(e.span, &tag, true),
+        ErrorKind::AliasLimit => diagnostics::yaml_alias_limit(e.span, yaml::MAX_ALIAS_COST),
+    }
+}
+
+/// The tree of a document, JSON or YAML as [`syntax_of`] decides.
+fn parse_tree(name: &str, text: &str) -> Result<json::Node, Diagnostic> {
+    match syntax_of(name, text) {
+        Syntax::Json => json::parse(text).map_err(|e| {
+            // A `.json` file holding YAML: say so rather than name its first unexpected token.
+            if syntax_of("", text) == Syntax::Yaml
+                && yaml::parse(text).is_ok_and(|n| n.as_object().is_some())
+            {
+                diagnostics::yaml_in_json_file(e.span)
+            } else {
+                syntax_error(e)
+            }
+        }),
+        Syntax::Yaml => yaml::parse(text).map_err(yaml_error),
+    }
+}
+
+/// Parses the text, JSON or YAML as [`syntax_of`] decides from `name` (how the document is
+/// called: a path, a URL, `<stdin>`) and the text, and checks that it is an OpenAPI 3.0.x or
+/// 3.1.x document.
+pub fn parse_document(name: &str, text: &str) -> Result<Document, Diagnostic> {
+    let root = parse_tree(name, text)?;
     if root.as_object().is_none() {
         return Err(diagnostics::root_not_object(root.span, root.kind_name()));
     }
@@ -109,35 +178,19 @@ pub fn parse_document(text: &str) -> Result<Document, Diagnostic> {
     Ok(Document { root, dialect })
 }
 
-/// Parses a document that is part of a description (a schema file, `common.yaml`): any JSON
-/// value, its spans starting at `base`.
-pub fn parse_fragment(text: &str, base: u32) -> Result<json::Node, Diagnostic> {
-    match json::parse(text) {
+/// Parses a document that is part of a description (a schema file, `common.yaml`): any value,
+/// JSON or YAML as [`syntax_of`] decides, its spans (and its diagnostic's) starting at `base`.
+pub fn parse_fragment(name: &str, text: &str, base: u32) -> Result<json::Node, Diagnostic> {
+    match parse_tree(name, text) {
         Ok(mut root) => {
             root.shift(base);
             Ok(root)
         }
-        Err(mut e) => {
-            e.shift(base);
-            Err(if looks_like_yaml(text) {
-                diagnostics::yaml_document(e.span)
-            } else {
-                syntax_error(e)
-            })
+        Err(mut diag) => {
+            diag.shift(base);
+            Err(diag)
         }
     }
-}
-
-/// A YAML OpenAPI document starts with a `openapi:`/`swagger:` key or a `---` marker.
-fn looks_like_yaml(text: &str) -> bool {
-    let first = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#'))
-        .unwrap_or("");
-    ["openapi:", "swagger:", "---", "info:", "components:"]
-        .iter()
-        .any(|p| first.starts_with(p))
 }
 
 /// `3.1`, `3.1.0`, `3.1.1-rc1` match `3.1`; `3.10` does not.
@@ -160,7 +213,7 @@ mod tests {
 
     #[test]
     fn reports_the_version_problem() {
-        let code = |t: &str| parse_document(t).expect_err(t).code;
+        let code = |t: &str| parse_document("", t).expect_err(t).code;
         assert_eq!(
             code(r#"{"swagger": "2.0"}"#),
             "mizan::schema::unsupported-version"
@@ -175,12 +228,12 @@ mod tests {
         );
         assert_eq!(code(r#"{"openapi": 3.1}"#), "mizan::schema::wrong-type");
         assert_eq!(code("[]"), "mizan::schema::not-an-object");
-        assert!(parse_document(r#"{"openapi": "3.1.0"}"#).is_ok());
+        assert!(parse_document("", r#"{"openapi": "3.1.0"}"#).is_ok());
     }
 
     #[test]
     fn syntax_errors_name_the_character_and_where_the_text_stopped() {
-        let err = |t: &str| parse_document(t).expect_err(t);
+        let err = |t: &str| parse_document("", t).expect_err(t);
         assert_eq!(
             err("{\"openapi\": \u{0}}").message,
             "unexpected character U+0000 in JSON"

@@ -29,9 +29,25 @@ pub fn cases(kind: &str) -> Vec<String> {
     names
 }
 
-/// The repository path of a case's document, `fixtures/<kind>/<case>/schema.json`.
+/// The repository path of a case's document, `fixtures/<kind>/<case>/schema.yaml` when the case
+/// is written in YAML, else `schema.json`.
 pub fn schema_rel(kind: &str, case: &str) -> String {
-    format!("fixtures/{kind}/{case}/schema.json")
+    let yaml = format!("fixtures/{kind}/{case}/schema.yaml");
+    if fixture_path(&yaml).exists() {
+        yaml
+    } else {
+        format!("fixtures/{kind}/{case}/schema.json")
+    }
+}
+
+/// A case's document as a `serde_json::Value`, whichever syntax it is written in.
+pub fn read_schema_value(kind: &str, case: &str) -> serde_json::Value {
+    let text = String::from_utf8(read_schema(kind, case)).expect("UTF-8 fixture");
+    let rel = schema_rel(kind, case);
+    match mizan_generate::openapi::parse_document(&rel, &text) {
+        Ok(doc) => doc.root.to_serde(),
+        Err(d) => panic!("{rel}: {}", d.message),
+    }
 }
 
 pub fn read_schema(kind: &str, case: &str) -> Vec<u8> {
