@@ -6,13 +6,15 @@
 //!   (`callContactSubmit`, `useUserContext`). A stem starting with a digit gets a `_` prefix.
 //!   Two items whose generated names coincide are an error, never renamed: those names are the
 //!   client's public API.
-//! - Schemas keep their component name when it is a valid identifier and not taken; otherwise
+//! - Schemas keep their component name when it is a valid identifier; otherwise
 //!   dashes, dots and other separators are removed with the next letter upper-cased
 //!   (`TreeNode-Input` → `TreeNodeInput`). Names that are already identifiers are claimed first,
-//!   then the rest in name order (never document order: output must not depend on key order); a name that is a reserved word, one of the generated API
-//!   names, a kernel export, or already claimed gets the lowest free numeric suffix (`Record2`
-//!   is never produced for `Record`: TypeScript globals are handled by the emitter, see
-//!   ARCHITECTURE.md).
+//!   then the rest in name order (never document order: output must not depend on key order).
+//!   A name that is a reserved word, a name generated for an item, or already claimed by
+//!   another schema gets the lowest free numeric suffix, and the caller warns about it. Runtime
+//!   exports (`FormField`, `MizanError`) are no reason: the generated files refer to schemas as
+//!   `T.<Name>` and leave such names out of their re-exports ([`public_reexports`]); TypeScript
+//!   globals (`Record`, `Date`) are no reason either (see ARCHITECTURE.md).
 
 use std::collections::{BTreeMap, BTreeSet};
 
