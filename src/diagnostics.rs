@@ -1375,6 +1375,26 @@ pub fn name_reserved(span: Span, ident: &str, owner: &str) -> Diagnostic {
     .help("rename it on the backend; the generated files declare this name for their own use")
 }
 
+pub fn name_renamed(
+    span: Span,
+    schema: &str,
+    ident: &str,
+    wanted: &str,
+    held_by: &str,
+    other: Option<Span>,
+) -> Diagnostic {
+    let d = Diagnostic::warning(
+        "mizan::names::renamed",
+        format!("schema `{schema}` is exported as `{ident}`: `{wanted}` is {held_by}"),
+    )
+    .at(span, format!("exported as `{ident}`"));
+    match other {
+        Some(other) => d.also(other, format!("holds `{wanted}`")),
+        None => d,
+    }
+    .help(format!("rename the schema on the backend to choose its name; `{ident}` is what the client exports and may change when schemas are added"))
+}
+
 // ---- the tool itself -----------------------------------------------------------------------
 
 pub fn internal(what: &str) -> Diagnostic {

@@ -4,6 +4,9 @@
 {%- endfor %}
 
 export type * from "./types";
+{%- if !types_by_name.is_empty() %}
+{{ types_by_name }}
+{%- endif %}
 {%- for c in context_modules %}
 export * from {{ c }};
 {%- endfor %}

@@ -17,6 +17,8 @@
 //! form's field list (the order to render fields in), tuple items, enum values and union
 //! variants, a route's segments, a merge's scope arguments.
 
+use std::collections::BTreeSet;
+
 use crate::emit::file::GeneratedFile;
 use crate::ir::{
     Arg, Channel, Context, ContextParam, Form, FormField, Function, Ir, ObjectType, Property,
@@ -48,6 +50,11 @@ pub struct OrderedContext<'ir> {
 }
 
 impl<'ir> Order<'ir> {
+    /// The identifiers `types.ts` declares.
+    pub fn type_idents(&self) -> BTreeSet<&'ir str> {
+        self.types.iter().map(|(_, t)| t.ident.as_str()).collect()
+    }
+
     pub fn new(ir: &'ir Ir) -> Order<'ir> {
         let types = by_key(
             ir.types.iter().enumerate().filter(|(_, t)| t.reachable),

@@ -6,15 +6,17 @@
 //!   (`callContactSubmit`, `useUserContext`). A stem starting with a digit gets a `_` prefix.
 //!   Two items whose generated names coincide are an error, never renamed: those names are the
 //!   client's public API.
-//! - Schemas keep their component name when it is a valid identifier and not taken; otherwise
+//! - Schemas keep their component name when it is a valid identifier; otherwise
 //!   dashes, dots and other separators are removed with the next letter upper-cased
 //!   (`TreeNode-Input` → `TreeNodeInput`). Names that are already identifiers are claimed first,
-//!   then the rest in name order (never document order: output must not depend on key order); a name that is a reserved word, one of the generated API
-//!   names, a kernel export, or already claimed gets the lowest free numeric suffix (`Record2`
-//!   is never produced for `Record`: TypeScript globals are handled by the emitter, see
-//!   ARCHITECTURE.md).
+//!   then the rest in name order (never document order: output must not depend on key order).
+//!   A name that is a reserved word, a name generated for an item, or already claimed by
+//!   another schema gets the lowest free numeric suffix, and the caller warns about it. Runtime
+//!   exports (`FormField`, `MizanError`) are no reason: the generated files refer to schemas as
+//!   `T.<Name>` and leave such names out of their re-exports ([`public_reexports`]); TypeScript
+//!   globals (`Record`, `Date`) are no reason either (see ARCHITECTURE.md).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToUpperCamelCase;
 
@@ -505,24 +507,52 @@ pub fn type_ident_base(wire_name: &str) -> String {
     }
 }
 
-/// Assigns identifiers to schema names (in document order) that avoid each other and every name
-/// in `taken`.
-pub fn assign_type_idents(wire_names: &[&str], taken: &BTreeSet<String>) -> Vec<String> {
-    let mut used: BTreeSet<String> = taken.clone();
-    used.extend(RESERVED.iter().map(|s| (*s).to_owned()));
-    used.extend(KERNEL_EXPORTS.iter().map(|s| (*s).to_owned()));
-    used.extend(
-        REACT_REEXPORTS
-            .iter()
-            .chain(FORMS_REEXPORTS)
-            .chain(CHANNELS_REEXPORTS)
-            .map(|e| export_name(e).to_owned()),
-    );
+/// What holds the identifier a schema would have had, when it gets a suffixed one instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeldBy {
+    /// A TypeScript reserved word or built-in type name ([`RESERVED`]).
+    Reserved,
+    /// A name the generated client exports for an item (`taken`).
+    Api,
+    /// Another schema, by index.
+    Schema(usize),
+}
+
+/// A schema whose identifier is not the one its name asks for: `base` was held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    pub index: usize,
+    pub base: String,
+    pub held_by: HeldBy,
+}
+
+/// Assigns identifiers to schema names (in document order) that avoid each other, the reserved
+/// words and every name in `taken` (the names generated for items). The runtime's exports are
+/// not avoided: a schema keeps such a name and the generated files step aside (see
+/// [`public_reexports`]). Every identifier that had to be suffixed is listed in the second
+/// result, so the caller can say so.
+pub fn assign_type_idents(
+    wire_names: &[&str],
+    taken: &BTreeSet<String>,
+) -> (Vec<String>, Vec<Renamed>) {
+    let holder = |ident: &str, schemas: &BTreeMap<String, usize>| {
+        if let Some(&i) = schemas.get(ident) {
+            Some(HeldBy::Schema(i))
+        } else if RESERVED.contains(&ident) {
+            Some(HeldBy::Reserved)
+        } else if taken.contains(ident) {
+            Some(HeldBy::Api)
+        } else {
+            None
+        }
+    };
+    let mut schemas: BTreeMap<String, usize> = BTreeMap::new();
     let mut out: Vec<Option<String>> = vec![None; wire_names.len()];
     // First pass: names that are already identifiers keep them when free.
-    for (slot, name) in out.iter_mut().zip(wire_names) {
-        if is_identifier(name) && used.insert((*name).to_owned()) {
-            *slot = Some((*name).to_owned());
+    for (i, name) in wire_names.iter().enumerate() {
+        if is_identifier(name) && holder(name, &schemas).is_none() {
+            schemas.insert((*name).to_owned(), i);
+            out[i] = Some((*name).to_owned());
         }
     }
     // Second pass: everything else, in name order, so that the result does not depend on the
@@ -531,20 +561,40 @@ pub fn assign_type_idents(wire_names: &[&str], taken: &BTreeSet<String>) -> Vec<
         .filter(|&i| out[i].is_none())
         .collect();
     rest.sort_by_key(|&i| wire_names[i]);
+    let mut renamed = Vec::new();
     for i in rest {
-        let (slot, name) = (&mut out[i], wire_names[i]);
-        {
-            let base = type_ident_base(name);
-            let mut candidate = base.clone();
-            let mut n = 2;
-            while !used.insert(candidate.clone()) {
-                candidate = format!("{base}{n}");
-                n += 1;
-            }
-            *slot = Some(candidate);
+        let base = type_ident_base(wire_names[i]);
+        let mut candidate = base.clone();
+        let mut n = 2;
+        while holder(&candidate, &schemas).is_some() {
+            candidate = format!("{base}{n}");
+            n += 1;
         }
+        if let Some(held_by) = holder(&base, &schemas) {
+            renamed.push(Renamed {
+                index: i,
+                base,
+                held_by,
+            });
+        }
+        schemas.insert(candidate.clone(), i);
+        out[i] = Some(candidate);
     }
-    out.into_iter().map(Option::unwrap_or_default).collect()
+    renamed.sort_by_key(|r| r.index);
+    (
+        out.into_iter().map(Option::unwrap_or_default).collect(),
+        renamed,
+    )
+}
+
+/// A runtime module's re-export list without the names `types.ts` declares: a schema keeps its
+/// name in the public API, and the runtime's export of that name stays importable from its own
+/// module (`./runtime/forms`, `./kernel`...).
+pub fn public_reexports<'a>(list: &[&'a str], type_idents: &BTreeSet<&str>) -> Vec<&'a str> {
+    list.iter()
+        .copied()
+        .filter(|e| !type_idents.contains(export_name(e)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -592,7 +642,7 @@ mod tests {
         // Stems and schema identifiers start with `_` where the name cannot start one.
         assert_eq!(stem("x²_y").as_deref(), Some("XY"));
         assert_eq!(stem("٣_d").as_deref(), Some("_٣D"));
-        let idents = assign_type_idents(&["x²", "new", "default", "½"], &BTreeSet::new());
+        let (idents, _) = assign_type_idents(&["x²", "new", "default", "½"], &BTreeSet::new());
         assert_eq!(idents, ["x", "new2", "default2", "Schema"]);
         assert!(idents.iter().all(|i| is_identifier(i)));
     }
@@ -635,7 +685,7 @@ mod tests {
             "-",
         ];
         let taken = BTreeSet::from(["UserContextData".to_owned()]);
-        let idents = assign_type_idents(&names, &taken);
+        let (idents, renamed) = assign_type_idents(&names, &taken);
         assert_eq!(
             idents,
             [
@@ -644,11 +694,27 @@ mod tests {
                 "delete2",
                 "_2FA",
                 "aBC",
-                "MizanError2",
+                "MizanError",
                 "Schema"
             ]
         );
         assert!(idents.iter().all(|i| is_identifier(i)));
+        // Each suffix is reported with what held the name; a runtime export holds none.
+        assert_eq!(
+            renamed,
+            [
+                Renamed {
+                    index: 0,
+                    base: "TreeNodeInput".to_owned(),
+                    held_by: HeldBy::Schema(1),
+                },
+                Renamed {
+                    index: 2,
+                    base: "delete".to_owned(),
+                    held_by: HeldBy::Reserved,
+                },
+            ]
+        );
     }
 
     /// The names a runtime module exports, read from its (Prettier-formatted) source.
@@ -717,10 +783,39 @@ mod tests {
 
     #[test]
     fn generated_api_names_win_over_schema_names() {
-        let idents = assign_type_idents(
+        let (idents, renamed) = assign_type_idents(
             &["UserContextData"],
             &BTreeSet::from(["UserContextData".to_owned()]),
         );
         assert_eq!(idents, ["UserContextData2"]);
+        assert_eq!(renamed[0].held_by, HeldBy::Api);
+    }
+
+    #[test]
+    fn schemas_named_like_runtime_exports_keep_their_names() {
+        let names: Vec<&str> = FORMS_REEXPORTS
+            .iter()
+            .chain(REACT_REEXPORTS)
+            .chain(CHANNELS_REEXPORTS)
+            .map(|e| export_name(e))
+            .chain(KERNEL_EXPORTS.iter().copied())
+            .chain(FILE_HELPERS.iter().copied())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let (idents, renamed) = assign_type_idents(&names, &BTreeSet::new());
+        assert_eq!(idents, names);
+        assert!(renamed.is_empty());
+        let types = BTreeSet::from(["FormField", "Unrelated"]);
+        assert_eq!(
+            public_reexports(FORMS_REEXPORTS, &types),
+            [
+                "readFieldErrors",
+                "type FieldsOf",
+                "type FormErrors",
+                "type FormFieldError",
+                "type FormState"
+            ]
+        );
     }
 }

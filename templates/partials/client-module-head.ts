@@ -5,5 +5,7 @@
 {%- for i in imports %}
 {{ i }}
 {%- endfor %}
+{%- if !reexport.is_empty() %}
 
 {{ reexport }}
+{%- endif %}

@@ -54,7 +54,7 @@ pub fn channels_ts(ir: &Ir, order: &Order<'_>) -> ChannelsTs {
     ChannelsTs {
         header: HEADER,
         imports: imports.iter().map(prettier::format).collect(),
-        reexport: prettier::format(&Decl::export_from(CHANNELS_REEXPORTS, "./runtime/channels")),
+        reexport: super::reexport(CHANNELS_REEXPORTS, "./runtime/channels", order),
         channels,
     }
 }

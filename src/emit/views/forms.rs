@@ -149,7 +149,7 @@ pub fn forms_ts(ir: &Ir, order: &Order<'_>) -> FormsTs {
     FormsTs {
         header: HEADER,
         imports: imports.iter().map(prettier::format).collect(),
-        reexport: prettier::format(&Decl::export_from(FORMS_REEXPORTS, "./runtime/forms")),
+        reexport: super::reexport(FORMS_REEXPORTS, "./runtime/forms", order),
         forms,
     }
 }

@@ -121,7 +121,7 @@ pub fn react_tsx(ir: &Ir, order: &Order<'_>, kernel: &str) -> ReactTsx {
     ReactTsx {
         header: HEADER,
         imports,
-        reexport: prettier::format(&Decl::export_from(REACT_REEXPORTS, "./runtime/react")),
+        reexport: super::reexport(REACT_REEXPORTS, "./runtime/react", order),
         contexts,
         hooks,
     }

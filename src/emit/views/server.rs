@@ -13,7 +13,7 @@ use crate::emit::signature::{
 };
 use crate::emit::syntax::{Data, Decl, Expr, Function as FunctionDecl, Param, Stmt, TypeExpr};
 use crate::emit::typing::{Mode, Printer};
-use crate::ir::names::{ChannelNames, FunctionNames, FunctionRole};
+use crate::ir::names::{ChannelNames, FunctionNames, FunctionRole, KERNEL_EXPORTS};
 use crate::ir::{Channel, Function, FunctionKind, Ir, RouteSegment, Transport};
 
 #[derive(Template)]
@@ -25,6 +25,9 @@ pub struct ServerTs {
     imports: Vec<String>,
     /// `"./contexts/<file>"` per context, quoted.
     context_modules: Vec<String>,
+    /// `export { type X } from "./types";` for the types named like a kernel or query export:
+    /// a named re-export wins over `export *`, so the schema keeps its name; empty otherwise.
+    types_by_name: String,
     /// Re-export `./runtime/query` (keys, factories, effects, hydrate).
     with_queries: bool,
     /// Every function, laid out with its doc comment.
@@ -129,9 +132,21 @@ pub fn server_ts(
     if uses_types {
         imports.push(Decl::import_types("./types"));
     }
+    let shadowing: Vec<String> = order
+        .type_idents()
+        .into_iter()
+        .filter(|t| KERNEL_EXPORTS.contains(t))
+        .map(|t| format!("type {t}"))
+        .collect();
+    let types_by_name = if shadowing.is_empty() {
+        String::new()
+    } else {
+        prettier::format(&Decl::export_from(&shadowing, "./types"))
+    };
     ServerTs {
         header: HEADER,
         kernel: kernel_literal,
+        types_by_name,
         imports: imports.iter().map(prettier::format).collect(),
         context_modules: context_files
             .iter()

@@ -11,10 +11,13 @@ use crate::ir::{names, Channel, Context, Form, Function};
 use crate::span::Span;
 
 /// Claims every exported name, reporting reserved and colliding ones, and returns the
-/// identifiers of the named types (`type_names` is `components.schemas`' keys, in order).
+/// identifiers of the named types (`type_names` is `components.schemas`' keys, in order, and
+/// `type_spans` their spans). A type whose identifier had to be suffixed is reported with a
+/// warning naming what holds the name.
 pub(super) fn type_idents(
     diags: &mut Vec<Diagnostic>,
     type_names: &[&str],
+    type_spans: &[Span],
     functions: &[Function],
     contexts: &[Context],
     forms: &[Form],
@@ -25,6 +28,9 @@ pub(super) fn type_idents(
     // The names the generated files use for themselves come first; an item generating one
     // of them is refused, since it would redeclare it.
     let reserved: BTreeSet<&str> = names::reserved_api_names().collect();
+    // The module-level names that generated files declare without exporting them: items must
+    // not share them, schemas (in `types.ts`) may.
+    let mut private: BTreeSet<String> = BTreeSet::new();
     let mut claim = |diags: &mut Vec<Diagnostic>, ident: String, owner: String, span: Span| {
         if reserved.contains(ident.as_str()) {
             diags.push(diagnostics::name_reserved(span, &ident, &owner));
@@ -46,9 +52,11 @@ pub(super) fn type_idents(
     };
     for c in contexts {
         let owner = format!("context `{}`", c.wire_name);
-        for ident in names::ContextNames::new(&c.ident).all() {
+        let n = names::ContextNames::new(&c.ident);
+        for ident in n.all() {
             claim(diags, ident.to_owned(), owner.clone(), c.span);
         }
+        private.insert(n.binding);
     }
     for f in functions.iter().filter(|f| !f.private) {
         let owner = format!("function `{}`", f.wire_name);
@@ -58,9 +66,11 @@ pub(super) fn type_idents(
     }
     for form in forms {
         let owner = format!("form `{}`", form.wire_name);
-        for ident in names::FormNames::new(&form.ident).all() {
+        let n = names::FormNames::new(&form.ident);
+        for ident in n.all() {
             claim(diags, ident.to_owned(), owner.clone(), form.span);
         }
+        private.extend([n.fields, n.initial]);
     }
     for ch in channels {
         let n = names::ChannelNames::new(&ch.ident);
@@ -68,6 +78,32 @@ pub(super) fn type_idents(
             claim(diags, ident, format!("channel `{}`", ch.wire_name), ch.span);
         }
     }
-    let taken: BTreeSet<String> = api.into_keys().collect();
-    names::assign_type_idents(type_names, &taken)
+    let taken: BTreeSet<String> = api
+        .keys()
+        .filter(|k| !private.contains(*k))
+        .cloned()
+        .collect();
+    let (idents, renamed) = names::assign_type_idents(type_names, &taken);
+    for r in renamed {
+        let (held_by, other) = match r.held_by {
+            names::HeldBy::Reserved => ("a reserved word of TypeScript".to_owned(), None),
+            names::HeldBy::Api => {
+                let (owner, span) = &api[&r.base];
+                (format!("generated for {owner}"), Some(*span))
+            }
+            names::HeldBy::Schema(j) => (
+                format!("the identifier of schema `{}`", type_names[j]),
+                Some(type_spans[j]),
+            ),
+        };
+        diags.push(diagnostics::name_renamed(
+            type_spans[r.index],
+            type_names[r.index],
+            &idents[r.index],
+            &r.base,
+            &held_by,
+            other,
+        ));
+    }
+    idents
 }

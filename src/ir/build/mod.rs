@@ -54,9 +54,11 @@ pub fn build(doc: &Document) -> (Option<Ir>, Vec<Diagnostic>) {
         &types,
         &type_names,
     );
+    let type_spans: Vec<_> = components.iter().map(|m| m.key_span).collect();
     let idents = exports::type_idents(
         &mut b.diags,
         &type_names,
+        &type_spans,
         &functions,
         &contexts,
         &forms,
