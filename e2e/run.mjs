@@ -149,6 +149,12 @@ const checked = await inParallel([
     title: "mutations: 300 seeded mutants of the good fixtures",
     start: () => collect(process.execPath, [join(here, "mutations.mjs"), "--count", "300", "--jobs", "1"]),
   },
+  {
+    // 50 real-world descriptions from a pinned package: each generates or is refused exactly as
+    // corpus/sample.json records, and what generates type-checks (see corpus/sample.mjs).
+    title: "corpus sample: 50 real-world OpenAPI descriptions",
+    start: () => collect(process.execPath, [join(root, "corpus", "sample.mjs")]),
+  },
 ]);
 if (checked !== 0) process.exit(checked);
 
