@@ -7,6 +7,7 @@
 //! matter here. Instead the document stays a spanned JSON tree.
 
 pub mod json;
+pub mod pointer;
 
 use crate::diagnostics::{self, Diagnostic};
 use crate::span::Span;
