@@ -1133,26 +1133,78 @@ pub fn object_member_name(span: Span, what: &str, name: &str) -> Diagnostic {
     ))
 }
 
-pub fn dangling_ref(span: Span, target: &str, known: &[&str]) -> Diagnostic {
-    let name = target.rsplit('/').next().unwrap_or(target);
+/// `target` resolved up to `prefix` (a pointer), where `failure` says what was missing;
+/// `missing` is the token that named nothing and `known` the members that were there.
+pub fn dangling_ref(
+    span: Span,
+    target: &str,
+    failure: &str,
+    prefix: &str,
+    missing: &str,
+    known: &[&str],
+) -> Diagnostic {
+    let escape = |t: &str| t.replace('~', "~0").replace('/', "~1");
     Diagnostic::error(
         "mizan::schema::dangling-ref",
         format!("`$ref` points at `{target}`, which does not exist"),
     )
-    .at(span, "nothing at this reference")
-    .help(match did_you_mean(name, known.iter().copied()) {
-        Some(c) => format!("did you mean `#/components/schemas/{c}`?"),
-        None => "every reference must name a schema under `components.schemas`".to_owned(),
+    .at(span, failure)
+    .help(match did_you_mean(missing, known.iter().copied()) {
+        Some(c) => format!("did you mean `{prefix}/{}`?", escape(c)),
+        None if prefix == "#/components/schemas" && known.is_empty() => {
+            "the document declares no schema under `components.schemas`".to_owned()
+        }
+        None if known.is_empty() => {
+            format!("`{target}` must name a value of this document; `{prefix}` is the last part that does")
+        }
+        None => {
+            let mut shown: Vec<&str> = known.iter().copied().take(8).collect();
+            shown.sort_unstable();
+            let more = if known.len() > 8 { ", ..." } else { "" };
+            format!("`{prefix}` has: {}{more}", shown.join(", "))
+        }
     })
 }
 
+/// A reference to another document (`common.json#/X`, `https://...`).
 pub fn unsupported_ref(span: Span, target: &str) -> Diagnostic {
     Diagnostic::error(
         "mizan::schema::unsupported-ref",
         format!("`$ref` to `{target}` is not supported"),
     )
-    .at(span, "only `#/components/schemas/<Name>` references are followed")
-    .help("bundle external files into one document (for example with `redocly bundle`) before generating")
+    .at(span, "external references are not supported yet")
+    .help("bundle external files into one document (for example with `redocly bundle`) before generating; references inside the document (`#/...`) are followed")
+}
+
+/// A same-document reference whose fragment is not a JSON Pointer, or not a well-formed one.
+pub fn malformed_ref(span: Span, target: &str, reason: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::unsupported-ref",
+        format!("`$ref` `{target}` is not a JSON Pointer"),
+    )
+    .at(span, reason)
+    .help("a reference inside the document is `#` and a JSON Pointer, such as `#/components/schemas/Pet`; inside a name, `~` is written `~0` and `/` is written `~1`")
+}
+
+/// References that lead back to themselves without passing through a named schema, so the type
+/// they mean would be infinite. `chain` is the pointers in the order they were followed.
+pub fn pointer_cycle(span: Span, chain: &[&str]) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::ref-cycle",
+        format!("`$ref` `{}` leads back to itself: {}", chain[0], chain.join(" → ")),
+    )
+    .at(span, "this reference is inside what it points at")
+    .help("a recursive type needs a name: move the schema under `components.schemas` and reference it as `#/components/schemas/<Name>`")
+}
+
+/// References to references nested deeper than `limit` without passing through a named schema.
+pub fn ref_too_deep(span: Span, limit: usize) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::ref-cycle",
+        format!("`$ref`s nest more than {limit} deep without naming a schema"),
+    )
+    .at(span, "this reference")
+    .help("move the schemas these references point at under `components.schemas` and reference them by name")
 }
 
 pub fn ref_cycle(span: Span, chain: &[&str]) -> Diagnostic {
@@ -1168,6 +1220,19 @@ pub fn invalid_schema(span: Span, reason: impl Into<String>) -> Diagnostic {
     Diagnostic::error("mizan::schema::invalid-schema", reason.into())
         .at(span, "here")
         .help("schemas follow JSON Schema as OpenAPI 3.0/3.1 allow it")
+}
+
+/// A schema keyword TypeScript cannot express, typed more widely than it validates.
+/// `became` says what the type became.
+pub fn approximated(span: Span, keyword: &str, became: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "mizan::schema::approximated",
+        format!("`{keyword}` cannot be expressed in TypeScript; its type is approximated"),
+    )
+    .at(span, format!("this `{keyword}`"))
+    .help(format!(
+        "the type became {became}; the server still validates the value"
+    ))
 }
 
 pub fn invalid_discriminator(span: Span, reason: impl Into<String>) -> Diagnostic {

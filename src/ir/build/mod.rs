@@ -26,7 +26,7 @@ pub fn build(doc: &Document) -> (Option<Ir>, Vec<Diagnostic>) {
     let mut early = Vec::new();
     let components = component_schemas(root, &mut early);
     let mut b = Builder {
-        lowerer: Lowerer::new(components),
+        lowerer: Lowerer::new(root, components),
         diags: early,
     };
     let types: Vec<Type> = components
