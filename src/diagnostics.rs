@@ -1197,14 +1197,15 @@ pub fn pointer_cycle(span: Span, chain: &[&str]) -> Diagnostic {
     .help("a recursive type needs a name: move the schema under `components.schemas` and reference it as `#/components/schemas/<Name>`")
 }
 
-/// References to references nested deeper than `limit` without passing through a named schema.
-pub fn ref_too_deep(span: Span, limit: usize) -> Diagnostic {
+/// Pointers to unnamed schemas that would make the types too large to build: nested deeper
+/// than the limit, or inlining more type nodes than the budget. `why` says which.
+pub fn ref_limit(span: Span, why: &str) -> Diagnostic {
     Diagnostic::error(
-        "mizan::schema::ref-cycle",
-        format!("`$ref`s nest more than {limit} deep without naming a schema"),
+        "mizan::schema::ref-limit",
+        format!("`$ref`s to unnamed schemas {why}"),
     )
     .at(span, "this reference")
-    .help("move the schemas these references point at under `components.schemas` and reference them by name")
+    .help("move the schemas these references point at under `components.schemas` and reference them by name (`#/components/schemas/<Name>`), which is declared once")
 }
 
 pub fn ref_cycle(span: Span, chain: &[&str]) -> Diagnostic {

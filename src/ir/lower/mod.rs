@@ -36,13 +36,21 @@ mod union;
 /// stay at two or three; the bound keeps hostile chains from exhausting the stack.
 const MAX_POINTER_DEPTH: usize = 64;
 
+/// How many type nodes pointers to unnamed schemas may copy into a document's types, in all.
+/// Each use of such a pointer copies its type, so pointers to pointers used twice each would
+/// double it at every level; real documents copy a few thousand.
+const MAX_POINTED_NODES: usize = 1_000_000;
+
 /// Lowers schemas, resolving `$ref`s against the document they are in.
 pub struct Lowerer<'a> {
     /// The document every `#/...` pointer is resolved against.
     root: &'a Node,
     components: IndexMap<&'a str, (TypeId, &'a Node)>,
-    /// The type of every unnamed schema a pointer led to, by canonical pointer.
-    pointed: HashMap<String, Type>,
+    /// The type of every unnamed schema a pointer led to, by canonical pointer, with its size
+    /// in type nodes.
+    pointed: HashMap<String, (Type, usize)>,
+    /// Type nodes copied from `pointed` so far (bounded by [`MAX_POINTED_NODES`]).
+    copied: usize,
     /// The pointers being lowered, outermost first: one seen again is a cycle.
     following: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
@@ -83,6 +91,7 @@ impl<'a> Lowerer<'a> {
             root,
             components,
             pointed: HashMap::new(),
+            copied: 0,
             following: Vec::new(),
             diagnostics: Vec::new(),
         }
@@ -211,8 +220,15 @@ impl<'a> Lowerer<'a> {
     /// The type of an unnamed schema a pointer leads to, lowered once per pointer. A pointer met
     /// again while its own target is being lowered is a cycle no named type breaks.
     fn lower_pointed(&mut self, span: Span, node: &'a Node, canonical: String) -> Type {
-        if let Some(ty) = self.pointed.get(&canonical) {
-            return ty.clone();
+        if let Some((ty, size)) = self.pointed.get(&canonical) {
+            // Checked before the copy is made.
+            let ty = if self.copied.saturating_add(*size) <= MAX_POINTED_NODES {
+                ty.clone()
+            } else {
+                Type::new(TypeKind::Unknown)
+            };
+            let size = *size;
+            return self.copy(span, ty, size);
         }
         if let Some(from) = self.following.iter().position(|p| *p == canonical) {
             let chain: Vec<&str> = self.following[from..]
@@ -225,15 +241,34 @@ impl<'a> Lowerer<'a> {
             return Type::new(TypeKind::Unknown);
         }
         if self.following.len() >= MAX_POINTER_DEPTH {
-            self.diagnostics
-                .push(diagnostics::ref_too_deep(span, MAX_POINTER_DEPTH));
+            self.diagnostics.push(diagnostics::ref_limit(
+                span,
+                &format!("nest more than {MAX_POINTER_DEPTH} deep"),
+            ));
             return Type::new(TypeKind::Unknown);
         }
         self.following.push(canonical);
         let ty = self.lower(node);
         let canonical = self.following.pop().unwrap_or_default();
-        self.pointed.insert(canonical, ty.clone());
+        let size = type_size(&ty);
+        let ty = self.copy(span, ty, size);
+        self.pointed
+            .insert(canonical, (ty.clone(), size.min(type_size(&ty))));
         ty
+    }
+
+    /// `ty` (of `size` nodes) where a pointer is used, counted against [`MAX_POINTED_NODES`];
+    /// past the budget, reported and `unknown`.
+    fn copy(&mut self, span: Span, ty: Type, size: usize) -> Type {
+        self.copied = self.copied.saturating_add(size);
+        if self.copied <= MAX_POINTED_NODES {
+            return ty;
+        }
+        self.diagnostics.push(diagnostics::ref_limit(
+            span,
+            &format!("would copy more than {MAX_POINTED_NODES} type nodes"),
+        ));
+        Type::new(TypeKind::Unknown)
     }
 
     fn lower_enum(&mut self, e: &Node) -> Type {
@@ -771,6 +806,28 @@ fn value_type(node: &Node) -> Type {
             None => TypeKind::Unknown,
         },
     })
+}
+
+/// The number of type nodes in a type.
+fn type_size(ty: &Type) -> usize {
+    1 + match &ty.kind {
+        TypeKind::Array { items } => type_size(items),
+        TypeKind::Tuple { items, rest } => {
+            items.iter().map(type_size).sum::<usize>() + rest.as_deref().map_or(0, type_size)
+        }
+        TypeKind::Object(o) => {
+            o.properties.iter().map(|p| type_size(&p.ty)).sum::<usize>()
+                + match &o.additional {
+                    Additional::Typed(t) => type_size(t),
+                    _ => 0,
+                }
+        }
+        TypeKind::Union {
+            variants: members, ..
+        }
+        | TypeKind::Intersection { members } => members.iter().map(type_size).sum(),
+        _ => 0,
+    }
 }
 
 /// Keywords that evaluate properties or items of the same value besides the schema's own, so
