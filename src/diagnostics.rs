@@ -1186,17 +1186,6 @@ pub fn malformed_ref(span: Span, target: &str, reason: &str) -> Diagnostic {
     .help("a reference inside the document is `#` and a JSON Pointer, such as `#/components/schemas/Pet`; inside a name, `~` is written `~0` and `/` is written `~1`")
 }
 
-/// References that lead back to themselves without passing through a named schema, so the type
-/// they mean would be infinite. `chain` is the pointers in the order they were followed.
-pub fn pointer_cycle(span: Span, chain: &[&str]) -> Diagnostic {
-    Diagnostic::error(
-        "mizan::schema::ref-cycle",
-        format!("`$ref` `{}` leads back to itself: {}", chain[0], chain.join(" → ")),
-    )
-    .at(span, "this reference is inside what it points at")
-    .help("a recursive type needs a name: move the schema under `components.schemas` and reference it as `#/components/schemas/<Name>`")
-}
-
 /// Pointers to unnamed schemas that would make the types too large to build: nested deeper
 /// than the limit, or inlining more type nodes than the budget. `why` says which.
 pub fn ref_limit(span: Span, why: &str) -> Diagnostic {

@@ -51,8 +51,12 @@ pub struct Lowerer<'a> {
     pointed: HashMap<String, (Type, usize)>,
     /// Type nodes copied from `pointed` so far (bounded by [`MAX_POINTED_NODES`]).
     copied: usize,
-    /// The pointers being lowered, outermost first: one seen again is a cycle.
+    /// The pointers being lowered, outermost first: one seen again is a recursive schema.
     following: Vec<String>,
+    /// Unnamed schemas that refer to themselves, which become named types after the
+    /// components (an inline type cannot refer to itself): canonical pointer, name, span,
+    /// type once lowered.
+    recursive: Vec<(String, String, Span, Option<Type>)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -93,6 +97,7 @@ impl<'a> Lowerer<'a> {
             pointed: HashMap::new(),
             copied: 0,
             following: Vec::new(),
+            recursive: Vec::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -110,6 +115,25 @@ impl<'a> Lowerer<'a> {
             Ok(node) => Ok(Target::Schema(node, pointer.canonical())),
             Err(u) => Err(RefError::Unresolved(pointer, u)),
         }
+    }
+
+    /// The named types made of recursive unnamed schemas since the last call, in the order they
+    /// were found: name, span, type. Their ids follow the components' and the ones taken before.
+    pub fn take_recursive(&mut self, from: usize) -> Vec<(String, Span, Type)> {
+        self.recursive[from..]
+            .iter_mut()
+            .map(|(_, name, span, ty)| {
+                let ty = ty.take().unwrap_or_else(|| Type::new(TypeKind::Unknown));
+                (name.clone(), *span, ty)
+            })
+            .collect()
+    }
+
+    fn recursive_id(&self, canonical: &str) -> Option<TypeId> {
+        self.recursive
+            .iter()
+            .position(|(p, ..)| p == canonical)
+            .map(|i| TypeId(index_u32(self.components.len() + i)))
     }
 
     /// The value a reference string names, named schema or not.
@@ -230,15 +254,16 @@ impl<'a> Lowerer<'a> {
             let size = *size;
             return self.copy(span, ty, size);
         }
-        if let Some(from) = self.following.iter().position(|p| *p == canonical) {
-            let chain: Vec<&str> = self.following[from..]
-                .iter()
-                .map(String::as_str)
-                .chain([canonical.as_str()])
-                .collect();
-            self.diagnostics
-                .push(diagnostics::pointer_cycle(span, &chain));
-            return Type::new(TypeKind::Unknown);
+        if let Some(id) = self.recursive_id(&canonical) {
+            return Type::new(TypeKind::Ref { id });
+        }
+        if self.following.contains(&canonical) {
+            // The schema refers to itself: it becomes a named type, referred to by id.
+            let name = recursive_name(&canonical);
+            self.recursive
+                .push((canonical.clone(), name, node.span, None));
+            let id = self.recursive_id(&canonical);
+            return Type::new(id.map_or(TypeKind::Unknown, |id| TypeKind::Ref { id }));
         }
         if self.following.len() >= MAX_POINTER_DEPTH {
             self.diagnostics.push(diagnostics::ref_limit(
@@ -250,6 +275,13 @@ impl<'a> Lowerer<'a> {
         self.following.push(canonical);
         let ty = self.lower(node);
         let canonical = self.following.pop().unwrap_or_default();
+        if let Some(id) = self.recursive_id(&canonical) {
+            let i = id.0 as usize - self.components.len();
+            self.recursive[i].3 = Some(ty);
+            let named = Type::new(TypeKind::Ref { id });
+            self.pointed.insert(canonical, (named.clone(), 1));
+            return named;
+        }
         let size = type_size(&ty);
         let ty = self.copy(span, ty, size);
         self.pointed
@@ -806,6 +838,48 @@ fn value_type(node: &Node) -> Type {
             None => TypeKind::Unknown,
         },
     })
+}
+
+/// The name of a recursive unnamed schema: the last token of its pointer that is not a keyword,
+/// an index or a media type (`#/components/schemas/A/$defs/Node` → `Node`).
+fn recursive_name(canonical: &str) -> String {
+    const STRUCTURAL: &[&str] = &[
+        "schema",
+        "schemas",
+        "items",
+        "properties",
+        "additionalProperties",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "prefixItems",
+        "content",
+        "$defs",
+        "definitions",
+        "components",
+        "parameters",
+        "responses",
+        "requestBodies",
+        "headers",
+        "paths",
+        "patternProperties",
+    ];
+    Pointer::parse_ref(canonical)
+        .ok()
+        .and_then(|p| {
+            p.tokens
+                .iter()
+                .rev()
+                .find(|t| {
+                    !t.is_empty()
+                        && !STRUCTURAL.contains(&t.as_str())
+                        && !t.contains('/')
+                        && !t.bytes().all(|b| b.is_ascii_digit())
+                })
+                .cloned()
+        })
+        .unwrap_or_else(|| "Recursive".to_owned())
 }
 
 /// The number of type nodes in a type.
