@@ -677,24 +677,31 @@ impl<'a> Lowerer<'a> {
             matches!(&n.value, Value::Bool(true))
                 || matches!(&n.value, Value::Object(m) if m.is_empty())
         };
+        // Beside these, `unevaluated*` cannot be read as `additionalProperties`/`items`.
+        let composed = has_applicator(node);
+        const COMPOSED: &str =
+            "what the other keywords say: it is not applied through `allOf`, `anyOf`, `oneOf`, \
+             `$ref` or `if`";
         for m in members {
+            let meaningful = !trivial(&m.value);
             let became = match &*m.key {
                 "not" => "the schema without its `not`: values it excludes still type-check",
-                "propertyNames" if !trivial(&m.value) => {
+                "propertyNames" if meaningful => {
                     "the schema without `propertyNames`: keys are typed as any string"
                 }
                 "dependentRequired" | "dependentSchemas" | "dependencies" => {
                     "the schema without its dependencies: what they require stays optional"
                 }
-                "contains" | "minContains" | "maxContains" => {
-                    "an array of its `items` type: that some item must match `contains` is not typed"
+                "contains" => {
+                    "an array of its `items` type: that some item must match `contains` is not \
+                     typed"
                 }
-                "unevaluatedProperties" if !trivial(&m.value) && node.get("additionalProperties").is_none() && has_applicator(node) => {
-                    "what the other keywords say: `unevaluatedProperties` is not applied through `allOf`, `anyOf`, `oneOf`, `$ref` or `if`"
+                "unevaluatedProperties"
+                    if meaningful && composed && node.get("additionalProperties").is_none() =>
+                {
+                    COMPOSED
                 }
-                "unevaluatedItems" if !trivial(&m.value) && has_applicator(node) => {
-                    "what the other keywords say: `unevaluatedItems` is not applied through `allOf`, `anyOf`, `oneOf`, `$ref` or `if`"
-                }
+                "unevaluatedItems" if meaningful && composed => COMPOSED,
                 _ => continue,
             };
             self.diagnostics
