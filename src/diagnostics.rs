@@ -1238,49 +1238,68 @@ pub fn object_member_name(span: Span, what: &str, name: &str) -> Diagnostic {
     ))
 }
 
-pub fn dangling_ref(span: Span, target: &str, known: &[&str]) -> Diagnostic {
-    let name = target.rsplit('/').next().unwrap_or(target);
+/// `target` resolved up to `prefix` (a pointer), where `failure` says what was missing;
+/// `missing` is the token that named nothing and `known` the members that were there.
+pub fn dangling_ref(
+    span: Span,
+    target: &str,
+    failure: &str,
+    prefix: &str,
+    missing: &str,
+    known: &[&str],
+) -> Diagnostic {
+    let escape = |t: &str| t.replace('~', "~0").replace('/', "~1");
     Diagnostic::error(
         "mizan::schema::dangling-ref",
         format!("`$ref` points at `{target}`, which does not exist"),
     )
-    .at(span, "nothing at this reference")
-    .help(match did_you_mean(name, known.iter().copied()) {
-        Some(c) => format!("did you mean `#/components/schemas/{c}`?"),
-        None => "every reference must name a schema under `components.schemas`".to_owned(),
+    .at(span, failure)
+    .help(match did_you_mean(missing, known.iter().copied()) {
+        Some(c) => format!("did you mean `{prefix}/{}`?", escape(c)),
+        None if prefix == "#/components/schemas" && known.is_empty() => {
+            "the document declares no schema under `components.schemas`".to_owned()
+        }
+        None if known.is_empty() => {
+            format!("`{target}` must name a value of this document; `{prefix}` is the last part that does")
+        }
+        None => {
+            let mut shown: Vec<&str> = known.iter().copied().take(8).collect();
+            shown.sort_unstable();
+            let more = if known.len() > 8 { ", ..." } else { "" };
+            format!("`{prefix}` has: {}{more}", shown.join(", "))
+        }
     })
 }
 
+/// A reference to another document (`common.json#/X`, `https://...`).
 pub fn unsupported_ref(span: Span, target: &str) -> Diagnostic {
     Diagnostic::error(
         "mizan::schema::unsupported-ref",
         format!("`$ref` to `{target}` is not supported"),
     )
-    .at(span, "only `#/components/schemas/<Name>` references are followed")
-    .help("bundle external files into one document (for example with `redocly bundle`) before generating")
+    .at(span, "a reference to another document, which was not read")
+    .help("read the description with its documents (`mizan_generate::analyze_description`): references to other files are read relative to the file that names them")
 }
 
-/// `resolved`: the pointer up to the token that failed; `reason`: what that token met.
-pub fn dangling_pointer(
-    span: Span,
-    target: &str,
-    resolved: &str,
-    token: &str,
-    reason: &str,
-) -> Diagnostic {
-    let at = if resolved.is_empty() {
-        "the document".to_owned()
-    } else {
-        format!("`{resolved}`")
-    };
+/// A same-document reference whose fragment is not a JSON Pointer, or not a well-formed one.
+pub fn malformed_ref(span: Span, target: &str, reason: &str) -> Diagnostic {
     Diagnostic::error(
-        "mizan::schema::dangling-ref",
-        format!("`$ref` points at `{target}`, which does not exist"),
+        "mizan::schema::unsupported-ref",
+        format!("`$ref` `{target}` is not a JSON Pointer"),
     )
-    .at(span, format!("{at}: {reason}"))
-    .help(format!(
-        "the pointer resolves up to {at} and fails at `{token}`; check that segment's spelling (`/` in a name is written `~1`, `~` is `~0`)"
-    ))
+    .at(span, reason)
+    .help("a reference inside the document is `#` and a JSON Pointer, such as `#/components/schemas/Pet`; inside a name, `~` is written `~0` and `/` is written `~1`")
+}
+
+/// Pointers to unnamed schemas that would make the types too large to build: nested deeper
+/// than the limit, or inlining more type nodes than the budget. `why` says which.
+pub fn ref_limit(span: Span, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::schema::ref-limit",
+        format!("`$ref`s to unnamed schemas {why}"),
+    )
+    .at(span, "this reference")
+    .help("move the schemas these references point at under `components.schemas` and reference them by name (`#/components/schemas/<Name>`), which is declared once")
 }
 
 pub fn external_ref_cycle(span: Span, chain: &[String]) -> Diagnostic {
@@ -1342,6 +1361,19 @@ pub fn invalid_schema(span: Span, reason: impl Into<String>) -> Diagnostic {
     Diagnostic::error("mizan::schema::invalid-schema", reason.into())
         .at(span, "here")
         .help("schemas follow JSON Schema as OpenAPI 3.0/3.1 allow it")
+}
+
+/// A schema keyword TypeScript cannot express, typed more widely than it validates.
+/// `became` says what the type became.
+pub fn approximated(span: Span, keyword: &str, became: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "mizan::schema::approximated",
+        format!("`{keyword}` cannot be expressed in TypeScript; its type is approximated"),
+    )
+    .at(span, format!("this `{keyword}`"))
+    .help(format!(
+        "the type became {became}; the server still validates the value"
+    ))
 }
 
 pub fn invalid_discriminator(span: Span, reason: impl Into<String>) -> Diagnostic {

@@ -8,6 +8,9 @@ use common::{
     analyze_case, assert_well_formed, cases, check_each_case, render_all, snapshot_settings,
 };
 
+/// A good fixture builds an IR without warnings, unless its `expected-warnings` lists the codes
+/// it warns with (schema keywords TypeScript can only approximate); those warnings are then a
+/// snapshot too.
 #[test]
 fn good_fixtures_build_an_ir_without_warnings_but_the_expected_ones() {
     let good = cases("good");

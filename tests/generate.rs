@@ -424,8 +424,13 @@ fn an_upload_with_a_page_argument_is_no_paged_read() {
 }
 
 /// Rewrites every `#/components/schemas/<Name>...` reference in `value` with `to(index of Name,
-/// rest of the pointer)`.
-fn rewrite_refs(value: &mut Value, names: &[String], to: &dyn Fn(usize, &str) -> String) {
+/// rest of the pointer)`, and every other local reference `#...` with `other` + `#...`.
+fn rewrite_refs(
+    value: &mut Value,
+    names: &[String],
+    to: &dyn Fn(usize, &str) -> String,
+    other: &str,
+) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
@@ -441,18 +446,24 @@ fn rewrite_refs(value: &mut Value, names: &[String], to: &dyn Fn(usize, &str) ->
                                     format!("/{tail}")
                                 };
                                 *v = Value::String(to(i, &tail));
+                                continue;
                             }
+                        }
+                        if r.starts_with('#') {
+                            *v = Value::String(format!("{other}{r}"));
                         }
                     }
                 } else if !matches!(
                     key.as_str(),
                     "example" | "examples" | "default" | "enum" | "const"
                 ) {
-                    rewrite_refs(v, names, to);
+                    rewrite_refs(v, names, to, other);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|v| rewrite_refs(v, names, to)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| rewrite_refs(v, names, to, other)),
         _ => {}
     }
 }
@@ -477,16 +488,24 @@ fn a_description_split_over_files_generates_what_the_single_document_does() {
         let p = Project::new(&format!("split-{case}"));
         for (i, name) in names.iter().enumerate() {
             let mut schema = schemas[name].clone();
-            rewrite_refs(&mut schema, &names, &|j, tail| format!("./{j}.json#{tail}"));
+            rewrite_refs(
+                &mut schema,
+                &names,
+                &|j, tail| format!("./{j}.json#{tail}"),
+                "../schema.json",
+            );
             p.write(
                 &format!("schemas/{i}.json"),
                 &serde_json::to_string_pretty(&schema).expect("json"),
             );
         }
         let mut root = doc.clone();
-        rewrite_refs(&mut root, &names, &|j, tail| {
-            format!("schemas/{j}.json#{tail}")
-        });
+        rewrite_refs(
+            &mut root,
+            &names,
+            &|j, tail| format!("schemas/{j}.json#{tail}"),
+            "",
+        );
         let components = root
             .pointer_mut("/components/schemas")
             .and_then(Value::as_object_mut)

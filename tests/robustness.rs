@@ -166,3 +166,57 @@ fn self_referencing_schemas_terminate() {
         "Loop, A/B and Tagged are alias cycles; List is fine"
     );
 }
+
+/// Pointers to unnamed schemas: a long chain and a doubling one end in a diagnostic, not in a
+/// stack overflow or an IR of 2^64 nodes.
+#[test]
+fn pointer_chains_are_bounded() {
+    let defs = |n: usize, body: &dyn Fn(usize) -> String| {
+        (0..n)
+            .map(|i| format!("\"D{i}\": {}", body(i)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let doc = |defs: String| {
+        format!(
+            "{{\"openapi\": \"3.1.0\", \"$defs\": {{{defs}, \"End\": {{\"type\": \"string\"}}}}, \
+             \"components\": {{\"schemas\": {{\"Top\": {{\"$ref\": \"#/$defs/D0\"}}}}}}}}"
+        )
+    };
+    let next = |i: usize, n: usize| {
+        if i + 1 == n {
+            "End".to_owned()
+        } else {
+            format!("D{}", i + 1)
+        }
+    };
+    let chain = doc(defs(200, &|i| {
+        format!(
+            "{{\"type\": \"array\", \"items\": {{\"$ref\": \"#/$defs/{}\"}}}}",
+            next(i, 200)
+        )
+    }));
+    let doubling = doc(defs(60, &|i| {
+        let r = format!("{{\"$ref\": \"#/$defs/{}\"}}", next(i, 60));
+        format!("{{\"type\": \"array\", \"prefixItems\": [{r}, {r}]}}")
+    }));
+    for (name, doc) in [("chain", chain), ("doubling", doubling)] {
+        let analysis = mizan_generate::analyze(name, doc.as_bytes());
+        assert_well_formed(&analysis, name);
+        assert!(
+            analysis
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "mizan::schema::ref-limit"),
+            "{name}: {:?}",
+            analysis.diagnostics
+        );
+    }
+    // Ten levels of doubling copy about two thousand nodes: fine.
+    let fine = doc(defs(10, &|i| {
+        let r = format!("{{\"$ref\": \"#/$defs/{}\"}}", next(i, 10));
+        format!("{{\"type\": \"array\", \"prefixItems\": [{r}, {r}]}}")
+    }));
+    let analysis = mizan_generate::analyze("fine", fine.as_bytes());
+    assert!(analysis.ir.is_some(), "{:?}", analysis.diagnostics);
+}

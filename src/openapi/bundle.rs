@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use super::json::{Member, Node, Value};
-use super::pointer;
+use super::pointer::{self, Pointer};
 use crate::diagnostics::{self, Diagnostic};
 use crate::span::Span;
 
@@ -129,7 +129,16 @@ fn normalise(path: &Path) -> PathBuf {
 }
 
 fn percent_decode(text: &str) -> String {
-    pointer::percent_decode(text).into_owned()
+    pointer::percent_decode(text).unwrap_or_else(|_| text.to_owned())
+}
+
+/// The local reference to a schema of the bundle: `~` and `/` escaped as JSON Pointer tokens,
+/// then `%` as URI fragments (which are percent-decoded first).
+fn component_ref(name: &str) -> String {
+    format!(
+        "#/components/schemas/{}",
+        pointer::escape(name).replace('%', "%25")
+    )
 }
 
 /// A `$ref` to another document, as written.
@@ -173,6 +182,28 @@ pub fn external_refs(node: &Node) -> Vec<ExternalRef<'_>> {
     found
 }
 
+/// Every `$ref` string in `node`, outside data values.
+fn all_refs(node: &Node) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            Value::Object(members) => {
+                for m in members {
+                    if &*m.key == "$ref" {
+                        found.extend(m.value.as_str());
+                    } else if !is_data(&m.key) {
+                        stack.push(&m.value);
+                    }
+                }
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    found
+}
+
 /// Keys whose values are instances, not descriptions: a `$ref` inside is data.
 fn is_data(key: &str) -> bool {
     matches!(
@@ -206,10 +237,20 @@ pub fn bundle(parts: Vec<Part>) -> (Node, Vec<Diagnostic>) {
         index,
         names: HashMap::new(),
         taken: HashMap::new(),
+        whole: std::collections::HashSet::new(),
         queue: Vec::new(),
         inlining: Vec::new(),
         diags: Vec::new(),
     };
+    for (i, part) in parts.iter().enumerate() {
+        for reference in all_refs(&part.root) {
+            if let Some((doc, fragment)) = b.target(i, reference) {
+                if fragment.is_empty() && doc != 0 {
+                    b.whole.insert(doc);
+                }
+            }
+        }
+    }
     let root = &parts[0].root;
     let components = root
         .get("components")
@@ -383,6 +424,8 @@ struct Bundler<'p> {
     names: HashMap<Target, String>,
     /// Every name in `components.schemas`, with where it comes from.
     taken: HashMap<String, Span>,
+    /// The documents some reference names whole (`./pet.yaml`): their root is a schema.
+    whole: std::collections::HashSet<usize>,
     /// Hoisted targets still to copy.
     queue: Vec<(String, Target, Span)>,
     /// The non-schema targets being copied, to stop a reference cycle.
@@ -400,7 +443,41 @@ impl<'p> Bundler<'p> {
             let location = self.parts[part].location.join(document).ok()?;
             *self.index.get(&location)?
         };
-        Some((doc, fragment.to_owned()))
+        // One spelling per place: `#/a%20b` and `#/a b` are one target.
+        let fragment = match Pointer::parse_ref(&format!("#{fragment}")) {
+            Ok(p) => p.canonical()[1..].to_owned(),
+            Err(_) => fragment.to_owned(),
+        };
+        Some((doc, fragment))
+    }
+
+    /// The local reference that stands for a schema of another document, hoisting what it
+    /// needs. A document some reference names whole (its root is a schema), else a schema of a
+    /// document's `components.schemas`, `$defs` or `definitions` (at its root), becomes a named
+    /// schema; a pointer inside one of those points inside the named schema, so it is typed as
+    /// the same pointer in one document would be; any other schema is named on its own.
+    fn local_ref(&mut self, (doc, fragment): Target, span: Span) -> String {
+        let Ok(pointer) = Pointer::parse_ref(&format!("#{fragment}")) else {
+            return component_ref(&self.hoist((doc, fragment), span));
+        };
+        let tokens = &pointer.tokens;
+        let named = match tokens.as_slice() {
+            _ if self.whole.contains(&doc) => Some(0),
+            [c, s, _, ..] if c == "components" && s == "schemas" => Some(3),
+            [d, _, ..] if d == "$defs" || d == "definitions" => Some(2),
+            _ => None,
+        };
+        let Some(n) = named else {
+            return component_ref(&self.hoist((doc, fragment), span));
+        };
+        let container = pointer::prefix_of(&tokens[..n])[1..].to_owned();
+        let name = self.hoist((doc, container), span);
+        let mut local = component_ref(&name);
+        for t in &tokens[n..] {
+            local.push('/');
+            local.push_str(&pointer::escape(t).replace('%', "%25"));
+        }
+        local
     }
 
     /// The other-file target a root schema that is only a `$ref` names.
@@ -414,16 +491,25 @@ impl<'p> Bundler<'p> {
 
     fn resolve(&mut self, part: usize, fragment: &str, span: Span) -> Option<&'p Node> {
         let root = &self.parts[part].root;
-        match pointer::resolve(root, fragment) {
-            Ok(node) => Some(node),
+        let target = format!("{}#{fragment}", self.parts[part].name);
+        let pointer = match Pointer::parse_ref(&format!("#{fragment}")) {
+            Ok(pointer) => pointer,
             Err(e) => {
-                let name = &self.parts[part].name;
-                self.diags.push(diagnostics::dangling_pointer(
+                self.diags
+                    .push(diagnostics::malformed_ref(span, &target, &e.to_string()));
+                return None;
+            }
+        };
+        match pointer.resolve(root) {
+            Ok(node) => Some(node),
+            Err(u) => {
+                self.diags.push(diagnostics::dangling_ref(
                     span,
-                    &format!("{name}#{fragment}"),
-                    &e.resolved,
-                    &e.token,
-                    &e.reason,
+                    &target,
+                    &u.describe(&pointer),
+                    &pointer::prefix_of(&pointer.tokens[..u.segment]),
+                    &pointer.tokens[u.segment],
+                    &u.keys(),
                 ));
                 None
             }
@@ -484,8 +570,7 @@ impl<'p> Bundler<'p> {
             return (part != 0).then(|| with_ref(node, &format!("#{fragment}")));
         }
         if position == Position::Schema {
-            let name = self.hoist((doc, fragment), span);
-            let local = format!("#/components/schemas/{}", pointer::escape(&name));
+            let local = self.local_ref((doc, fragment), span);
             return Some(with_ref(node, &local));
         }
         let target = (doc, fragment);
@@ -541,11 +626,9 @@ impl<'p> Bundler<'p> {
     /// file's name (`./pet-owner.yaml` → `PetOwner`).
     fn name_for(&self, (doc, fragment): &Target) -> String {
         use heck::ToUpperCamelCase;
-        let tokens: Vec<String> = fragment
-            .split('/')
-            .skip(1)
-            .map(|t| pointer::decode_token(t).into_owned())
-            .collect();
+        let tokens = Pointer::parse_ref(&format!("#{fragment}"))
+            .map(|p| p.tokens)
+            .unwrap_or_default();
         if let [.., map, name] = tokens.as_slice() {
             if matches!(map.as_str(), "schemas" | "$defs" | "definitions") && !name.is_empty() {
                 return name.clone();

@@ -29,11 +29,10 @@ pub(super) fn collect_properties(
         }
         // A named `{}` is declared as `unknown`, which no call takes as its arguments; only an
         // inline `{}` means "no arguments".
-        TypeKind::Ref { id } => {
-            let target = &types[id.0 as usize];
+        TypeKind::Ref { id } => types.get(id.0 as usize).is_some_and(|target| {
             !matches!(target.kind, TypeKind::Unknown)
                 && collect_properties(target, types, out, depth + 1)
-        }
+        }),
         TypeKind::Intersection { members } => members
             .iter()
             .all(|m| collect_properties(m, types, out, depth + 1)),
@@ -52,7 +51,10 @@ pub(super) fn is_binary(ty: &Type, types: &[Type]) -> bool {
                 format: Some(f), ..
             } => return f == "binary",
             TypeKind::Array { items } => ty = items,
-            TypeKind::Ref { id } => ty = &types[id.0 as usize],
+            TypeKind::Ref { id } => match types.get(id.0 as usize) {
+                Some(target) => ty = target,
+                None => return false,
+            },
             _ => return false,
         }
     }

@@ -19,6 +19,7 @@ use super::{validate, Ir, Type, TypeDef};
 use crate::diagnostics::{self, Diagnostic};
 use crate::openapi::json::{Member, Node};
 use crate::openapi::Document;
+use crate::span::Span;
 
 /// Builds the IR. Returns it only when no error was found; warnings come back either way.
 pub fn build(doc: &Document) -> (Option<Ir>, Vec<Diagnostic>) {
@@ -26,22 +27,35 @@ pub fn build(doc: &Document) -> (Option<Ir>, Vec<Diagnostic>) {
     let mut early = Vec::new();
     let components = component_schemas(root, &mut early);
     let mut b = Builder {
-        lowerer: Lowerer::new(components),
+        lowerer: Lowerer::new(root, components),
         diags: early,
     };
-    let types: Vec<Type> = components
+    let mut types: Vec<Type> = components
         .iter()
         .map(|m| b.lowerer.lower(&m.value))
         .collect();
+    // Named types after the components: unnamed schemas that refer to themselves.
+    let mut names: Vec<(String, Span)> = components
+        .iter()
+        .map(|m| (m.key.to_string(), m.key_span))
+        .collect();
+    let mut take_recursive = |b: &mut Builder, types: &mut Vec<Type>| {
+        for (name, span, ty) in b.lowerer.take_recursive(types.len() - components.len()) {
+            names.push((name, span));
+            types.push(ty);
+        }
+    };
 
     b.check_mizan_version(root);
     let has_functions = root.get("x-mizan-functions").is_some();
     let functions = b.read_functions(root);
     let contexts = b.read_contexts(root, &functions);
+    take_recursive(&mut b, &mut types);
     let channels = b.read_channels(root, &types);
     let forms = b.read_forms(root);
+    take_recursive(&mut b, &mut types);
 
-    let type_names: Vec<&str> = components.iter().map(|m| &*m.key).collect();
+    let type_names: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
     let resolve::Resolved {
         functions,
         contexts,
@@ -65,17 +79,17 @@ pub fn build(doc: &Document) -> (Option<Ir>, Vec<Diagnostic>) {
         &channels,
     );
     let reachable = validate::reachable(&types, &functions, &contexts, &channels, !has_functions);
-    let types = components
+    let types = names
         .iter()
         .zip(types)
         .zip(idents)
         .zip(reachable)
-        .map(|(((m, ty), ident), reachable)| TypeDef {
-            wire_name: m.key.to_string(),
+        .map(|((((name, span), ty), ident), reachable)| TypeDef {
+            wire_name: name.clone(),
             ident,
             ty,
             reachable,
-            span: m.key_span,
+            span: *span,
         })
         .collect();
     let ir = Ir {

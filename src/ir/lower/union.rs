@@ -2,7 +2,7 @@
 //! explicit `discriminator` resolved against the members, or one inferred from tag properties
 //! every member carries (Pydantic's `Literal` tags).
 
-use super::{Lowerer, COMPONENT_PREFIX};
+use super::{Lowerer, Target};
 use crate::diagnostics;
 use crate::ir::index_u32;
 use crate::ir::{Discriminator, Type, TypeKind};
@@ -54,8 +54,8 @@ impl<'a> Lowerer<'a> {
         ty
     }
 
-    /// The object schema a union variant stands for (following `$ref`s to components, a bounded
-    /// number of times so alias cycles cannot loop).
+    /// The object schema a union variant stands for (following `$ref`s, a bounded number of
+    /// times so reference cycles cannot loop).
     fn variant_object<'n>(&self, node: &'n Node) -> Option<&'n Node>
     where
         'a: 'n,
@@ -63,7 +63,7 @@ impl<'a> Lowerer<'a> {
         let mut node = node;
         for _ in 0..16 {
             match node.get("$ref").and_then(Node::as_str) {
-                Some(target) => node = self.resolve_ref(target)?.1,
+                Some(target) => node = self.ref_node(target)?,
                 None => return Some(node),
             }
         }
@@ -130,12 +130,21 @@ impl<'a> Lowerer<'a> {
                     continue;
                 };
                 // A mapping value is a reference or, per OpenAPI, a bare component name.
-                let resolved = self
-                    .resolve_ref(target)
-                    .or_else(|| self.resolve_ref(&format!("{COMPONENT_PREFIX}{target}")));
-                let index = resolved.and_then(|(id, _)| {
-                    variants.iter().position(|v| v.kind == TypeKind::Ref { id })
-                });
+                let resolved = match self.components.get(target) {
+                    Some(&(id, node)) if !target.starts_with('#') => Some(Target::Named(id, node)),
+                    _ => self.resolve_ref(target).ok(),
+                };
+                let index = match resolved {
+                    Some(Target::Named(id, _)) => {
+                        variants.iter().position(|v| v.kind == TypeKind::Ref { id })
+                    }
+                    // A pointer to an unnamed schema names the member that refers to it.
+                    Some(Target::Schema(node, _)) => variant_nodes.iter().position(|n| {
+                        self.variant_object(n)
+                            .is_some_and(|object| std::ptr::eq(object, node))
+                    }),
+                    None => None,
+                };
                 match index {
                     Some(i) => mapping.push((entry.key.to_string(), index_u32(i))),
                     None => self.diagnostics.push(diagnostics::invalid_discriminator(
