@@ -14,7 +14,7 @@ pub mod span;
 pub mod text;
 pub mod watch;
 
-use diagnostics::{Diagnostic, SourceFile};
+use diagnostics::{Diagnostic, SourceFile, SourceMap};
 
 /// Documents larger than this are refused before parsing (spans are 32-bit offsets).
 pub const MAX_DOCUMENT_BYTES: usize = 1 << 30;
@@ -23,7 +23,8 @@ pub const MAX_DOCUMENT_BYTES: usize = 1 << 30;
 /// (warnings included) either way.
 #[derive(Debug)]
 pub struct Analysis {
-    pub source: SourceFile,
+    /// The files the diagnostics point into; for now only the document itself, at base 0.
+    pub source: SourceMap,
     pub ir: Option<ir::Ir>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -43,7 +44,10 @@ pub fn analyze(name: &str, bytes: &[u8]) -> Analysis {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
-            let source = SourceFile::new(name, String::from_utf8_lossy(bytes).into_owned());
+            let source = SourceMap::new(SourceFile::new(
+                name,
+                String::from_utf8_lossy(bytes).into_owned(),
+            ));
             // Offsets in the lossy copy match the original up to the first bad byte.
             return Analysis {
                 source,
@@ -52,7 +56,7 @@ pub fn analyze(name: &str, bytes: &[u8]) -> Analysis {
             };
         }
     };
-    let source = SourceFile::new(name, text);
+    let source = SourceMap::new(SourceFile::new(name, text));
     if bytes.len() > MAX_DOCUMENT_BYTES {
         return Analysis {
             source,

@@ -78,7 +78,7 @@ where
 }
 
 pub fn render_all(analysis: &Analysis) -> String {
-    let source = (!analysis.source.text.is_empty()).then_some(&analysis.source);
+    let source = (!analysis.source.root().text.is_empty()).then_some(&analysis.source);
     analysis
         .diagnostics
         .iter()
@@ -98,7 +98,7 @@ pub fn snapshot_settings() -> insta::Settings {
 /// Invariants every analysis keeps, whatever the input: a panic never escapes as an internal
 /// error, the IR exists exactly when there is no error, and every label points inside the text.
 pub fn assert_well_formed(analysis: &Analysis, what: &str) {
-    let text = &analysis.source.text;
+    let text = &analysis.source.root().text;
     for d in &analysis.diagnostics {
         assert_ne!(d.code, "mizan::internal", "{what}: {}", d.message);
         for l in &d.labels {
