@@ -681,13 +681,48 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (strsim::levenshtein(word, c), c))
-        .filter(|&(d, _)| d <= limit)
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
-        .map(|(_, c)| c)
+    let len = word.chars().count();
+    let limit = (len / 3).max(1);
+    let counts = char_counts(word);
+    // Callers pass every name a document declares, for every mistake: candidates the edit
+    // distance cannot come within the limit (or the best so far) of are skipped on two lower
+    // bounds of it, the difference in length and the characters one has more of than the
+    // other.
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        let bound = best.map_or(limit, |(d, _)| d);
+        let mut diff = counts;
+        let mut n = 0;
+        for ch in c.chars() {
+            diff[bucket(ch)] -= 1;
+            n += 1;
+        }
+        let (more, fewer) = diff.iter().fold((0, 0), |(m, f), &d| {
+            (m + d.max(0) as usize, f + (-d).max(0) as usize)
+        });
+        if len.abs_diff(n) > bound || more.max(fewer) > bound {
+            continue;
+        }
+        let d = strsim::levenshtein(word, c);
+        if d <= limit && best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// How many characters of `s` fall in each of 64 buckets (characters sharing a bucket only
+/// make the bound of [`did_you_mean`] lower, never wrong).
+fn char_counts(s: &str) -> [i32; 64] {
+    let mut counts = [0; 64];
+    for c in s.chars() {
+        counts[bucket(c)] += 1;
+    }
+    counts
+}
+
+fn bucket(c: char) -> usize {
+    u32::from(c) as usize % 64
 }
 
 fn suggestion(word: &str, candidates: &[&str], what: &str) -> String {
@@ -1504,5 +1539,73 @@ mod tests {
         assert!(out.contains("name `\\u{1b}]0;title\\u{7}` is odd"), "{out}");
         assert!(out.contains("{\"a\": ?[31m1"), "{out}");
         assert!(out.contains("[s.json:1:7]"), "{out}");
+    }
+
+    #[test]
+    fn a_source_map_locates_offsets_in_each_file() {
+        let mut map = SourceMap::new(SourceFile::new("root.json", "{\n  \"é\": 1\n}"));
+        let base = map.add("schemas/user.yaml", "a: 1\nb: 2\n").unwrap();
+        assert_eq!(base, 14, "one past the end of the root's 13 bytes");
+        let at = |o| {
+            let l = map.locate(o);
+            (l.file, l.line, l.column)
+        };
+        assert_eq!(at(0), ("root.json", 1, 1));
+        assert_eq!(at(9), ("root.json", 2, 7), "columns count characters");
+        assert_eq!(at(13), ("root.json", 3, 2), "the end of a file is in it");
+        assert_eq!(at(base), ("schemas/user.yaml", 1, 1));
+        assert_eq!(at(base + 5), ("schemas/user.yaml", 2, 1));
+    }
+
+    #[test]
+    fn columns_on_a_long_line_count_characters() {
+        let text = format!("{}x", "é".repeat(3 * CHAR_STEP));
+        let file = SourceFile::new("min.json", text.as_str());
+        let x = u32::try_from(text.len() - 1).unwrap();
+        assert_eq!(file.line_col(x), (1, 3 * CHAR_STEP + 1));
+        assert_eq!(file.line_col(2 * 2049), (1, 2050));
+    }
+
+    #[test]
+    fn labels_in_two_files_are_drawn_under_their_own_headers() {
+        let mut map = SourceMap::new(SourceFile::new(
+            "root.json",
+            "{\n  \"a\": {\"$ref\": \"./user.json\"}\n}\n",
+        ));
+        let base = map.add("schemas/user.json", "{\n  \"type\": 1\n}").unwrap() as usize;
+        let diag = Diagnostic::error("mizan::test", "two files")
+            .at(Span::new(base + 12, base + 13), "here")
+            .also(Span::new(17, 30), "from here");
+        let out = render(&diag, Some(&map), RenderStyle::PLAIN);
+        assert!(out.contains("[root.json:2:16]"), "{out}");
+        assert!(out.contains("[schemas/user.json:2:11]"), "{out}");
+        let root = out.find("[root.json").unwrap();
+        let user = out.find("[schemas/user.json").unwrap();
+        assert!(out[root..user].contains("from here"), "{out}");
+        assert!(out[user..].contains("here"), "{out}");
+        assert!(out[user..].contains("\"type\": 1"), "{out}");
+        // A label at the very end of the second file still gets a frame.
+        let end =
+            Diagnostic::error("mizan::test", "end").at(Span::new(base + 15, base + 15), "end");
+        let out = render(&end, Some(&map), RenderStyle::PLAIN);
+        assert!(out.contains("[schemas/user.json:3:2]"), "{out}");
+    }
+
+    #[test]
+    fn summaries_keep_the_first_of_every_code() {
+        let e = |n: u32| Diagnostic::error("mizan::e", format!("e{n}"));
+        let w = |n: u32| Diagnostic::warning("mizan::w", format!("w{n}"));
+        let diags: Vec<Diagnostic> = (0..5).map(w).chain((0..4).map(e)).collect();
+        let s = summarise(&diags, 2);
+        let shown: Vec<&str> = s.shown.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(shown, ["w0", "w1", "e0", "e1"]);
+        assert_eq!(
+            s.hidden,
+            [
+                (Severity::Error, "mizan::e", 2),
+                (Severity::Warning, "mizan::w", 3)
+            ]
+        );
+        assert_eq!(summarise(&diags, 0).shown.len(), 9);
     }
 }
