@@ -1544,7 +1544,7 @@ mod tests {
     #[test]
     fn a_source_map_locates_offsets_in_each_file() {
         let mut map = SourceMap::new(SourceFile::new("root.json", "{\n  \"é\": 1\n}"));
-        let base = map.add("schemas/user.yaml", "a: 1\nb: 2\n").unwrap();
+        let base = map.add("schemas/user.yaml", "a: 1\nb: 2\n").expect("fits");
         assert_eq!(base, 14, "one past the end of the root's 13 bytes");
         let at = |o| {
             let l = map.locate(o);
@@ -1561,7 +1561,7 @@ mod tests {
     fn columns_on_a_long_line_count_characters() {
         let text = format!("{}x", "é".repeat(3 * CHAR_STEP));
         let file = SourceFile::new("min.json", text.as_str());
-        let x = u32::try_from(text.len() - 1).unwrap();
+        let x = u32::try_from(text.len() - 1).expect("fits");
         assert_eq!(file.line_col(x), (1, 3 * CHAR_STEP + 1));
         assert_eq!(file.line_col(2 * 2049), (1, 2050));
     }
@@ -1572,15 +1572,17 @@ mod tests {
             "root.json",
             "{\n  \"a\": {\"$ref\": \"./user.json\"}\n}\n",
         ));
-        let base = map.add("schemas/user.json", "{\n  \"type\": 1\n}").unwrap() as usize;
+        let base = map
+            .add("schemas/user.json", "{\n  \"type\": 1\n}")
+            .expect("fits") as usize;
         let diag = Diagnostic::error("mizan::test", "two files")
             .at(Span::new(base + 12, base + 13), "here")
             .also(Span::new(17, 30), "from here");
         let out = render(&diag, Some(&map), RenderStyle::PLAIN);
         assert!(out.contains("[root.json:2:16]"), "{out}");
         assert!(out.contains("[schemas/user.json:2:11]"), "{out}");
-        let root = out.find("[root.json").unwrap();
-        let user = out.find("[schemas/user.json").unwrap();
+        let root = out.find("[root.json").expect("fits");
+        let user = out.find("[schemas/user.json").expect("fits");
         assert!(out[root..user].contains("from here"), "{out}");
         assert!(out[user..].contains("here"), "{out}");
         assert!(out[user..].contains("\"type\": 1"), "{out}");
