@@ -62,6 +62,19 @@ hyperfine --style none --warmup 2 --runs "${RUNS:-10}" -i \
 cat "$RESULTS/check-synthetic.md"
 
 echo
+echo "## Many diagnostics: 1,000 errors on GitHub's description, 200 warnings on the synthetic schema"
+node bench/diagnostics.mjs "$WORK"
+for f in github-clean github-refs synthetic-clean synthetic-warnings; do
+    for fmt in human json; do
+        set -- "$@" -n "$f, $fmt" "$BIN validate --format $fmt $WORK/$f.json"
+    done
+done
+hyperfine --style none -N -i --warmup 1 --runs "${RUNS:-10}" \
+    --export-markdown "$RESULTS/diagnostics.md" "$@"
+set --
+cat "$RESULTS/diagnostics.md"
+
+echo
 echo "## Watch latency: saving a schema change → the regenerated file on disk (debounce 75 ms)"
 printf '| schema | median | p90 | median less the debounce |\n|:---|---:|---:|---:|\n'
 node bench/watch-latency.mjs "$BIN" fixtures/good/reference-3.1/schema.json 15 "reference fixture (23 functions)"

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use crate::cli::{Cli, ColorChoice, Command, DiffMode, Format};
 use crate::config::{display_path, Settings};
-use crate::diagnostics::{self, Diagnostic, RenderStyle, Severity, SourceFile};
+use crate::diagnostics::{self, Diagnostic, RenderStyle, Severity, SourceFile, SourceMap};
 use crate::ir::{Ir, OpenApiDialect};
 use crate::output::Ownership;
 use crate::Analysis;
@@ -39,7 +39,9 @@ pub const EXIT_USAGE: u8 = 2;
 pub fn run(cli: &Cli) -> ExitCode {
     let style = render_style(cli.color);
     match &cli.command {
-        Some(Command::Validate { schema, format }) => return validate(schema, *format, cli.color),
+        Some(Command::Validate { schema, format }) => {
+            return validate(schema, *format, cli.color, cli.verbose)
+        }
         Some(Command::Init { dir }) => return init(dir, style),
         Some(Command::ConfigSchema) => {
             out!("{}", crate::config::json_schema());
@@ -66,7 +68,7 @@ pub fn run(cli: &Cli) -> ExitCode {
     };
     if cli.watch {
         let generate = |settings: &Settings, read: &mut Vec<PathBuf>| {
-            generate_reading(settings, cli.force, style, read)
+            generate_reading(settings, cli.force, cli.verbose, style, read)
         };
         return match crate::watch::run(&settings, style, generate) {
             Ok(()) => ExitCode::SUCCESS,
@@ -79,7 +81,7 @@ pub fn run(cli: &Cli) -> ExitCode {
     if cli.check {
         return check(&settings, cli, style);
     }
-    match generate(&settings, cli.force, style) {
+    match generate(&settings, cli.force, cli.verbose, style) {
         Ok(()) => ExitCode::SUCCESS,
         Err(code) => ExitCode::from(code),
     }
@@ -123,7 +125,7 @@ fn fix_command(settings: &Settings) -> String {
 
 /// A run's failure: the diagnostics, and the text they point into.
 pub struct Failure {
-    pub source: Option<SourceFile>,
+    pub source: Option<SourceMap>,
     pub diagnostics: Vec<Diagnostic>,
     /// The files the description refers to, read or not.
     pub refers_to: Vec<PathBuf>,
@@ -181,40 +183,68 @@ pub fn produce(
     }
 }
 
-pub fn print_failure(failure: &Failure, style: RenderStyle) {
-    let source = failure.source.as_ref().filter(|s| !s.text.is_empty());
-    for d in &failure.diagnostics {
-        eprint!("{}", diagnostics::render(d, source, style));
-    }
+/// `max_per_code`: how many diagnostics of one code are shown in full (0: all).
+pub fn print_failure(failure: &Failure, style: RenderStyle, max_per_code: usize) {
+    let source = failure
+        .source
+        .as_ref()
+        .filter(|s| !s.root().text.is_empty());
+    eprint!(
+        "{}",
+        diagnostics::render_summarised(&failure.diagnostics, source, style, max_per_code)
+    );
 }
 
-fn print_warnings(analysis: &Analysis, style: RenderStyle) {
-    for d in analysis.diagnostics.iter().filter(|d| !d.is_error()) {
-        eprint!("{}", diagnostics::render(d, Some(&analysis.source), style));
+fn print_warnings(analysis: &Analysis, style: RenderStyle, max_per_code: usize) {
+    let warnings: Vec<Diagnostic> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| !d.is_error())
+        .cloned()
+        .collect();
+    eprint!(
+        "{}",
+        diagnostics::render_summarised(&warnings, Some(&analysis.source), style, max_per_code)
+    );
+}
+
+/// How many diagnostics of one code are shown in full: all with `--verbose`.
+fn max_per_code(settings: &Settings, verbose: bool) -> usize {
+    if verbose {
+        0
+    } else {
+        settings.max_per_code
     }
 }
 
 /// Generates and writes; `Err` carries the exit code once the diagnostics are printed.
-pub fn generate(settings: &Settings, force: bool, style: RenderStyle) -> Result<(), u8> {
-    generate_reading(settings, force, style, &mut Vec::new())
+pub fn generate(
+    settings: &Settings,
+    force: bool,
+    verbose: bool,
+    style: RenderStyle,
+) -> Result<(), u8> {
+    generate_reading(settings, force, verbose, style, &mut Vec::new())
 }
 
 /// [`generate`], also telling which other files the description refers to (for `--watch`).
 fn generate_reading(
     settings: &Settings,
     force: bool,
+    verbose: bool,
     style: RenderStyle,
     read: &mut Vec<PathBuf>,
 ) -> Result<(), u8> {
+    let limit = max_per_code(settings, verbose);
     let started = std::time::Instant::now();
     let (files, analysis) = produce(settings).map_err(|f| {
         read.clone_from(&f.refers_to);
-        print_failure(&f, style);
+        print_failure(&f, style, limit);
         let n = f.diagnostics.iter().filter(|d| d.is_error()).count();
         let name = f
             .source
             .as_ref()
-            .map_or_else(String::new, |s| format!("{}: ", s.name));
+            .map_or_else(String::new, |s| format!("{}: ", s.root().name));
         eprintln!(
             "{name}{n} {} found; nothing was written",
             if n == 1 { "error" } else { "errors" }
@@ -222,7 +252,7 @@ fn generate_reading(
         EXIT_INVALID
     })?;
     *read = self::files(&analysis.refers_to);
-    print_warnings(&analysis, style);
+    print_warnings(&analysis, style, limit);
     let out = &settings.out_dir;
     let shown = display_path(out);
     let fail = |diag: Diagnostic, code: u8| {
@@ -359,7 +389,7 @@ fn check(settings: &Settings, cli: &Cli, style: RenderStyle) -> ExitCode {
     let (files, analysis) = match produce(settings) {
         Ok(r) => r,
         Err(f) => {
-            print_failure(&f, style);
+            print_failure(&f, style, max_per_code(settings, cli.verbose));
             if json {
                 let source = f.source.as_ref();
                 print_check_report(&CheckReport::nothing_compared(
@@ -373,7 +403,7 @@ fn check(settings: &Settings, cli: &Cli, style: RenderStyle) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    print_warnings(&analysis, style);
+    print_warnings(&analysis, style, max_per_code(settings, cli.verbose));
 
     // The output directory's own state: a generation stopped part way, a manifest missing or
     // unreadable. Each is a diagnostic; the directory is never called up to date with one.
@@ -549,7 +579,7 @@ fn read_input(path: &Path, limit: u64) -> Result<(String, Vec<u8>), Diagnostic> 
     }
 }
 
-fn validate(path: &Path, format: Format, color: ColorChoice) -> ExitCode {
+fn validate(path: &Path, format: Format, color: ColorChoice, verbose: bool) -> ExitCode {
     let style = render_style(color);
     let analysis = match read_input(path, crate::config::DEFAULT_MAX_BYTES) {
         Ok((name, bytes)) => {
@@ -564,15 +594,25 @@ fn validate(path: &Path, format: Format, color: ColorChoice) -> ExitCode {
             )
         }
         Err(diag) => Analysis {
-            source: SourceFile::new(display_path(path).display().to_string(), ""),
-            documents: Vec::new(),
+            source: SourceMap::new(SourceFile::new(
+                display_path(path).display().to_string(),
+                "",
+            )),
             refers_to: Vec::new(),
             ir: None,
             diagnostics: vec![diag],
         },
     };
     match format {
-        Format::Human => print_human(&analysis, style),
+        Format::Human => print_human(
+            &analysis,
+            style,
+            if verbose {
+                0
+            } else {
+                crate::config::DEFAULT_MAX_PER_CODE
+            },
+        ),
         Format::Json => print_json(&analysis),
     }
     if analysis.ir.is_some() {
@@ -582,13 +622,15 @@ fn validate(path: &Path, format: Format, color: ColorChoice) -> ExitCode {
     }
 }
 
-fn print_human(analysis: &Analysis, style: RenderStyle) {
+fn print_human(analysis: &Analysis, style: RenderStyle, max_per_code: usize) {
     let mut err = std::io::stderr().lock();
-    let source = (!analysis.source.text.is_empty()).then_some(&analysis.source);
-    for d in &analysis.diagnostics {
-        let _ = write!(err, "{}", diagnostics::render(d, source, style));
-    }
-    let name = &analysis.source.name;
+    let source = (!analysis.source.root().text.is_empty()).then_some(&analysis.source);
+    let _ = write!(
+        err,
+        "{}",
+        diagnostics::render_summarised(&analysis.diagnostics, source, style, max_per_code)
+    );
+    let name = &analysis.source.root().name;
     match &analysis.ir {
         Some(ir) => {
             let warnings = match analysis.warnings() {
@@ -657,6 +699,8 @@ struct JsonDiagnostic<'a> {
 
 #[derive(Serialize)]
 struct JsonLabel<'a> {
+    /// The file this label points into (a diagnostic's labels may sit in different files).
+    file: &'a str,
     line: usize,
     column: usize,
     end_line: usize,
@@ -666,15 +710,17 @@ struct JsonLabel<'a> {
     primary: bool,
 }
 
-/// A diagnostic as JSON, its labels as lines and columns of `source`; `with_file` names the
-/// file (`null`-free: left out when there is none).
+/// A diagnostic as JSON, its labels as files, lines and columns of `source`; `with_file` names
+/// the file of its primary label (`null`-free: left out when there is none).
 fn json_diagnostic<'a>(
     d: &'a Diagnostic,
-    source: Option<&'a SourceFile>,
+    source: Option<&'a SourceMap>,
     with_file: bool,
 ) -> JsonDiagnostic<'a> {
     JsonDiagnostic {
-        file: source.filter(|_| with_file).map(|s| s.name.as_str()),
+        file: source
+            .filter(|_| with_file)
+            .map(|s| s.file_at(d.offset()).1.name.as_str()),
         code: d.code,
         severity: d.severity,
         message: &d.message,
@@ -684,13 +730,14 @@ fn json_diagnostic<'a>(
                 d.labels
                     .iter()
                     .map(|l| {
-                        let (line, column) = src.line_col(l.span.start);
-                        let (end_line, end_column) = src.line_col(l.span.end);
+                        let start = src.locate(l.span.start);
+                        let end = src.locate(l.span.end);
                         JsonLabel {
-                            line,
-                            column,
-                            end_line,
-                            end_column,
+                            file: start.file,
+                            line: start.line,
+                            column: start.column,
+                            end_line: end.line,
+                            end_column: end.column,
                             text: l.text.as_deref(),
                             primary: l.primary,
                         }
@@ -704,7 +751,7 @@ fn json_diagnostic<'a>(
 fn print_json(analysis: &Analysis) {
     let src = &analysis.source;
     let report = JsonReport {
-        file: &src.name,
+        file: &src.root().name,
         valid: analysis.ir.is_some(),
         summary: analysis.ir.as_ref().map(summary),
         diagnostics: analysis

@@ -63,6 +63,11 @@ pub struct Cli {
     #[arg(long)]
     pub no_channels: bool,
 
+    /// Show every diagnostic in full. Without it, the first few of each code are shown and
+    /// the rest counted (`[diagnostics] max_per_code`, default 3).
+    #[arg(long, global = true)]
+    pub verbose: bool,
+
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,

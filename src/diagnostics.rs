@@ -6,7 +6,9 @@
 //! `mizan::names::*` (identifiers the generated code would get).
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use miette::{SourceCode as _, SpanContents as _};
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
@@ -99,11 +101,57 @@ impl Diagnostic {
     }
 }
 
-/// The text a diagnostic points into, with the name it is shown under.
+/// The text a diagnostic points into, with the name it is shown under. Where its lines start,
+/// and the copy of it that code frames show, are computed once, when first needed, and shared
+/// by clones: locating a diagnostic is then a binary search, whatever the file's size.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub name: String,
     pub text: Arc<str>,
+    index: Arc<OnceLock<LineIndex>>,
+    shown: Arc<OnceLock<Box<str>>>,
+}
+
+/// Bytes per step of [`LineIndex::chars_before`].
+const CHAR_STEP: usize = 4096;
+
+#[derive(Debug)]
+struct LineIndex {
+    /// Byte offset of the start of every line; the first is 0.
+    line_starts: Vec<u32>,
+    /// The number of characters before byte `i * CHAR_STEP`, so that a column on a long
+    /// (minified) line is counted over at most `CHAR_STEP` bytes.
+    chars_before: Vec<u32>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == b'\n')
+                .map(|(i, _)| (i + 1) as u32),
+        );
+        let mut chars_before = Vec::with_capacity(bytes.len() / CHAR_STEP + 1);
+        let mut count = 0u32;
+        for chunk in bytes.chunks(CHAR_STEP) {
+            chars_before.push(count);
+            count += char_starts(chunk);
+        }
+        chars_before.push(count);
+        LineIndex {
+            line_starts,
+            chars_before,
+        }
+    }
+}
+
+/// The number of characters that start in `bytes` (every byte but UTF-8 continuation bytes).
+fn char_starts(bytes: &[u8]) -> u32 {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32
 }
 
 impl SourceFile {
@@ -111,16 +159,52 @@ impl SourceFile {
         SourceFile {
             name: name.into(),
             text: text.into(),
+            index: Arc::default(),
+            shown: Arc::default(),
         }
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    /// The text as code frames show it, followed by one space: a label at the very end of a
+    /// text that ends without a line break is on no line that miette draws, and the space puts
+    /// its caret just after the last character. Schema text reaches a terminal there: control
+    /// characters in it must not become escape sequences, so they are replaced by a
+    /// placeholder of the same length in bytes, and spans still fit.
+    fn shown(&self) -> &str {
+        self.shown.get_or_init(|| {
+            let mut out = String::with_capacity(self.text.len() + 1);
+            if self.text.chars().any(is_unprintable) {
+                out.extend(self.text.chars().map(|c| match c.len_utf8() {
+                    _ if !is_unprintable(c) => c,
+                    1 => '?',
+                    2 => '\u{bf}',
+                    _ => '\u{fffd}',
+                }));
+            } else {
+                out.push_str(&self.text);
+            }
+            out.push(' ');
+            out.into_boxed_str()
+        })
+    }
+
+    /// Zero-based index of the line holding `offset`.
+    fn line_index(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len()) as u32;
+        self.index().line_starts.partition_point(|&s| s <= offset) - 1
     }
 
     /// Byte range of the line holding `offset`, without its line break.
     fn line_bounds(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let end = self.text[offset..]
-            .find('\n')
-            .map_or(self.text.len(), |i| offset + i);
+        let starts = &self.index().line_starts;
+        let line = self.line_index(offset);
+        let start = starts[line] as usize;
+        let end = starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&next| next as usize - 1);
         (start, end)
     }
 
@@ -130,13 +214,157 @@ impl SourceFile {
         end - start
     }
 
+    /// The number of characters before byte `offset`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let step = offset / CHAR_STEP;
+        let from = step * CHAR_STEP;
+        self.index().chars_before[step] as usize
+            + char_starts(&self.text.as_bytes()[from..offset]) as usize
+    }
+
     /// One-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let offset = (offset as usize).min(self.text.len());
-        let before = &self.text[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        (line, before[line_start..].chars().count() + 1)
+        let line = self.line_index(offset);
+        let start = self.index().line_starts[line] as usize;
+        (
+            line + 1,
+            self.chars_before(offset) - self.chars_before(start) + 1,
+        )
+    }
+
+    /// The code frame miette draws for `span` (offsets in this file), with `before` and `after`
+    /// lines around it; `padded` lets it reach the space after the text ([`Self::shown`]).
+    /// Only the lines drawn are read.
+    fn read_span(
+        &self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+        padded: bool,
+    ) -> Result<miette::MietteSpanContents<'_>, miette::MietteError> {
+        let len = self.text.len() + usize::from(padded);
+        let text = &self.shown()[..len];
+        if span.offset() + span.len() > len {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let start = span.offset();
+        let line = self.line_index(start);
+        if self.line_len_at(u32::try_from(start).unwrap_or(u32::MAX)) <= LONG_LINE {
+            // miette reads from the first line it shows: its line numbers and offsets there are
+            // relative to that line and are moved back here.
+            let first = line.saturating_sub(before);
+            let from = self.index().line_starts[first] as usize;
+            let inner = text.as_bytes()[from..].read_span(
+                &miette::SourceSpan::new((start - from).into(), span.len()),
+                before,
+                after,
+            )?;
+            return Ok(miette::MietteSpanContents::new_named(
+                self.name.clone(),
+                inner.data(),
+                miette::SourceSpan::new((inner.span().offset() + from).into(), inner.span().len()),
+                inner.line() + first,
+                inner.column(),
+                inner.line_count() + first,
+            ));
+        }
+        // A window of the long line around the span; line and column stay true.
+        let (line_start, mut line_end) = self.line_bounds(start);
+        if line + 1 == self.index().line_starts.len() {
+            line_end = len;
+        }
+        let mut from = start.saturating_sub(WINDOW_MARGIN).max(line_start);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = (start + span.len().min(WINDOW_MARGIN) + WINDOW_MARGIN).min(line_end);
+        while !text.is_char_boundary(to) {
+            to += 1;
+        }
+        let (line, column) = self.line_col(u32::try_from(start).unwrap_or(u32::MAX));
+        Ok(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            &text.as_bytes()[from..to],
+            miette::SourceSpan::new(from.into(), to - from),
+            line - 1,
+            column - 1,
+            1,
+        ))
+    }
+}
+
+/// Every file diagnostics may point into, in one offset space (as rustc's `SourceMap`): each
+/// file added starts at a base offset one past the end of the one before, the spans of its
+/// nodes are shifted by that base, and so a span names its file and never sits on two. A map
+/// starts with the root document at base 0.
+#[derive(Debug, Clone)]
+pub struct SourceMap {
+    /// Each file with its base, in increasing order of base.
+    files: Vec<(u32, SourceFile)>,
+}
+
+/// Where an offset is: the file's name, and one-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location<'a> {
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceMap {
+    /// A map holding `root` at base 0.
+    pub fn new(root: SourceFile) -> Self {
+        SourceMap {
+            files: vec![(0, root)],
+        }
+    }
+
+    /// Adds a file and returns its base: shift the spans of its nodes by it. `None` when the
+    /// offsets of every file together would not fit in 32 bits.
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> Option<u32> {
+        let (last_base, last) = self.files.last()?;
+        let text: Arc<str> = text.into();
+        let base = last_base
+            .checked_add(u32::try_from(last.text.len()).ok()?)?
+            .checked_add(1)?;
+        u32::try_from(text.len()).ok()?.checked_add(base)?;
+        self.files.push((base, SourceFile::new(name, text)));
+        Some(base)
+    }
+
+    /// The document the map was made for.
+    pub fn root(&self) -> &SourceFile {
+        &self.files[0].1
+    }
+
+    /// Every file with its base, in the order they were added.
+    pub fn files(&self) -> impl Iterator<Item = (u32, &SourceFile)> {
+        self.files.iter().map(|(base, f)| (*base, f))
+    }
+
+    /// The file holding `offset`, with its base.
+    pub fn file_at(&self, offset: u32) -> (u32, &SourceFile) {
+        let i = self.files.partition_point(|&(base, _)| base <= offset);
+        let (base, file) = &self.files[i.saturating_sub(1)];
+        (*base, file)
+    }
+
+    /// The file, line and column of `offset`.
+    pub fn locate(&self, offset: u32) -> Location<'_> {
+        let (base, file) = self.file_at(offset);
+        let (line, column) = file.line_col(offset - base);
+        Location {
+            file: &file.name,
+            line,
+            column,
+        }
+    }
+}
+
+impl From<SourceFile> for SourceMap {
+    fn from(root: SourceFile) -> Self {
+        SourceMap::new(root)
     }
 }
 
@@ -162,8 +390,9 @@ const LONG_LINE: usize = 160;
 /// How much of a long line is shown on each side of the label.
 const WINDOW_MARGIN: usize = 60;
 
-/// Renders one diagnostic, with a code frame when it has labels and a source.
-pub fn render(diag: &Diagnostic, source: Option<&SourceFile>, style: RenderStyle) -> String {
+/// Renders one diagnostic, with a code frame when it has labels and a source. Each label is
+/// drawn under the `name:line:col` of the file it points into.
+pub fn render(diag: &Diagnostic, source: Option<&SourceMap>, style: RenderStyle) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -174,7 +403,7 @@ pub fn render(diag: &Diagnostic, source: Option<&SourceFile>, style: RenderStyle
         .with_links(false);
     // Schema text reaches a terminal here: control characters in it must not become escape
     // sequences there. Messages spell them out; code frames show a placeholder of the same
-    // length in bytes, so spans still fit.
+    // length in bytes, so spans still fit (`SourceFile::shown`).
     let shown;
     let diag = match printable_diagnostic(diag) {
         Some(d) => {
@@ -183,59 +412,103 @@ pub fn render(diag: &Diagnostic, source: Option<&SourceFile>, style: RenderStyle
         }
         None => diag,
     };
-    let visible;
-    let source = match source {
-        Some(src) if src.text.chars().any(is_unprintable) => {
-            let text: String = src
-                .text
-                .chars()
-                .map(|c| match c.len_utf8() {
-                    _ if !is_unprintable(c) => c,
-                    1 => '?',
-                    2 => '\u{bf}',
-                    _ => '\u{fffd}',
-                })
-                .collect();
-            visible = SourceFile::new(src.name.clone(), text);
-            Some(&visible)
-        }
-        other => other,
-    };
-    // A label at the very end of a text that ends without a line break is on no line that
-    // miette draws; one space after the text puts its caret just after the last character.
-    let padded;
-    let source = match source {
-        Some(src)
-            if diag
-                .labels
-                .iter()
-                .any(|l| l.span.start as usize >= src.text.len()) =>
-        {
-            padded = SourceFile::new(src.name.clone(), format!("{} ", src.text));
-            Some(&padded)
-        }
-        other => other,
-    };
     let windowed;
-    let view = match source {
-        Some(src)
-            if diag
-                .labels
-                .iter()
-                .any(|l| src.line_len_at(l.span.start) > LONG_LINE) =>
+    let diag = match source {
+        Some(map)
+            if diag.labels.iter().any(|l| {
+                let (base, file) = map.file_at(l.span.start);
+                file.line_len_at(l.span.start - base) > LONG_LINE
+            }) =>
         {
-            windowed = windowed_view(diag, src);
-            Located {
-                diag: &windowed,
-                source: Some(src),
-            }
+            windowed = windowed_view(diag, map);
+            &windowed
         }
-        _ => Located { diag, source },
+        _ => diag,
+    };
+    let frames = source.map(|map| Frames {
+        map,
+        // A label at the very end of a text that ends without a line break is on no line that
+        // miette draws: its file is read with the space after the text.
+        padded: map
+            .files()
+            .map(|(base, file)| {
+                let end = base as usize + file.text.len();
+                diag.labels.iter().any(|l| {
+                    let (start, stop) = (l.span.start as usize, l.span.end as usize);
+                    start >= base as usize && start <= end + 1 && (start >= end || stop > end)
+                })
+            })
+            .collect(),
+    });
+    let view = Located {
+        diag,
+        source: frames.as_ref(),
     };
     let mut out = String::new();
     if handler.render_report(&mut out, &view).is_err() {
         // Rendering into a String cannot fail in practice; fall back to the bare message.
         out = format!("{}: {}\n", diag.code, diag.message);
+    }
+    out
+}
+
+/// The diagnostics human output draws in full, and for each code that has more than
+/// `max_per_code` of them (0: no limit), how many are left out.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Summary<'a> {
+    /// The first `max_per_code` diagnostics of every code, in their given order: every code,
+    /// error or warning, keeps its first ones, so errors are never hidden behind warnings.
+    pub shown: Vec<&'a Diagnostic>,
+    /// Per code left out: its severity, code and how many were left out; errors first, then by
+    /// code.
+    pub hidden: Vec<(Severity, &'static str, usize)>,
+}
+
+pub fn summarise(diags: &[Diagnostic], max_per_code: usize) -> Summary<'_> {
+    let mut seen: std::collections::HashMap<&'static str, usize> = Default::default();
+    let mut hidden: std::collections::BTreeMap<(std::cmp::Reverse<Severity>, &'static str), usize> =
+        Default::default();
+    let mut shown = Vec::with_capacity(diags.len().min(64));
+    for d in diags {
+        let n = seen.entry(d.code).or_default();
+        *n += 1;
+        if max_per_code == 0 || *n <= max_per_code {
+            shown.push(d);
+        } else {
+            *hidden
+                .entry((std::cmp::Reverse(d.severity), d.code))
+                .or_default() += 1;
+        }
+    }
+    Summary {
+        shown,
+        hidden: hidden
+            .into_iter()
+            .map(|((severity, code), n)| (severity.0, code, n))
+            .collect(),
+    }
+}
+
+/// Renders `diags` summarised ([`summarise`]): the ones shown in full, then one line per code
+/// with the count of the rest.
+pub fn render_summarised(
+    diags: &[Diagnostic],
+    source: Option<&SourceMap>,
+    style: RenderStyle,
+    max_per_code: usize,
+) -> String {
+    let summary = summarise(diags, max_per_code);
+    let mut out = String::new();
+    for d in summary.shown {
+        out.push_str(&render(d, source, style));
+    }
+    if !summary.hidden.is_empty() {
+        out.push('\n');
+    }
+    for (_, code, n) in summary.hidden {
+        out.push_str(&format!(
+            "… and {n} more {code} (use --verbose to show all)\n"
+        ));
     }
     out
 }
@@ -278,27 +551,33 @@ fn printable_diagnostic(diag: &Diagnostic) -> Option<Diagnostic> {
 
 /// For labels on very long lines: the primary label alone, clamped to a short span, and the
 /// other labels' positions moved into the help text.
-fn windowed_view(diag: &Diagnostic, src: &SourceFile) -> Diagnostic {
+fn windowed_view(diag: &Diagnostic, map: &SourceMap) -> Diagnostic {
     let mut out = diag.clone();
     let primary = diag.labels.iter().position(|l| l.primary).unwrap_or(0);
     out.labels = Vec::new();
     let mut notes = Vec::new();
     for (i, l) in diag.labels.iter().enumerate() {
         if i == primary {
-            let mut end = (l.span.start as usize + WINDOW_MARGIN).min(l.span.end as usize);
-            while !src.text.is_char_boundary(end) {
+            let (base, file) = map.file_at(l.span.start);
+            let base = base as usize;
+            let mut end = (l.span.start as usize + WINDOW_MARGIN)
+                .min(l.span.end as usize)
+                .min(base + file.text.len());
+            while !file.text.is_char_boundary(end - base) {
                 end -= 1;
             }
             out.labels.push(Label {
-                span: Span::new(l.span.start as usize, end),
+                span: Span::new(l.span.start as usize, end.max(l.span.start as usize)),
                 ..l.clone()
             });
         } else {
-            let (line, col) = src.line_col(l.span.start);
+            let at = map.locate(l.span.start);
             notes.push(format!(
-                "{} at {}:{line}:{col}",
+                "{} at {}:{}:{}",
                 l.text.as_deref().unwrap_or("related"),
-                src.name
+                at.file,
+                at.line,
+                at.column
             ));
         }
     }
@@ -315,50 +594,44 @@ fn windowed_view(diag: &Diagnostic, src: &SourceFile) -> Diagnostic {
 
 struct Located<'a> {
     diag: &'a Diagnostic,
-    source: Option<&'a SourceFile>,
+    source: Option<&'a Frames<'a>>,
 }
 
-impl miette::SourceCode for SourceFile {
+/// What miette reads code frames from: the files of a map, each read only around the lines
+/// drawn; `padded[i]`: file `i` is read with the space after its text.
+struct Frames<'a> {
+    map: &'a SourceMap,
+    padded: Vec<bool>,
+}
+
+impl miette::SourceCode for Frames<'_> {
     fn read_span<'a>(
         &'a self,
         span: &miette::SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let start = span.offset();
-        if self.line_len_at(u32::try_from(start).unwrap_or(u32::MAX)) <= LONG_LINE {
-            let inner = self.text.read_span(span, before, after)?;
-            return Ok(Box::new(miette::MietteSpanContents::new_named(
-                self.name.clone(),
-                inner.data(),
-                *inner.span(),
-                inner.line(),
-                inner.column(),
-                inner.line_count(),
-            )));
-        }
-        // A window of the long line around the span; line and column stay true.
-        let text: &str = &self.text;
-        let (line_start, line_end) = self.line_bounds(start);
-        let mut from = start.saturating_sub(WINDOW_MARGIN).max(line_start);
-        while !text.is_char_boundary(from) {
-            from -= 1;
-        }
-        let mut to = (start + span.len().min(WINDOW_MARGIN) + WINDOW_MARGIN).min(line_end);
-        while !text.is_char_boundary(to) {
-            to += 1;
-        }
-        let (line, column) = self.line_col(u32::try_from(start).unwrap_or(u32::MAX));
+        let offset = u32::try_from(span.offset()).map_err(|_| miette::MietteError::OutOfBounds)?;
+        let i = self
+            .map
+            .files
+            .partition_point(|&(base, _)| base <= offset)
+            .saturating_sub(1);
+        let (base, file) = &self.map.files[i];
+        let base = *base as usize;
+        let local = miette::SourceSpan::new((span.offset() - base).into(), span.len());
+        let inner = file.read_span(&local, before, after, self.padded[i])?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.name.clone(),
-            &text.as_bytes()[from..to],
-            miette::SourceSpan::new(from.into(), to - from),
-            line - 1,
-            column - 1,
-            1,
+            file.name.clone(),
+            inner.data(),
+            miette::SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
         )))
     }
 }
+
 impl fmt::Debug for Located<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.diag, f)
@@ -417,13 +690,48 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (strsim::levenshtein(word, c), c))
-        .filter(|&(d, _)| d <= limit)
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
-        .map(|(_, c)| c)
+    let len = word.chars().count();
+    let limit = (len / 3).max(1);
+    let counts = char_counts(word);
+    // Callers pass every name a document declares, for every mistake: candidates the edit
+    // distance cannot come within the limit (or the best so far) of are skipped on two lower
+    // bounds of it, the difference in length and the characters one has more of than the
+    // other.
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        let bound = best.map_or(limit, |(d, _)| d);
+        let mut diff = counts;
+        let mut n = 0;
+        for ch in c.chars() {
+            diff[bucket(ch)] -= 1;
+            n += 1;
+        }
+        let (more, fewer) = diff.iter().fold((0, 0), |(m, f), &d| {
+            (m + d.max(0) as usize, f + (-d).max(0) as usize)
+        });
+        if len.abs_diff(n) > bound || more.max(fewer) > bound {
+            continue;
+        }
+        let d = strsim::levenshtein(word, c);
+        if d <= limit && best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// How many characters of `s` fall in each of 64 buckets (characters sharing a bucket only
+/// make the bound of [`did_you_mean`] lower, never wrong).
+fn char_counts(s: &str) -> [i32; 64] {
+    let mut counts = [0; 64];
+    for c in s.chars() {
+        counts[bucket(c)] += 1;
+    }
+    counts
+}
+
+fn bucket(c: char) -> usize {
+    u32::from(c) as usize % 64
 }
 
 fn suggestion(word: &str, candidates: &[&str], what: &str) -> String {
@@ -1446,7 +1754,7 @@ mod tests {
             .at(Span::new(6, 7), "label \u{1b}[0m")
             .help("help \u{202e}reversed");
         diag.labels[0].primary = true;
-        let out = render(&diag, Some(&source), RenderStyle::PLAIN);
+        let out = render(&diag, Some(&SourceMap::new(source)), RenderStyle::PLAIN);
         for c in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
             assert!(
                 !out.contains(c),
@@ -1457,5 +1765,75 @@ mod tests {
         assert!(out.contains("name `\\u{1b}]0;title\\u{7}` is odd"), "{out}");
         assert!(out.contains("{\"a\": ?[31m1"), "{out}");
         assert!(out.contains("[s.json:1:7]"), "{out}");
+    }
+
+    #[test]
+    fn a_source_map_locates_offsets_in_each_file() {
+        let mut map = SourceMap::new(SourceFile::new("root.json", "{\n  \"é\": 1\n}"));
+        let base = map.add("schemas/user.yaml", "a: 1\nb: 2\n").expect("fits");
+        assert_eq!(base, 14, "one past the end of the root's 13 bytes");
+        let at = |o| {
+            let l = map.locate(o);
+            (l.file, l.line, l.column)
+        };
+        assert_eq!(at(0), ("root.json", 1, 1));
+        assert_eq!(at(9), ("root.json", 2, 7), "columns count characters");
+        assert_eq!(at(13), ("root.json", 3, 2), "the end of a file is in it");
+        assert_eq!(at(base), ("schemas/user.yaml", 1, 1));
+        assert_eq!(at(base + 5), ("schemas/user.yaml", 2, 1));
+    }
+
+    #[test]
+    fn columns_on_a_long_line_count_characters() {
+        let text = format!("{}x", "é".repeat(3 * CHAR_STEP));
+        let file = SourceFile::new("min.json", text.as_str());
+        let x = u32::try_from(text.len() - 1).expect("fits");
+        assert_eq!(file.line_col(x), (1, 3 * CHAR_STEP + 1));
+        assert_eq!(file.line_col(2 * 2049), (1, 2050));
+    }
+
+    #[test]
+    fn labels_in_two_files_are_drawn_under_their_own_headers() {
+        let mut map = SourceMap::new(SourceFile::new(
+            "root.json",
+            "{\n  \"a\": {\"$ref\": \"./user.json\"}\n}\n",
+        ));
+        let base = map
+            .add("schemas/user.json", "{\n  \"type\": 1\n}")
+            .expect("fits") as usize;
+        let diag = Diagnostic::error("mizan::test", "two files")
+            .at(Span::new(base + 12, base + 13), "here")
+            .also(Span::new(17, 30), "from here");
+        let out = render(&diag, Some(&map), RenderStyle::PLAIN);
+        assert!(out.contains("[root.json:2:16]"), "{out}");
+        assert!(out.contains("[schemas/user.json:2:11]"), "{out}");
+        let root = out.find("[root.json").expect("fits");
+        let user = out.find("[schemas/user.json").expect("fits");
+        assert!(out[root..user].contains("from here"), "{out}");
+        assert!(out[user..].contains("here"), "{out}");
+        assert!(out[user..].contains("\"type\": 1"), "{out}");
+        // A label at the very end of the second file still gets a frame.
+        let end =
+            Diagnostic::error("mizan::test", "end").at(Span::new(base + 15, base + 15), "end");
+        let out = render(&end, Some(&map), RenderStyle::PLAIN);
+        assert!(out.contains("[schemas/user.json:3:2]"), "{out}");
+    }
+
+    #[test]
+    fn summaries_keep_the_first_of_every_code() {
+        let e = |n: u32| Diagnostic::error("mizan::e", format!("e{n}"));
+        let w = |n: u32| Diagnostic::warning("mizan::w", format!("w{n}"));
+        let diags: Vec<Diagnostic> = (0..5).map(w).chain((0..4).map(e)).collect();
+        let s = summarise(&diags, 2);
+        let shown: Vec<&str> = s.shown.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(shown, ["w0", "w1", "e0", "e1"]);
+        assert_eq!(
+            s.hidden,
+            [
+                (Severity::Error, "mizan::e", 2),
+                (Severity::Warning, "mizan::w", 3)
+            ]
+        );
+        assert_eq!(summarise(&diags, 0).shown.len(), 9);
     }
 }

@@ -14,7 +14,7 @@ pub mod span;
 pub mod text;
 pub mod watch;
 
-use diagnostics::{Diagnostic, SourceFile};
+use diagnostics::{Diagnostic, SourceFile, SourceMap};
 pub use openapi::bundle::Location;
 
 /// Documents larger than this are refused before parsing (spans are 32-bit offsets).
@@ -24,9 +24,9 @@ pub const MAX_DOCUMENT_BYTES: usize = 1 << 30;
 /// (warnings included) either way.
 #[derive(Debug)]
 pub struct Analysis {
-    pub source: SourceFile,
-    /// The other documents the description refers to, each at the offset its spans start at.
-    pub documents: Vec<Document>,
+    /// The files the diagnostics point into: the document itself at base 0, then every other
+    /// document of the description that was read, each at the base its spans start at.
+    pub source: SourceMap,
     /// Every other document the description refers to, read or not, in the order first met
     /// (what `--watch` follows).
     pub refers_to: Vec<Location>,
@@ -42,13 +42,6 @@ impl Analysis {
     pub fn warnings(&self) -> usize {
         self.diagnostics.len() - self.errors()
     }
-}
-
-/// A document of a description other than its root, and the offset its spans start at.
-#[derive(Debug, Clone)]
-pub struct Document {
-    pub source: SourceFile,
-    pub base: u32,
 }
 
 /// What a [`Loader`] could not do.
@@ -108,22 +101,23 @@ pub fn analyze_description(
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
-            let source = SourceFile::new(name, String::from_utf8_lossy(bytes).into_owned());
+            let source = SourceMap::new(SourceFile::new(
+                name,
+                String::from_utf8_lossy(bytes).into_owned(),
+            ));
             // Offsets in the lossy copy match the original up to the first bad byte.
             return Analysis {
                 source,
-                documents: Vec::new(),
                 refers_to: Vec::new(),
                 ir: None,
                 diagnostics: vec![diagnostics::not_utf8(e.valid_up_to())],
             };
         }
     };
-    let source = SourceFile::new(name, text);
+    let source = SourceMap::new(SourceFile::new(name, text));
     if bytes.len() > MAX_DOCUMENT_BYTES {
         return Analysis {
             source,
-            documents: Vec::new(),
             refers_to: Vec::new(),
             ir: None,
             diagnostics: vec![diagnostics::too_large(bytes.len())],
@@ -131,37 +125,38 @@ pub fn analyze_description(
     }
     // Parsing and lowering recurse along the document's nesting, which the parser bounds; the
     // dedicated thread makes that bound safe whatever stack the caller runs on.
-    let (ir, (documents, refers_to), diagnostics) = std::thread::scope(|scope| {
+    let analyse = || {
+        let mut read = Description::new(source.clone(), loader);
+        let (ir, mut diags) = match openapi::parse_document(name, text) {
+            Ok(doc) => {
+                let doc = read.bundle(doc, location, name);
+                if read.failed() {
+                    (None, Vec::new())
+                } else {
+                    ir::build(&doc)
+                }
+            }
+            Err(diag) => (None, vec![diag]),
+        };
+        let (source, refers_to, mut all) = read.finish();
+        all.append(&mut diags);
+        (ir, source, refers_to, all)
+    };
+    let failed = |diag| (None, source.clone(), Vec::new(), vec![diag]);
+    let (ir, source, refers_to, diagnostics) = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("mizan-analyze".into())
             .stack_size(64 << 20)
-            .spawn_scoped(scope, || match openapi::parse_document(name, text) {
-                Ok(doc) => {
-                    let mut read = Description::new(text.len(), loader);
-                    let doc = read.bundle(doc, location, name);
-                    let (ir, mut diags) = match (doc, read.failed()) {
-                        (doc, false) => ir::build(&doc),
-                        (_, true) => (None, Vec::new()),
-                    };
-                    let (documents, mut read_diags) = read.finish();
-                    read_diags.append(&mut diags);
-                    (ir, documents, read_diags)
-                }
-                Err(diag) => (None, Default::default(), vec![diag]),
-            })
+            .spawn_scoped(scope, analyse)
             .map(|handle| handle.join())
     })
     .unwrap_or_else(|e| {
         let diag = diagnostics::internal(&format!("cannot start the analysis thread: {e}"));
-        Ok((None, Default::default(), vec![diag]))
+        Ok(failed(diag))
     })
-    .unwrap_or_else(|_| {
-        let diag = diagnostics::internal("the analysis panicked");
-        (None, Default::default(), vec![diag])
-    });
+    .unwrap_or_else(|_| failed(diagnostics::internal("the analysis panicked")));
     Analysis {
         source,
-        documents,
         refers_to,
         ir,
         diagnostics,
@@ -174,21 +169,19 @@ struct Description<'l> {
     /// Every location read or tried, and the same in order.
     seen: std::collections::HashSet<Location>,
     tried: Vec<Location>,
-    documents: Vec<Document>,
-    /// Where the next document starts in the shared offset space.
-    next_base: usize,
+    /// The texts read, each at the base its spans start at.
+    sources: SourceMap,
     loader: &'l mut dyn Loader,
     diags: Vec<Diagnostic>,
 }
 
 impl<'l> Description<'l> {
-    fn new(root_len: usize, loader: &'l mut dyn Loader) -> Self {
+    fn new(sources: SourceMap, loader: &'l mut dyn Loader) -> Self {
         Description {
             parts: Vec::new(),
             seen: std::collections::HashSet::new(),
             tried: Vec::new(),
-            documents: Vec::new(),
-            next_base: root_len + 1,
+            sources,
             loader,
             diags: Vec::new(),
         }
@@ -286,18 +279,17 @@ impl<'l> Description<'l> {
                 return;
             }
         };
-        let base = self.next_base;
-        if base + text.len() > MAX_DOCUMENT_BYTES {
-            self.diags.push(diagnostics::too_large(base + text.len()));
+        let Some(base) = self.sources.add(name, text.as_str()) else {
+            let total = self
+                .sources
+                .files()
+                .map(|(b, f)| b as usize + f.text.len())
+                .max();
+            self.diags
+                .push(diagnostics::too_large(total.unwrap_or(0) + text.len()));
             return;
-        }
-        self.next_base = base + text.len() + 1;
-        let base = u32::try_from(base).unwrap_or(u32::MAX);
+        };
         let parsed = openapi::parse_fragment(&shown, &text, base);
-        self.documents.push(Document {
-            source: SourceFile::new(name, text),
-            base,
-        });
         match parsed {
             Ok(root) => self.parts.push(openapi::bundle::Part {
                 location,
@@ -308,7 +300,7 @@ impl<'l> Description<'l> {
         }
     }
 
-    fn finish(self) -> ((Vec<Document>, Vec<Location>), Vec<Diagnostic>) {
-        ((self.documents, self.tried), self.diags)
+    fn finish(self) -> (SourceMap, Vec<Location>, Vec<Diagnostic>) {
+        (self.sources, self.tried, self.diags)
     }
 }

@@ -193,3 +193,41 @@ fn an_endless_input_is_read_only_up_to_the_limit() {
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON on stdout");
     assert_eq!(report["diagnostics"][0]["code"], "mizan::io::over-limit");
 }
+
+/// A document with five dangling references and one misspelt field: five errors of one code.
+fn many_errors() -> Vec<u8> {
+    let props: Vec<String> = (0..5)
+        .map(|i| format!("\"p{i}\": {{\"$ref\": \"#/components/schemas/Gone{i}\"}}"))
+        .collect();
+    format!(
+        "{{\"openapi\": \"3.1.0\", \"info\": {{\"title\": \"t\", \"version\": \"1\"}}, \"paths\": {{}},\n\"components\": {{\"schemas\": {{\"A\": {{\"type\": \"object\", \"properties\": {{\n{}\n}}}}}}}},\n\"x-mizan-version\": 1, \"x-mizan-functions\": [], \"x-mizan-contexts\": {{}}}}\n",
+        props.join(",\n")
+    )
+    .into_bytes()
+}
+
+#[test]
+fn many_diagnostics_of_one_code_are_summarised() {
+    let out = run(&["validate", "-"], Some(&many_errors()));
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert_eq!(
+        err.matches("mizan::schema::dangling-ref\n").count(),
+        3,
+        "{err}"
+    );
+    common::snapshot_settings().bind(|| insta::assert_snapshot!("cli-summarised", err));
+    // JSON lists every one.
+    let out = run(&["validate", "--format", "json", "-"], Some(&many_errors()));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(report["diagnostics"].as_array().map(Vec::len), Some(5));
+}
+
+#[test]
+fn verbose_shows_every_diagnostic() {
+    let out = run(&["validate", "--verbose", "-"], Some(&many_errors()));
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(!err.contains("more mizan::"), "{err}");
+    common::snapshot_settings().bind(|| insta::assert_snapshot!("cli-verbose", err));
+}

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::{parse, ConfigError, Settings};
-use crate::diagnostics::{self, Diagnostic, SourceFile};
+use crate::diagnostics::{self, Diagnostic, SourceFile, SourceMap};
 
 /// The JavaScript config of existing Mizan projects (`export default { source: { django: {
 /// managePath, command, env } }, output }`): `node` evaluates it, and its default export is read
@@ -39,7 +39,10 @@ pub(super) fn load(path: &Path) -> Result<Settings, ConfigError> {
             diagnostics::RenderStyle::PLAIN
         )
     );
-    let shown = SourceFile::new(format!("{name} (read as mizan.toml)"), text.as_str());
+    let shown = SourceMap::new(SourceFile::new(
+        format!("{name} (read as mizan.toml)"),
+        text.as_str(),
+    ));
     parse(path, &text).map_err(|d| Box::new((Some(shown), d)))
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::diagnostics::{self, Diagnostic, SourceFile};
+use crate::diagnostics::{self, Diagnostic, SourceFile, SourceMap};
 
 mod keys;
 mod legacy;
@@ -37,6 +37,9 @@ pub const DEFAULT_SCHEMA_FILE: &str = "schema.json";
 pub const DEFAULT_MAX_BYTES: u64 = 256 << 20;
 /// How often `--watch` asks a URL source whether the schema changed.
 pub const URL_POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// `[diagnostics] max_per_code`: how many diagnostics of one code human output shows in full;
+/// the rest are counted on one line. `--verbose` shows them all.
+pub const DEFAULT_MAX_PER_CODE: usize = 3;
 /// Narrower terminal widths are ignored (`RenderStyle::PLAIN`'s is used instead).
 pub const MIN_WIDTH: usize = 40;
 
@@ -52,6 +55,8 @@ pub struct ConfigFile {
     pub output: OutputTable,
     #[serde(default)]
     pub watch: WatchTable,
+    #[serde(default)]
+    pub diagnostics: DiagnosticsTable,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -208,6 +213,28 @@ impl Default for WatchTable {
     }
 }
 
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct DiagnosticsTable {
+    /// How many diagnostics of one code are shown in full; the rest are counted on one line
+    /// per code (`--verbose` shows them all). 0 shows them all. Default 3. `--format json`
+    /// always lists every diagnostic.
+    #[serde(default = "max_per_code")]
+    pub max_per_code: usize,
+}
+
+fn max_per_code() -> usize {
+    DEFAULT_MAX_PER_CODE
+}
+
+impl Default for DiagnosticsTable {
+    fn default() -> Self {
+        DiagnosticsTable {
+            max_per_code: max_per_code(),
+        }
+    }
+}
+
 /// Where the schema comes from, resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -239,6 +266,8 @@ pub struct Settings {
     /// Globs, absolute.
     pub watch_paths: Vec<String>,
     pub debounce: Duration,
+    /// How many diagnostics of one code are shown in full (0: all).
+    pub max_per_code: usize,
 }
 
 impl Settings {
@@ -254,6 +283,7 @@ impl Settings {
             remote_refs: false,
             watch_paths: Vec::new(),
             debounce: Duration::from_millis(DEFAULT_DEBOUNCE_MS),
+            max_per_code: DEFAULT_MAX_PER_CODE,
         }
     }
 }
@@ -320,7 +350,7 @@ pub fn find(
 }
 
 /// A configuration problem, with the file text its diagnostic points into.
-pub type ConfigError = Box<(Option<SourceFile>, Diagnostic)>;
+pub type ConfigError = Box<(Option<SourceMap>, Diagnostic)>;
 
 /// Reads and resolves a config file (`mizan.toml`, or a legacy JavaScript config).
 pub fn load(path: &Path) -> Result<Settings, ConfigError> {
@@ -333,7 +363,7 @@ pub fn load(path: &Path) -> Result<Settings, ConfigError> {
     }
     let text = std::fs::read_to_string(path)
         .map_err(|e| Box::new((None, diagnostics::read_failed(&name, &e, None))))?;
-    let source = SourceFile::new(name, text.as_str());
+    let source = SourceMap::new(SourceFile::new(name, text.as_str()));
     parse(path, &text).map_err(|d| Box::new((Some(source), d)))
 }
 
@@ -462,6 +492,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
             .map(|p| rel(p).display().to_string())
             .collect(),
         debounce: Duration::from_millis(file.watch.debounce_ms),
+        max_per_code: file.diagnostics.max_per_code,
     })
 }
 

@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use super::{
-    BUNDLED_KERNEL, DEFAULT_DEBOUNCE_MS, DEFAULT_OUT_DIR, DEFAULT_PYTHON, DEFAULT_SCHEMA_FILE,
+    BUNDLED_KERNEL, DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_PER_CODE, DEFAULT_OUT_DIR, DEFAULT_PYTHON,
+    DEFAULT_SCHEMA_FILE,
 };
 
 /// A starter config: what was detected, the file's text and, for a Python backend, the
@@ -124,7 +125,7 @@ pub fn starter(dir: &Path, virtual_env: Option<&Path>) -> Starter {
         "..",
     ];
     let header = "# mizan-generate configuration (see the README's Configuration section).\n\n";
-    let output = format!("\n[output]\ndir = \"{DEFAULT_OUT_DIR}\"      # the generated client\nreact = true          # react.tsx: providers and hooks\nforms = true          # forms.ts: form hooks with Zod\nchannels = true       # channels.ts: channel hooks\nkernel = \"{BUNDLED_KERNEL}\"    # or \"@mizan/base\" to import an installed runtime\n");
+    let output = format!("\n[output]\ndir = \"{DEFAULT_OUT_DIR}\"      # the generated client\nreact = true          # react.tsx: providers and hooks\nforms = true          # forms.ts: form hooks with Zod\nchannels = true       # channels.ts: channel hooks\nkernel = \"{BUNDLED_KERNEL}\"    # or \"@mizan/base\" to import an installed runtime\n\n[diagnostics]\nmax_per_code = {DEFAULT_MAX_PER_CODE}      # shown in full per code, the rest counted; 0 or --verbose: all\n");
     let watch_table = |glob: &str| {
         format!("\n[watch]\npaths = [\"{glob}\"]   # --watch regenerates when these change\ndebounce_ms = {DEFAULT_DEBOUNCE_MS}\n")
     };

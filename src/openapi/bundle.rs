@@ -480,6 +480,16 @@ impl<'p> Bundler<'p> {
         local
     }
 
+    /// A target as messages show it: `common.json#/components/schemas/Tag`, `pet.json`.
+    fn shown(&self, part: usize, fragment: &str) -> String {
+        let name = &self.parts[part].name;
+        if fragment.is_empty() {
+            name.clone()
+        } else {
+            format!("{name}#{fragment}")
+        }
+    }
+
     /// The other-file target a root schema that is only a `$ref` names.
     fn alias_target(&self, node: &Node) -> Option<Target> {
         let [only] = node.as_object()? else {
@@ -491,7 +501,7 @@ impl<'p> Bundler<'p> {
 
     fn resolve(&mut self, part: usize, fragment: &str, span: Span) -> Option<&'p Node> {
         let root = &self.parts[part].root;
-        let target = format!("{}#{fragment}", self.parts[part].name);
+        let target = self.shown(part, fragment);
         let pointer = match Pointer::parse_ref(&format!("#{fragment}")) {
             Ok(pointer) => pointer,
             Err(e) => {
@@ -579,7 +589,7 @@ impl<'p> Bundler<'p> {
                 .inlining
                 .iter()
                 .chain([&target])
-                .map(|(d, f)| format!("{}#{f}", self.parts[*d].name))
+                .map(|(d, f)| self.shown(*d, f))
                 .collect();
             self.diags
                 .push(diagnostics::external_ref_cycle(span, &chain));

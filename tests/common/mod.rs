@@ -108,7 +108,7 @@ where
 }
 
 pub fn render_all(analysis: &Analysis) -> String {
-    let source = (!analysis.source.text.is_empty()).then_some(&analysis.source);
+    let source = (!analysis.source.root().text.is_empty()).then_some(&analysis.source);
     analysis
         .diagnostics
         .iter()
@@ -126,13 +126,18 @@ pub fn snapshot_settings() -> insta::Settings {
 }
 
 /// Invariants every analysis keeps, whatever the input: a panic never escapes as an internal
-/// error, the IR exists exactly when there is no error, and every label points inside the text.
+/// error, the IR exists exactly when there is no error, and every label points inside one file.
 pub fn assert_well_formed(analysis: &Analysis, what: &str) {
-    let text = &analysis.source.text;
     for d in &analysis.diagnostics {
         assert_ne!(d.code, "mizan::internal", "{what}: {}", d.message);
         for l in &d.labels {
-            let (s, e) = (l.span.start as usize, l.span.end as usize);
+            // Each label lies inside one file of the description, at that file's base.
+            let (base, file) = analysis.source.file_at(l.span.start);
+            let text = &file.text;
+            let (s, e) = (
+                (l.span.start - base) as usize,
+                l.span.end.saturating_sub(base) as usize,
+            );
             assert!(
                 s <= e && e <= text.len(),
                 "{what}: label {s}..{e} outside {}",
