@@ -121,17 +121,8 @@ export function tsFiles(dir) {
   );
 }
 
-/** A seeded generator (mulberry32), the same numbers for the same seed everywhere. */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator: the e2e suite's, so a seed means the same numbers everywhere. */
+export { rng } from "../e2e/random-schemas.mjs";
 
 /** Runs `tasks` (async functions) at most `jobs` at a time; resolves to their results in order. */
 export async function pool(tasks, jobs, onDone = () => {}) {

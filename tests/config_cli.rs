@@ -284,20 +284,7 @@ fn command_django_and_fastapi_sources_run_the_export() {
 
 #[test]
 fn url_sources_fetch_with_headers_and_report_an_unreachable_backend() {
-    let body = common::reference_schema();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    let server = std::thread::spawn(move || {
-        use std::io::{Read, Write};
-        let (mut stream, _) = listener.accept().expect("accept");
-        let mut request = vec![0u8; 8192];
-        let n = stream.read(&mut request).expect("read");
-        let request = String::from_utf8_lossy(&request[..n]).to_lowercase();
-        let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nETag: \"v1\"\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
-        stream.write_all(head.as_bytes()).expect("write");
-        stream.write_all(body.as_bytes()).expect("write");
-        request
-    });
+    let (port, requests) = serve(vec![("/api/mizan/schema/", common::reference_schema())]);
     let p = Project::new("url");
     p.write("mizan.toml", &format!("[source.url]\nurl = \"http://127.0.0.1:{port}/api/mizan/schema/\"\nheaders = {{ Authorization = \"Bearer dev\" }}\ntimeout = 5\n"));
     let out = p.run(&[]);
@@ -307,7 +294,7 @@ fn url_sources_fetch_with_headers_and_report_an_unreachable_backend() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let request = server.join().expect("server");
+    let request = requests.try_iter().next().expect("a request");
     assert!(request.starts_with("get /api/mizan/schema/ "), "{request}");
     assert!(
         request.contains("authorization: bearer dev"),
