@@ -700,16 +700,18 @@ pub fn did_you_mean<'a>(
     let mut best: Option<(usize, &'a str)> = None;
     for c in candidates {
         let bound = best.map_or(limit, |(d, _)| d);
+        // The length first: it is the cheaper bound, and rules out most names.
+        if len.abs_diff(c.chars().count()) > bound {
+            continue;
+        }
         let mut diff = counts;
-        let mut n = 0;
         for ch in c.chars() {
             diff[bucket(ch)] -= 1;
-            n += 1;
         }
         let (more, fewer) = diff.iter().fold((0, 0), |(m, f), &d| {
             (m + d.max(0) as usize, f + (-d).max(0) as usize)
         });
-        if len.abs_diff(n) > bound || more.max(fewer) > bound {
+        if more.max(fewer) > bound {
             continue;
         }
         let d = strsim::levenshtein(word, c);
