@@ -104,7 +104,8 @@ for (const e of entries.filter((e) => e.outcome === "refused")) {
   for (const code of e.codes) (byCode[code] ??= []).push(e.path);
 }
 const generated = entries.filter((e) => e.outcome === "generates");
-const percent = (n, d) => (d === 0 ? "-" : `${((100 * n) / d).toFixed(1)} %`);
+// Two decimals: 2,638 of 2,639 is 99.96 %, not 100.0 %.
+const percent = (n, d) => (d === 0 ? "-" : `${((100 * n) / d).toFixed(2)} %`);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
