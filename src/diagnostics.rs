@@ -685,7 +685,9 @@ impl miette::Diagnostic for Located<'_> {
     }
 }
 
-/// The closest candidate within a small edit distance, for "did you mean" hints.
+/// The closest candidate within a small edit distance, for "did you mean" hints. The distance
+/// counts a swap of two neighbouring characters as one edit (`Itme` → `Item`), the commonest
+/// typing mistake, which plain Levenshtein counts as two.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
@@ -714,7 +716,7 @@ pub fn did_you_mean<'a>(
         if more.max(fewer) > bound {
             continue;
         }
-        let d = strsim::levenshtein(word, c);
+        let d = strsim::osa_distance(word, c);
         if d <= limit && best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
             best = Some((d, c));
         }
@@ -1747,6 +1749,15 @@ pub fn internal(what: &str) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggestions_count_a_swap_of_neighbours_as_one_edit() {
+        let names = ["Item", "Order", "Items2", "Pet"];
+        assert_eq!(did_you_mean("Itme", names), Some("Item"));
+        assert_eq!(did_you_mean("Oredr", names), Some("Order"));
+        assert_eq!(did_you_mean("Pets", names), Some("Pet"));
+        assert_eq!(did_you_mean("Customer", names), None);
+    }
 
     #[test]
     fn schema_text_cannot_drive_the_terminal() {
