@@ -208,12 +208,13 @@ fn print_warnings(analysis: &Analysis, style: RenderStyle, max_per_code: usize) 
     );
 }
 
-/// How many diagnostics of one code are shown in full: all with `--verbose`.
-fn max_per_code(settings: &Settings, verbose: bool) -> usize {
+/// How many diagnostics of one code are shown in full: `configured` (`[diagnostics]
+/// max_per_code`), or all (0) with `--verbose`.
+fn max_per_code(configured: usize, verbose: bool) -> usize {
     if verbose {
         0
     } else {
-        settings.max_per_code
+        configured
     }
 }
 
@@ -235,7 +236,7 @@ fn generate_reading(
     style: RenderStyle,
     read: &mut Vec<PathBuf>,
 ) -> Result<(), u8> {
-    let limit = max_per_code(settings, verbose);
+    let limit = max_per_code(settings.max_per_code, verbose);
     let started = std::time::Instant::now();
     let (files, analysis) = produce(settings).map_err(|f| {
         read.clone_from(&f.refers_to);
@@ -389,7 +390,7 @@ fn check(settings: &Settings, cli: &Cli, style: RenderStyle) -> ExitCode {
     let (files, analysis) = match produce(settings) {
         Ok(r) => r,
         Err(f) => {
-            print_failure(&f, style, max_per_code(settings, cli.verbose));
+            print_failure(&f, style, max_per_code(settings.max_per_code, cli.verbose));
             if json {
                 let source = f.source.as_ref();
                 print_check_report(&CheckReport::nothing_compared(
@@ -403,7 +404,11 @@ fn check(settings: &Settings, cli: &Cli, style: RenderStyle) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    print_warnings(&analysis, style, max_per_code(settings, cli.verbose));
+    print_warnings(
+        &analysis,
+        style,
+        max_per_code(settings.max_per_code, cli.verbose),
+    );
 
     // The output directory's own state: a generation stopped part way, a manifest missing or
     // unreadable. Each is a diagnostic; the directory is never called up to date with one.
@@ -607,11 +612,7 @@ fn validate(path: &Path, format: Format, color: ColorChoice, verbose: bool) -> E
         Format::Human => print_human(
             &analysis,
             style,
-            if verbose {
-                0
-            } else {
-                crate::config::DEFAULT_MAX_PER_CODE
-            },
+            max_per_code(crate::config::DEFAULT_MAX_PER_CODE, verbose),
         ),
         Format::Json => print_json(&analysis),
     }

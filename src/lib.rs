@@ -164,6 +164,15 @@ pub fn analyze_description(
 }
 
 /// The documents of a description as they are read: each parsed at an offset of its own.
+/// The other documents `root` refers to (the part of each `$ref` before `#`), with the spans
+/// of their `$ref`s, owned so that reading them can add documents.
+fn owned_refs(root: &openapi::json::Node) -> Vec<(String, span::Span)> {
+    openapi::bundle::external_refs(root)
+        .into_iter()
+        .map(|r| (r.document.to_owned(), r.span))
+        .collect()
+}
+
 struct Description<'l> {
     parts: Vec<openapi::bundle::Part>,
     /// Every location read or tried, and the same in order.
@@ -198,7 +207,8 @@ impl<'l> Description<'l> {
         location: &Location,
         name: &str,
     ) -> openapi::Document {
-        if openapi::bundle::external_refs(&doc.root).is_empty() {
+        let mut refs = owned_refs(&doc.root);
+        if refs.is_empty() {
             return doc;
         }
         let openapi::Document { root, dialect } = doc;
@@ -209,17 +219,16 @@ impl<'l> Description<'l> {
             root,
         });
         let mut next = 0;
-        while next < self.parts.len() {
-            let refs: Vec<(String, span::Span)> =
-                openapi::bundle::external_refs(&self.parts[next].root)
-                    .into_iter()
-                    .map(|r| (r.document.to_owned(), r.span))
-                    .collect();
+        loop {
             let from = self.parts[next].location.clone();
             for (reference, span) in refs {
                 self.read(&from, &reference, span);
             }
             next += 1;
+            let Some(part) = self.parts.get(next) else {
+                break;
+            };
+            refs = owned_refs(&part.root);
         }
         let parts = std::mem::take(&mut self.parts);
         let (root, mut diags) = openapi::bundle::bundle(parts);
@@ -248,32 +257,28 @@ impl<'l> Description<'l> {
             return;
         }
         let shown = self.loader.show(&location);
-        let (name, bytes) = match self.loader.load(&location) {
-            Ok(read) => read,
+        let read = match self.loader.load(&location) {
+            Ok((name, bytes)) => String::from_utf8(bytes)
+                .map(|text| (name, text))
+                .map_err(|e| {
+                    format!(
+                        "it is not UTF-8 (byte {} is not valid)",
+                        e.utf8_error().valid_up_to()
+                    )
+                }),
             Err(LoadError::Refused) => {
                 self.diags
                     .push(diagnostics::remote_ref_refused(span, &shown));
                 return;
             }
-            Err(LoadError::OverLimit(limit)) => {
-                let reason = format!("it is larger than {limit} bytes (`[source] max_bytes`)");
-                self.diags
-                    .push(diagnostics::ref_unreadable(span, &shown, &reason));
-                return;
-            }
-            Err(LoadError::Failed(reason)) => {
-                self.diags
-                    .push(diagnostics::ref_unreadable(span, &shown, &reason));
-                return;
-            }
+            Err(LoadError::OverLimit(limit)) => Err(format!(
+                "it is larger than {limit} bytes (`[source] max_bytes`)"
+            )),
+            Err(LoadError::Failed(reason)) => Err(reason),
         };
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                let reason = format!(
-                    "it is not UTF-8 (byte {} is not valid)",
-                    e.utf8_error().valid_up_to()
-                );
+        let (name, text) = match read {
+            Ok(read) => read,
+            Err(reason) => {
                 self.diags
                     .push(diagnostics::ref_unreadable(span, &shown, &reason));
                 return;

@@ -153,37 +153,19 @@ pub struct ExternalRef<'a> {
 /// Every `$ref` in `node` that names another document, in document order. Values that are
 /// data, not description (`example`, `default`, `enum`, `const`), are not searched.
 pub fn external_refs(node: &Node) -> Vec<ExternalRef<'_>> {
-    let mut found = Vec::new();
-    let mut stack = vec![node];
-    while let Some(node) = stack.pop() {
-        match &node.value {
-            Value::Object(members) => {
-                for m in members.iter().rev() {
-                    if &*m.key == "$ref" {
-                        if let Some(r) = m.value.as_str() {
-                            let document = r.split('#').next().unwrap_or("");
-                            if !document.is_empty() {
-                                found.push(ExternalRef {
-                                    document,
-                                    span: m.value.span,
-                                });
-                            }
-                        }
-                    } else if !is_data(&m.key) {
-                        stack.push(&m.value);
-                    }
-                }
-            }
-            Value::Array(items) => stack.extend(items.iter().rev()),
-            _ => {}
-        }
-    }
+    let mut found: Vec<ExternalRef<'_>> = all_refs(node)
+        .into_iter()
+        .filter_map(|(reference, span)| {
+            let document = reference.split('#').next().unwrap_or("");
+            (!document.is_empty()).then_some(ExternalRef { document, span })
+        })
+        .collect();
     found.sort_by_key(|r| r.span.start);
     found
 }
 
-/// Every `$ref` string in `node`, outside data values.
-fn all_refs(node: &Node) -> Vec<&str> {
+/// Every `$ref` string in `node`, outside data values, with its span, in no particular order.
+fn all_refs(node: &Node) -> Vec<(&str, Span)> {
     let mut found = Vec::new();
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
@@ -191,7 +173,7 @@ fn all_refs(node: &Node) -> Vec<&str> {
             Value::Object(members) => {
                 for m in members {
                     if &*m.key == "$ref" {
-                        found.extend(m.value.as_str());
+                        found.extend(m.value.as_str().map(|r| (r, m.value.span)));
                     } else if !is_data(&m.key) {
                         stack.push(&m.value);
                     }
@@ -243,7 +225,7 @@ pub fn bundle(parts: Vec<Part>) -> (Node, Vec<Diagnostic>) {
         diags: Vec::new(),
     };
     for (i, part) in parts.iter().enumerate() {
-        for reference in all_refs(&part.root) {
+        for (reference, _) in all_refs(&part.root) {
             if let Some((doc, fragment)) = b.target(i, reference) {
                 if fragment.is_empty() && doc != 0 {
                     b.whole.insert(doc);
