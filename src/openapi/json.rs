@@ -187,6 +187,32 @@ pub struct ParseError {
     pub span: Span,
 }
 
+/// The keys of an object being read, for its duplicate check (the JSON and the YAML reader's).
+/// Large objects (`paths`, `components.schemas`) check through a set; small ones scan, which is
+/// cheaper than hashing.
+#[derive(Debug, Default)]
+pub(super) struct Keys(Option<HashSet<Box<str>>>);
+
+impl Keys {
+    /// Claims `key` (at `span`) for the member that follows `members`: `Some` with the span of
+    /// the member that already has it.
+    pub(super) fn claim(&mut self, members: &[Member], key: &str, span: Span) -> Option<Span> {
+        let duplicate = match &mut self.0 {
+            Some(set) => !set.insert(key.into()),
+            None => members.iter().any(|m| &*m.key == key),
+        };
+        if duplicate {
+            let first = members.iter().find(|m| &*m.key == key);
+            return Some(first.map_or(span, |m| m.key_span));
+        }
+        if self.0.is_none() && members.len() + 1 >= 16 {
+            let keys = members.iter().map(|m| m.key.clone());
+            self.0 = Some(keys.chain([key.into()]).collect());
+        }
+        None
+    }
+}
+
 /// Parses a whole JSON document. A leading UTF-8 byte order mark is skipped.
 pub fn parse(text: &str) -> Result<Node, ParseError> {
     let mut p = Parser {
@@ -479,9 +505,7 @@ impl Parser<'_> {
     fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
         self.pos += 1;
         let mut members: Vec<Member> = Vec::new();
-        // Large objects (`paths`, `components.schemas`) check duplicates through a set; small ones
-        // scan, which is cheaper than hashing.
-        let mut seen: Option<HashSet<Box<str>>> = None;
+        let mut keys = Keys::default();
         self.skip_ws();
         if self.src.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -495,15 +519,7 @@ impl Parser<'_> {
             let key_start = self.pos;
             let key: Box<str> = self.string()?.into();
             let key_span = Span::new(key_start, self.pos);
-            let duplicate = match &mut seen {
-                Some(set) => !set.insert(key.clone()),
-                None => members.iter().any(|m| m.key == key),
-            };
-            if duplicate {
-                let first = members
-                    .iter()
-                    .find(|m| m.key == key)
-                    .map_or(key_span, |m| m.key_span);
+            if let Some(first) = keys.claim(&members, &key, key_span) {
                 return Err(ParseError {
                     kind: ErrorKind::DuplicateKey {
                         key: key.into(),
@@ -524,9 +540,6 @@ impl Parser<'_> {
                 key_span,
                 value,
             });
-            if seen.is_none() && members.len() == 16 {
-                seen = Some(members.iter().map(|m| m.key.clone()).collect());
-            }
             self.skip_ws();
             match self.src.get(self.pos) {
                 Some(b',') => self.pos += 1,

@@ -8,11 +8,11 @@
 //! aliases are copied in full, within [`MAX_ALIAS_COST`] so a "billion laughs" ends in an
 //! error rather than in exhausted memory.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Tag};
 
-use super::json::{Member, Node, Value, MAX_DEPTH};
+use super::json::{Keys, Member, Node, Value, MAX_DEPTH};
 use crate::span::Span;
 
 /// What anchored values and the copies aliases make of them may cost in all, in bytes as
@@ -147,8 +147,7 @@ enum Items {
     Map {
         members: Vec<Member>,
         key: Option<(Box<str>, Span)>,
-        /// Large mappings check duplicates through a set, small ones scan (as the JSON parser).
-        seen: Option<HashSet<Box<str>>>,
+        keys: Keys,
     },
 }
 
@@ -220,7 +219,7 @@ impl Builder {
                     let items = Items::Map {
                         members: Vec::new(),
                         key: None,
-                        seen: None,
+                        keys: Keys::default(),
                     };
                     self.open(items, anchor, tag.as_deref(), span)?;
                 }
@@ -384,7 +383,7 @@ impl Builder {
         frame.last_end = frame.last_end.max(built.node.span.end as usize);
         match &mut frame.items {
             Items::Seq(items) => items.push(built.node),
-            Items::Map { members, key, seen } => match key.take() {
+            Items::Map { members, key, keys } => match key.take() {
                 Some((key, key_span)) => members.push(Member {
                     key,
                     key_span,
@@ -395,15 +394,7 @@ impl Builder {
                         return Err(error(ErrorKind::ComplexKey, built.node.span));
                     };
                     let key_span = built.node.span;
-                    let duplicate = match seen {
-                        Some(set) => !set.insert(name.clone()),
-                        None => members.iter().any(|m| m.key == name),
-                    };
-                    if duplicate {
-                        let first = members
-                            .iter()
-                            .find(|m| m.key == name)
-                            .map_or(key_span, |m| m.key_span);
+                    if let Some(first) = keys.claim(members, &name, key_span) {
                         return Err(error(
                             ErrorKind::DuplicateKey {
                                 key: name.into(),
@@ -411,12 +402,6 @@ impl Builder {
                             },
                             key_span,
                         ));
-                    }
-                    if seen.is_none() && members.len() >= 16 {
-                        let mut set: HashSet<Box<str>> =
-                            members.iter().map(|m| m.key.clone()).collect();
-                        set.insert(name.clone());
-                        *seen = Some(set);
                     }
                     *key = Some((name, key_span));
                 }
