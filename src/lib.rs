@@ -57,10 +57,11 @@ pub enum LoadError {
 /// Reads the other documents a description refers to (`$ref: ./schemas/user.yaml`). The
 /// analysis decides what to read; the loader only reads, so the analysis does no I/O itself.
 pub trait Loader: Send {
-    /// The name diagnostics call the document by, and its bytes.
-    fn load(&mut self, location: &Location) -> Result<(String, Vec<u8>), LoadError>;
+    /// The document's bytes.
+    fn load(&mut self, location: &Location) -> Result<Vec<u8>, LoadError>;
 
-    /// How messages show a location (a file relative to the current directory, say).
+    /// How messages, and the code frames of the document, name a location (a file relative to
+    /// the current directory, say).
     fn show(&self, location: &Location) -> String {
         location.to_string()
     }
@@ -70,7 +71,7 @@ pub trait Loader: Send {
 pub struct SingleDocument;
 
 impl Loader for SingleDocument {
-    fn load(&mut self, location: &Location) -> Result<(String, Vec<u8>), LoadError> {
+    fn load(&mut self, location: &Location) -> Result<Vec<u8>, LoadError> {
         Err(LoadError::Failed(format!(
             "`{location}` is another document, and this description is read as one"
         )))
@@ -258,14 +259,12 @@ impl<'l> Description<'l> {
         }
         let shown = self.loader.show(&location);
         let read = match self.loader.load(&location) {
-            Ok((name, bytes)) => String::from_utf8(bytes)
-                .map(|text| (name, text))
-                .map_err(|e| {
-                    format!(
-                        "it is not UTF-8 (byte {} is not valid)",
-                        e.utf8_error().valid_up_to()
-                    )
-                }),
+            Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+                format!(
+                    "it is not UTF-8 (byte {} is not valid)",
+                    e.utf8_error().valid_up_to()
+                )
+            }),
             Err(LoadError::Refused) => {
                 self.diags
                     .push(diagnostics::remote_ref_refused(span, &shown));
@@ -276,15 +275,15 @@ impl<'l> Description<'l> {
             )),
             Err(LoadError::Failed(reason)) => Err(reason),
         };
-        let (name, text) = match read {
-            Ok(read) => read,
+        let text = match read {
+            Ok(text) => text,
             Err(reason) => {
                 self.diags
                     .push(diagnostics::ref_unreadable(span, &shown, &reason));
                 return;
             }
         };
-        let Some(base) = self.sources.add(name, text.as_str()) else {
+        let Some(base) = self.sources.add(shown.as_str(), text.as_str()) else {
             let total = self
                 .sources
                 .files()

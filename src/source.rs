@@ -190,13 +190,10 @@ pub fn get(
     }))
 }
 
-/// Reads the documents a description refers to: files, and URLs where that is allowed. The
-/// files read are kept, for `--watch`.
+/// Reads the documents a description refers to: files, and URLs where that is allowed.
 pub struct DescriptionLoader {
     limit: u64,
     remote: Option<Remote>,
-    /// Every file read, in the order read.
-    pub files: Vec<std::path::PathBuf>,
 }
 
 /// How URLs are read: with the source's timeout, and its headers only on its own origin (a
@@ -231,7 +228,6 @@ impl DescriptionLoader {
         DescriptionLoader {
             limit: settings.max_bytes,
             remote,
-            files: Vec::new(),
         }
     }
 
@@ -240,7 +236,6 @@ impl DescriptionLoader {
         DescriptionLoader {
             limit,
             remote: None,
-            files: Vec::new(),
         }
     }
 }
@@ -259,21 +254,17 @@ impl crate::Loader for DescriptionLoader {
         }
     }
 
-    fn load(&mut self, location: &crate::Location) -> Result<(String, Vec<u8>), crate::LoadError> {
+    fn load(&mut self, location: &crate::Location) -> Result<Vec<u8>, crate::LoadError> {
         use crate::{LoadError, Location};
         match location {
-            Location::File(path) => {
-                let name = display_path(path).display().to_string();
-                self.files.push(path.clone());
-                match read_file(path, self.limit) {
-                    Ok(Some(bytes)) => Ok((name, bytes)),
-                    Ok(None) => Err(LoadError::OverLimit(self.limit)),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                        Err(LoadError::Failed("there is no such file".to_owned()))
-                    }
-                    Err(e) => Err(LoadError::Failed(e.to_string())),
+            Location::File(path) => match read_file(path, self.limit) {
+                Ok(Some(bytes)) => Ok(bytes),
+                Ok(None) => Err(LoadError::OverLimit(self.limit)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    Err(LoadError::Failed("there is no such file".to_owned()))
                 }
-            }
+                Err(e) => Err(LoadError::Failed(e.to_string())),
+            },
             Location::Url(url) => {
                 let remote = self.remote.as_ref().ok_or(LoadError::Refused)?;
                 let empty = std::collections::BTreeMap::new();
@@ -283,7 +274,7 @@ impl crate::Loader for DescriptionLoader {
                     &empty
                 };
                 match get(url, headers, remote.timeout, None, self.limit, None) {
-                    Ok(Some(fetched)) => Ok((fetched.name, fetched.bytes)),
+                    Ok(Some(fetched)) => Ok(fetched.bytes),
                     Ok(None) => Err(LoadError::Failed("the server answered 304".to_owned())),
                     Err(diag) => Err(LoadError::Failed(diag.message)),
                 }
