@@ -618,40 +618,15 @@ impl<'p> Bundler<'p> {
     /// file's name (`./pet-owner.yaml` → `PetOwner`).
     fn name_for(&self, (doc, fragment): &Target) -> String {
         use heck::ToUpperCamelCase;
-        let tokens = Pointer::parse_ref(&format!("#{fragment}"))
-            .map(|p| p.tokens)
-            .unwrap_or_default();
-        if let [.., map, name] = tokens.as_slice() {
+        let pointer = Pointer::parse_ref(&format!("#{fragment}")).unwrap_or_default();
+        if let [.., map, name] = pointer.tokens.as_slice() {
             if matches!(map.as_str(), "schemas" | "$defs" | "definitions") && !name.is_empty() {
                 return name.clone();
             }
         }
-        let structural = |t: &str| {
-            t.bytes().all(|b| b.is_ascii_digit())
-                || matches!(
-                    t,
-                    "schema"
-                        | "schemas"
-                        | "items"
-                        | "properties"
-                        | "additionalProperties"
-                        | "allOf"
-                        | "anyOf"
-                        | "oneOf"
-                        | "components"
-                        | "$defs"
-                        | "definitions"
-                        | "content"
-                        | "not"
-                        | "prefixItems"
-                )
-        };
-        let made = tokens
-            .iter()
-            .rev()
-            .find(|t| !structural(t))
-            .cloned()
-            .unwrap_or_else(|| self.parts[*doc].location.stem())
+        let made = pointer
+            .name_hint()
+            .map_or_else(|| self.parts[*doc].location.stem(), str::to_owned)
             .to_upper_camel_case();
         if made.is_empty() {
             "External".to_owned()

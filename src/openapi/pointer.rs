@@ -11,7 +11,7 @@ use std::fmt;
 use super::json::{Node, Value};
 
 /// A parsed local reference: the decoded tokens of `#/a/b/c`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Pointer {
     pub tokens: Vec<String>,
 }
@@ -71,6 +71,44 @@ impl Pointer {
     /// `#/a/b` with `~` and `/` escaped: one spelling per location.
     pub fn canonical(&self) -> String {
         prefix_of(&self.tokens)
+    }
+
+    /// A name for what the pointer points at, when it has none of its own: its last token that
+    /// is not a keyword, an index or a media type (`#/components/schemas/A/$defs/Node` →
+    /// `Node`, `#/paths/~1pets/get/responses/200/content/application~1json/schema` → `get`).
+    pub fn name_hint(&self) -> Option<&str> {
+        const STRUCTURAL: &[&str] = &[
+            "schema",
+            "schemas",
+            "items",
+            "properties",
+            "additionalProperties",
+            "allOf",
+            "anyOf",
+            "oneOf",
+            "not",
+            "prefixItems",
+            "content",
+            "$defs",
+            "definitions",
+            "components",
+            "parameters",
+            "responses",
+            "requestBodies",
+            "headers",
+            "paths",
+            "patternProperties",
+        ];
+        self.tokens
+            .iter()
+            .rev()
+            .find(|t| {
+                !t.is_empty()
+                    && !STRUCTURAL.contains(&t.as_str())
+                    && !t.contains('/')
+                    && !t.bytes().all(|b| b.is_ascii_digit())
+            })
+            .map(String::as_str)
     }
 
     /// The name `X` when the pointer is exactly `#/components/schemas/X`.

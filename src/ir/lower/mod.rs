@@ -847,45 +847,11 @@ fn value_type(node: &Node) -> Type {
     })
 }
 
-/// The name of a recursive unnamed schema: the last token of its pointer that is not a keyword,
-/// an index or a media type (`#/components/schemas/A/$defs/Node` → `Node`).
+/// The name of a recursive unnamed schema: its pointer's [`Pointer::name_hint`].
 fn recursive_name(canonical: &str) -> String {
-    const STRUCTURAL: &[&str] = &[
-        "schema",
-        "schemas",
-        "items",
-        "properties",
-        "additionalProperties",
-        "allOf",
-        "anyOf",
-        "oneOf",
-        "not",
-        "prefixItems",
-        "content",
-        "$defs",
-        "definitions",
-        "components",
-        "parameters",
-        "responses",
-        "requestBodies",
-        "headers",
-        "paths",
-        "patternProperties",
-    ];
     Pointer::parse_ref(canonical)
         .ok()
-        .and_then(|p| {
-            p.tokens
-                .iter()
-                .rev()
-                .find(|t| {
-                    !t.is_empty()
-                        && !STRUCTURAL.contains(&t.as_str())
-                        && !t.contains('/')
-                        && !t.bytes().all(|b| b.is_ascii_digit())
-                })
-                .cloned()
-        })
+        .and_then(|p| p.name_hint().map(str::to_owned))
         .unwrap_or_else(|| "Recursive".to_owned())
 }
 
