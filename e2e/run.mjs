@@ -19,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { randomDocument } from "./random-schemas.mjs";
 import { fixtureSchema } from "./yaml-twins.mjs";
+import * as svelte from "./svelte/steps.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -38,6 +39,8 @@ rmSync(generated, { recursive: true, force: true });
 for (const c of readdirSync(join(root, "fixtures", "good")).sort()) {
   run(bin, ["--schema", fixtureSchema(root, c), "--out", join(generated, c)]);
 }
+// The Svelte 5 client of every good fixture, in svelte/.generated (see svelte/steps.mjs).
+svelte.generate(run, bin, readdirSync(join(root, "fixtures", "good")).sort(), (c) => fixtureSchema(root, c));
 // A large real-world document: GitHub's API description (types only).
 run(bin, [
   "--schema", join(here, "node_modules", "@octokit", "openapi", "generated", "api.github.com.json"),
@@ -126,6 +129,7 @@ const checked = await inParallel([
         join(here, "node_modules", "prettier", "bin", "prettier.cjs"),
         "--check", "--log-level=warn", "--ignore-path", noIgnores,
         ...generatedFiles(generated),
+        ...generatedFiles(svelte.generated),
       ]),
   },
   {
@@ -143,6 +147,7 @@ const checked = await inParallel([
   typecheck("tsc: generated React code against React 18's types", "tsconfig.react18.json"),
   typecheck("tsc: kernel tests", "tsconfig.kernel.json"),
   typecheck("tsc: the runtime modules and their unit tests", "tsconfig.runtime.json"),
+  ...svelte.checks(collect),
   {
     // Whatever the generator accepts type-checks; whatever it refuses gets a located diagnostic
     // (mutations.mjs; the long run's numbers are in BENCHMARKS.md).
@@ -225,6 +230,9 @@ await build({
   logLevel: "warning",
 });
 
+// The Svelte tests and the page their Chromium group drives.
+await svelte.bundle();
+
 // Each test group gets a fresh reference backend on an ephemeral port (so groups running side
 // by side share no server state), stopped whatever happens.
 const secret = "e2e-mwt-secret";
@@ -298,6 +306,7 @@ const status = await inParallel(
     group("React 19 on jsdom", ["--import", pathToFileURL(built(dom)).href, ...react.map(built)]),
     group("React 18 on jsdom", ["--import", pathToFileURL(built18(dom)).href, ...react.map(built18)]),
     group("Chromium", browserTests.map(built)),
+    ...svelte.groups(group),
   ],
   2,
 );
