@@ -264,8 +264,8 @@ export const scenarios: Record<string, Scenario> = {
       ok(el, `input ${name}`);
       type(el, value);
     };
-    const click = (label: string) => [...document.querySelectorAll("button")].find((b) => b.textContent === label)?.click();
-    const errors = (field: string) => [...document.querySelectorAll(`[data-testid="error-${field}"]`)].map((e) => e.textContent);
+    const click = (label: string) => Array.from(document.querySelectorAll("button")).find((b) => b.textContent === label)?.click();
+    const errors = (field: string) => Array.from(document.querySelectorAll(`[data-testid="error-${field}"]`)).map((e) => e.textContent);
     click("send");
     await until(() => eq(errors("name"), ["client: This field is required."]));
     eq(errors("email"), ["client: This field is required."]);
@@ -303,11 +303,11 @@ export const scenarios: Record<string, Scenario> = {
     try {
       await sub.ready;
       await sub.send({ text: "from outside" });
-      await until(() => eq([...document.querySelectorAll('[data-testid="messages"] li')].map((li) => li.textContent), ["anonymous: from outside"]));
+      await until(() => eq(Array.from(document.querySelectorAll('[data-testid="messages"] li')).map((li) => li.textContent), ["anonymous: from outside"]));
       const input = document.querySelector<HTMLInputElement>('input[aria-label="chat message"]');
       ok(input, "the message input");
       type(input, "from the component");
-      [...document.querySelectorAll("button")].find((b) => b.textContent === "Post")?.click();
+      Array.from(document.querySelectorAll("button")).find((b) => b.textContent === "Post")?.click();
       await until(() => ok(heard.some((m) => m.text === "from the component"), "the other subscriber hears the component"));
       eq(text("send-error"), "");
       unmountChat();
