@@ -1,8 +1,11 @@
 // Sizes of the runtime code an app ships (esbuild --minify, ES2020, then gzip -9): the kernel,
 // and the React layer's own runtime without React, TanStack Query or the kernel, next to
-// TanStack Query's core (QueryClient + QueryObserver, what any React Query app pulls in).
+// TanStack Query's core (QueryClient + QueryObserver, what any React Query app pulls in). The
+// Svelte layer's runtime is compiled by the Svelte compiler first (e2e/svelte's plugin and
+// node_modules: run `npm ci` in e2e and e2e/svelte).
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { sveltePlugin } from "../e2e/svelte/plugin.mjs";
 
 async function size(label, options) {
   const result = await build({ bundle: true, minify: true, format: "esm", target: "es2020", write: false, logLevel: "error", ...options });
@@ -18,6 +21,11 @@ const rows = [
   await size("React layer: runtime/react.tsx + runtime/query.ts", { entryPoints: ["runtime/react.tsx"], external }),
   await size("forms: runtime/forms.ts (without Zod)", { entryPoints: ["runtime/forms.ts"], external: [...external, "./react"] }),
   await size("channels: runtime/channels.ts", { entryPoints: ["runtime/channels.ts"], external: [...external, "./react"] }),
+  await size("Svelte layer: runtime/svelte.svelte.ts + forms.svelte.ts + channels.svelte.ts (compiled)", {
+    stdin: { contents: 'export * from "./svelte.svelte"; export * from "./forms.svelte"; export * from "./channels.svelte";', resolveDir: "runtime", loader: "ts" },
+    external: ["svelte", "svelte/*", "@tanstack/*", "zod", "./kernel", "./query", "./form-core", "./channel-core"],
+    plugins: [sveltePlugin({ generate: "client", external: false })],
+  }),
   await size("@tanstack/query-core (QueryClient, QueryObserver)", {
     stdin: { contents: 'export { QueryClient, QueryObserver } from "@tanstack/query-core";', resolveDir: "bench", loader: "js" },
   }),
