@@ -32,7 +32,8 @@ mod views;
 pub use file::{is_plain, GeneratedFile, HEADER};
 pub use prettier::PRETTIER_VERSION;
 pub use runtime::{
-    runtime_module, CHANNELS_SOURCE, FORMS_SOURCE, KERNEL_SOURCE, QUERY_SOURCE, REACT_SOURCE,
+    runtime_module, CHANNELS_SOURCE, CHANNEL_CORE_SOURCE, FORMS_SOURCE, FORM_CORE_SOURCE,
+    KERNEL_SOURCE, QUERY_SOURCE, REACT_SOURCE,
 };
 
 use crate::ir::Ir;
@@ -108,11 +109,21 @@ pub fn generate(ir: &Ir, options: &Options) -> Vec<GeneratedFile> {
         ));
         modules.push("./react".to_owned());
         if options.forms && !ir.forms.is_empty() {
+            files.push(runtime_module(
+                "form-core.ts",
+                FORM_CORE_SOURCE,
+                &kernel_nested,
+            ));
             files.push(runtime_module("forms.ts", FORMS_SOURCE, &kernel_nested));
             files.push(render("forms.ts", &views::forms::forms_ts(ir, &order)));
             modules.push("./forms".to_owned());
         }
         if options.channels && !ir.channels.is_empty() {
+            files.push(runtime_module(
+                "channel-core.ts",
+                CHANNEL_CORE_SOURCE,
+                &kernel_nested,
+            ));
             files.push(runtime_module(
                 "channels.ts",
                 CHANNELS_SOURCE,
