@@ -14,7 +14,7 @@ import { act, cleanup, waitFor, within } from "@testing-library/react";
 import { Component, type ReactNode } from "react";
 
 import * as api from "../.generated/reference-3.1/index.ts";
-import { bounded, type Recorder } from "./recording.ts";
+import type { Recorder } from "./recording.ts";
 
 export { bounded, isGet, isPost, recorder, type Hold, type HoldOptions, type Recorder, type Sent } from "./recording.ts";
 
