@@ -51,6 +51,14 @@ export async function bundle() {
     platform: "node",
     plugins: [sveltePlugin({ generate: "client" })],
   });
+  // The server side of the server-rendering test: Svelte's server runtime, in a bundle of its own.
+  await build({
+    ...svelteBuild("server"),
+    entryPoints: [join(here, "app", "ssr.ts")],
+    outfile: built("ssr.mjs"),
+    platform: "node",
+    plugins: [sveltePlugin({ generate: "server" })],
+  });
   const site = built("site");
   mkdirSync(site, { recursive: true });
   await build({

@@ -28,7 +28,11 @@ export function render<P extends Record<string, unknown>>(component: Component<P
 export function tidy(): void {
   for (const app of mounted.splice(0)) void unmount(app);
   flushSync();
-  for (const qc of roots) qc.clear();
+  // clear() leaves a finished mutation's gc timer (five minutes) running: end those too.
+  for (const qc of roots) {
+    for (const m of qc.getMutationCache().getAll()) m.destroy();
+    qc.clear();
+  }
   roots.clear();
   document.body.replaceChildren();
   delete (window as { __MIZAN_SSR_DATA__?: unknown }).__MIZAN_SSR_DATA__;
