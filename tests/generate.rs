@@ -47,13 +47,17 @@ fn every_framework_file_matches_its_snapshot() {
             let ir = analyze_case_for("good", case, framework)
                 .ir
                 .expect("valid fixture");
-            let files = as_files(emit::generate(
-                &ir,
-                &Options {
-                    framework,
-                    ..Options::default()
-                },
-            ));
+            let options = Options {
+                framework,
+                ..Options::default()
+            };
+            let files = as_files(emit::generate(&ir, &options));
+            assert_eq!(
+                files,
+                as_files(emit::generate(&ir, &options)),
+                "{case}: two {} runs differ",
+                framework.name()
+            );
             for stage1 in ["types.ts", "server.ts", "kernel.ts"] {
                 assert_eq!(files[stage1], react[stage1], "{case}: {stage1}");
             }
