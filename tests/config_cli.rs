@@ -90,7 +90,11 @@ fn check_reports_changed_missing_and_extra_files_and_the_fix() {
     assert_eq!(report["missing"], serde_json::json!(["contexts/items.ts"]));
     assert_eq!(
         report["extra"],
-        serde_json::json!(["channels.ts", "runtime/channels.ts"])
+        serde_json::json!([
+            "channels.ts",
+            "runtime/channel-core.ts",
+            "runtime/channels.ts"
+        ])
     );
     // index.ts no longer re-exports channels; server.ts has the new description.
     let changed: Vec<&str> = report["changed"]
@@ -110,11 +114,12 @@ fn check_reports_changed_missing_and_extra_files_and_the_fix() {
 
     let fixed = p.run(&[]);
     assert!(
-        String::from_utf8_lossy(&fixed.stdout).contains("2 removed"),
+        String::from_utf8_lossy(&fixed.stdout).contains("3 removed"),
         "the stale owned files go"
     );
     assert!(!p.path("web/src/api/channels.ts").exists());
     assert!(!p.path("web/src/api/runtime/channels.ts").exists());
+    assert!(!p.path("web/src/api/runtime/channel-core.ts").exists());
     assert_eq!(p.run(&["--check"]).status.code(), Some(0));
 }
 
