@@ -150,6 +150,10 @@ pub const CHANNELS_REEXPORTS: &[&str] = &[
 /// What Vue's `channels.ts` re-exports from `runtime/vue-channels.ts`, besides the core's.
 pub const VUE_CHANNELS_REEXPORTS: &[&str] = &["type VueChannelOptions"];
 
+/// What Svelte's `channels.svelte.ts` re-exports from `runtime/channels.svelte.ts`, besides
+/// the core's.
+pub const SVELTE_CHANNELS_REEXPORTS: &[&str] = &["type SvelteChannelOptions"];
+
 /// The runtime names React's generated files import for their own use without exporting them
 /// (and `T`, the types namespace): no generated name may take them.
 pub const FILE_HELPERS: &[&str] = &[
@@ -367,7 +371,10 @@ impl Framework {
             Framework::Svelte => Reexports {
                 binding: &[("./runtime/svelte.svelte", SVELTE_REEXPORTS)],
                 forms: &[("./runtime/form-core", FORMS_REEXPORTS)],
-                channels: &[("./runtime/channel-core", CHANNELS_REEXPORTS)],
+                channels: &[
+                    ("./runtime/channel-core", CHANNELS_REEXPORTS),
+                    ("./runtime/channels.svelte", SVELTE_CHANNELS_REEXPORTS),
+                ],
             },
             _ => Reexports {
                 binding: &[("./runtime/react", REACT_REEXPORTS)],
@@ -1053,8 +1060,10 @@ mod tests {
                 let Some(source) = runtime_source(module) else {
                     continue;
                 };
-                let empty = BTreeSet::new();
-                let reexported = reexported_by_module.get(module).unwrap_or(&empty);
+                // A name the framework's files re-export from any module counts: a binding may
+                // pass on a core's names that the generated files take from the core itself.
+                let reexported: BTreeSet<&String> =
+                    reexported_by_module.values().flatten().collect();
                 let rest: Vec<String> = exports(source)
                     .into_iter()
                     .filter(|n| !reexported.contains(n) && !helpers.contains(n))

@@ -2,12 +2,9 @@
 import {
   createChannel,
   createChannelMessages,
+  type SvelteChannelOptions,
 } from "./runtime/channels.svelte";
-import type {
-  ChannelOptions,
-  ChannelState,
-  ChannelWithSend,
-} from "./runtime/channel-core";
+import type { ChannelState, ChannelWithSend } from "./runtime/channel-core";
 import type * as T from "./types";
 
 export {
@@ -15,6 +12,7 @@ export {
   type ChannelState,
   type ChannelWithSend,
 } from "./runtime/channel-core";
+export { type SvelteChannelOptions } from "./runtime/channels.svelte";
 
 /**
  * Subscribes to the `room_chat` channel while mounted: the last `max` messages (default 500) in order, the last one, and the subscription's status.
@@ -22,7 +20,7 @@ export {
  */
 export function createRoomChatChannel(
   params: () => { language_code: string; room_identifier: number },
-  options?: ChannelOptions,
+  options?: SvelteChannelOptions,
 ): ChannelWithSend<T.ChatMessageFromTheServerWithALongName, { text: string }> {
   return createChannel("room_chat", params, options);
 }
@@ -30,7 +28,7 @@ export function createRoomChatChannel(
 /** Subscribes to the `ticker` channel while mounted: the last `max` messages (default 500) in order, the last one, and the subscription's status. */
 export function createTickerChannel(
   params: () => { [key: string]: unknown },
-  options?: ChannelOptions,
+  options?: SvelteChannelOptions,
 ): ChannelState<
   { price: number } | { halted: boolean; reason_for_the_halt: string }
 > {
