@@ -322,9 +322,21 @@ pub struct Settings {
     pub debounce: Duration,
     /// How many diagnostics of one code are shown in full (0: all).
     pub max_per_code: usize,
+    /// The framework the command line chose over the config's (`--framework`, `--no-react`),
+    /// kept when `--watch` reloads the config.
+    pub framework_override: Option<Framework>,
 }
 
 impl Settings {
+    /// These settings with the command line's framework, if it chose one, over the config's.
+    pub fn overridden(mut self, framework: Option<Framework>) -> Settings {
+        if let Some(f) = framework {
+            self.options.framework = f;
+        }
+        self.framework_override = framework;
+        self
+    }
+
     /// Settings from the command line alone (`--schema` and `--out`): no config file, nothing
     /// to watch but the schema, the default debounce.
     pub fn without_config(schema: PathBuf, out_dir: PathBuf, options: Options) -> Settings {
@@ -338,6 +350,7 @@ impl Settings {
             watch_paths: Vec::new(),
             debounce: Duration::from_millis(DEFAULT_DEBOUNCE_MS),
             max_per_code: DEFAULT_MAX_PER_CODE,
+            framework_override: None,
         }
     }
 }
@@ -548,6 +561,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
             .collect(),
         debounce: Duration::from_millis(file.watch.debounce_ms),
         max_per_code: file.diagnostics.max_per_code,
+        framework_override: None,
     })
 }
 
