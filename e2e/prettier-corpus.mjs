@@ -44,30 +44,39 @@ const laidOut = (dir) =>
     .filter((p) => p !== "kernel.ts" && !p.startsWith("runtime/"))
     .sort();
 
+/** The Vue and Svelte files kept in the corpus: the framework's own. */
+const layerFiles = {
+  vue: ["vue.ts", "forms.ts", "channels.ts", "index.ts"],
+  svelte: ["svelte.svelte.ts", "forms.svelte.ts", "channels.svelte.ts", "index.ts"],
+};
+
 const expected = join(corpus, "expected");
 rmSync(expected, { recursive: true, force: true });
 const scratch = mkdtempSync(join(tmpdir(), "prettier-corpus-"));
 let files = 0;
 let differing = 0;
 try {
-  for (const [kind, name, schema] of inputs) {
-    const out = join(scratch, kind, name);
-    const r = spawnSync(bin, ["--schema", schema, "--out", out], { encoding: "utf8" });
+  for (const [kind, name, schema] of inputs) for (const framework of ["react", "vue", "svelte"]) {
+    // React's whole output under expected/<kind>/<name>/; Vue's and Svelte's own files under
+    // expected/<framework>/<kind>/<name>/ (tests/prettier_corpus.rs lists them the same way).
+    const folder = framework === "react" ? join(kind, name) : join(framework, kind, name);
+    const out = join(scratch, folder);
+    const r = spawnSync(bin, ["--schema", schema, "--out", out, "--framework", framework], { encoding: "utf8" });
     if (r.status !== 0) {
       console.error(`${schema}: the generator failed (${r.status ?? r.signal})\n${r.stderr}`);
       process.exit(1);
     }
-    for (const path of laidOut(out)) {
+    for (const path of laidOut(out).filter((p) => framework === "react" || layerFiles[framework].includes(p))) {
       const generated = readFileSync(join(out, path), "utf8");
       // Prettier's defaults; the path only picks the parser.
       const formatted = await prettier.format(generated, { filepath: path });
-      const target = join(expected, kind, name, path);
+      const target = join(expected, folder, path);
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, formatted);
       files += 1;
       if (formatted !== generated) {
         differing += 1;
-        console.log(`differs from the generator's output: ${kind}/${name}/${path}`);
+        console.log(`differs from the generator's output: ${folder}/${path}`);
       }
     }
   }

@@ -1,5 +1,6 @@
 // The TypeScript side of the test suite:
-//   1. generate a client from every good fixture with the built binary, from GitHub's API
+//   1. generate a client from every good fixture with the built binary (React, and Vue and
+//      Svelte into e2e/vue/.generated and e2e/svelte/.generated), from GitHub's API
 //      description, and one importing the kernel from a package instead of kernel.ts;
 //   2. check that YAML twins of the JSON inputs generate the same bytes (yaml-twins.mjs),
 //      type-check all of it, with the type-level tests in types/, under the strictest settings,
@@ -36,11 +37,21 @@ function run(command, args, options = {}) {
 
 const generated = join(here, ".generated");
 rmSync(generated, { recursive: true, force: true });
-for (const c of readdirSync(join(root, "fixtures", "good")).sort()) {
+const goodFixtures = readdirSync(join(root, "fixtures", "good")).sort();
+for (const c of goodFixtures) {
   run(bin, ["--schema", fixtureSchema(root, c), "--out", join(generated, c)]);
 }
-// The Svelte 5 client of every good fixture, in svelte/.generated (see svelte/steps.mjs).
-svelte.generate(run, bin, readdirSync(join(root, "fixtures", "good")).sort(), (c) => fixtureSchema(root, c));
+// Every good fixture's Vue and Svelte layers, each beside the node_modules its tests resolve
+// `vue`, `svelte` and their TanStack adapters from (e2e/vue/, e2e/svelte/).
+const frameworkGenerated = { vue: join(here, "vue", ".generated"), svelte: join(here, "svelte", ".generated") };
+for (const [framework, dir] of Object.entries(frameworkGenerated)) {
+  rmSync(dir, { recursive: true, force: true });
+  for (const c of goodFixtures) {
+    run(bin, ["--schema", fixtureSchema(root, c), "--out", join(dir, c), "--framework", framework], {
+      stdio: ["inherit", "ignore", "inherit"],
+    });
+  }
+}
 // A large real-world document: GitHub's API description (types only).
 run(bin, [
   "--schema", join(here, "node_modules", "@octokit", "openapi", "generated", "api.github.com.json"),
@@ -129,7 +140,7 @@ const checked = await inParallel([
         join(here, "node_modules", "prettier", "bin", "prettier.cjs"),
         "--check", "--log-level=warn", "--ignore-path", noIgnores,
         ...generatedFiles(generated),
-        ...generatedFiles(svelte.generated),
+        ...Object.values(frameworkGenerated).flatMap(generatedFiles),
       ]),
   },
   {

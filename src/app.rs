@@ -106,11 +106,7 @@ fn settings(cli: &Cli) -> Result<Settings, crate::config::ConfigError> {
     let ceiling = std::env::var_os(crate::config::CONFIG_CEILING_VAR).map(PathBuf::from);
     let path = crate::config::find(&cwd, cli.config.as_deref(), ceiling.as_deref())
         .map_err(|d| Box::new((None, d)))?;
-    let mut settings = crate::config::load(&path)?;
-    if let Some(framework) = cli.framework() {
-        settings.options.framework = framework;
-    }
-    Ok(settings)
+    Ok(crate::config::load(&path)?.overridden(cli.framework()))
 }
 
 /// The command that brings the output up to date, for messages.

@@ -282,7 +282,7 @@ pub fn run<E>(
         if let (Matters::Reload, Some(config)) = (reason, settings.config_path.clone()) {
             match crate::config::load(&config) {
                 Ok(new) => {
-                    settings = new;
+                    settings = new.overridden(settings.framework_override);
                     reloaded = true;
                     eprintln!("config reloaded");
                 }

@@ -10,7 +10,27 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use common::{cases, root};
-use mizan_generate::emit::{self, Options, PRETTIER_VERSION};
+use mizan_generate::emit::{self, Framework, Options, PRETTIER_VERSION};
+
+/// The frameworks whose files the corpus holds: React's whole output under
+/// `expected/<kind>/<name>/`, the others' own files under `expected/<framework>/<kind>/<name>/`.
+const FRAMEWORKS: [Framework; 3] = [Framework::React, Framework::Vue, Framework::Svelte];
+
+/// Whether a Vue or Svelte file is the framework's own (as `e2e/prettier-corpus.mjs` lists
+/// them): its binding, forms and channels files, and `index.ts`.
+fn layer_file(framework: Framework, path: &str) -> bool {
+    let own: &[&str] = match framework {
+        Framework::Vue => &["vue.ts", "forms.ts", "channels.ts", "index.ts"],
+        Framework::Svelte => &[
+            "svelte.svelte.ts",
+            "forms.svelte.ts",
+            "channels.svelte.ts",
+            "index.ts",
+        ],
+        _ => &[],
+    };
+    own.contains(&path)
+}
 
 fn corpus() -> PathBuf {
     root().join("tests").join("prettier-corpus")
@@ -74,26 +94,34 @@ fn the_imitated_prettier_is_the_pinned_one() {
 fn generated_files_are_what_prettier_makes_of_them() {
     let mut failures = String::new();
     let mut compared = 0;
-    for (name, schema) in inputs() {
+    for ((name, schema), framework) in inputs()
+        .into_iter()
+        .flat_map(|i| FRAMEWORKS.map(|f| (i.clone(), f)))
+    {
         let bytes = std::fs::read(root().join(&schema)).expect("schema");
         let mut loader = mizan_generate::source::DescriptionLoader::files_only(1 << 30);
         let at = mizan_generate::Location::file(&root().join(&schema));
-        let analysis = mizan_generate::analyze_description(
-            &schema,
-            &bytes,
-            &at,
-            &mut loader,
-            mizan_generate::Framework::React,
-        );
+        let analysis =
+            mizan_generate::analyze_description(&schema, &bytes, &at, &mut loader, framework);
         let ir = analysis
             .ir
             .unwrap_or_else(|| panic!("{schema}: not a valid document"));
-        // The kernel and the runtime modules are copied sources, not laid out here.
-        let generated: BTreeMap<String, String> = emit::generate(&ir, &Options::default())
+        let options = Options {
+            framework,
+            ..Options::default()
+        };
+        // The kernel and the runtime modules are copied sources, not laid out here; of the
+        // other frameworks, only the files that are not React's.
+        let generated: BTreeMap<String, String> = emit::generate(&ir, &options)
             .into_iter()
             .filter(|f| f.path != "kernel.ts" && !f.path.starts_with("runtime/"))
+            .filter(|f| framework == Framework::React || layer_file(framework, &f.path))
             .map(|f| (f.path, f.contents))
             .collect();
+        let name = match framework {
+            Framework::React => name,
+            other => format!("{}/{name}", other.name()),
+        };
         let expected = files_under(&corpus().join("expected").join(&name));
         for path in generated.keys().filter(|p| !expected.contains_key(*p)) {
             let _ = writeln!(

@@ -321,3 +321,39 @@ fn watch_follows_the_files_a_description_refers_to() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// `--framework` outlives a reload of the config: a changed `mizan.toml` regenerates with the
+/// command line's framework still over the config's.
+#[test]
+fn watch_keeps_the_command_line_framework_when_the_config_reloads() {
+    let p = Project::new("watch-framework");
+    let dir = &p.dir;
+    p.write("schema.json", &common::reference_schema());
+    let config = |out: &str| {
+        format!("[source.file]\npath = \"schema.json\"\n[output]\ndir = \"{out}\"\nframework = \"react\"\n[watch]\ndebounce_ms = 50\n")
+    };
+    p.write("mizan.toml", &config("api"));
+    let mut child = p
+        .command()
+        .args(["--watch", "--framework", "vue"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    wait_for("the first generation", Duration::from_secs(20), || {
+        dir.join("api/vue.ts").is_file()
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(dir.join("mizan.toml"), config("api2")).expect("edit");
+    wait_for("the regeneration", Duration::from_secs(10), || {
+        dir.join("api2/index.ts").is_file()
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(common::interrupt(&child), "kill -INT failed");
+    let _ = child.wait();
+    assert!(
+        dir.join("api2/vue.ts").is_file(),
+        "still Vue after the reload"
+    );
+    assert!(!dir.join("api2/react.tsx").exists() && !dir.join("api/react.tsx").exists());
+}

@@ -1,5 +1,5 @@
-// The Svelte side of the TypeScript suite, as steps e2e/run.mjs runs: the generated Svelte
-// client of every good fixture (`--framework svelte`, into .generated/), svelte-check over it and
+// The Svelte side of the TypeScript suite, as steps e2e/run.mjs runs (which generates every good
+// fixture's Svelte client into .generated/ with `--framework svelte`): svelte-check over it and
 // over the type-level tests (types/) and the test components (app/) with the base options of
 // ../tsconfig.base.json, and the scenarios of app/scenarios.ts in jsdom and in Chromium against
 // the reference backend. Svelte, svelte-query and svelte-check come from this folder's
@@ -13,16 +13,8 @@ import { sveltePlugin, svelteBuild } from "./plugin.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const e2e = dirname(here);
-export const generated = join(here, ".generated");
 const out = join(here, ".build");
 const built = (file) => join(out, "svelte", file);
-
-/** Generates every good fixture's Svelte client; `run(command, args, options)` exits on failure. */
-export function generate(run, bin, fixtures, schemaOf) {
-  rmSync(generated, { recursive: true, force: true });
-  // Quietly: the same inputs' warnings are shown once already, by the React generation.
-  for (const c of fixtures) run(bin, ["--schema", schemaOf(c), "--out", join(generated, c), "--framework", "svelte"], { stdio: ["ignore", "ignore", "ignore"] });
-}
 
 /** The type checks, as run.mjs steps ({ title, start }). */
 export const checks = (collect) => [

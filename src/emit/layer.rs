@@ -165,8 +165,10 @@ impl Layer {
     /// The options type of a channel's hook, and the module it comes from.
     pub fn channel_options(self) -> (&'static str, &'static str) {
         match self {
-            Layer::Vue => ("VueChannelOptions", "./runtime/vue-channels"),
-            Layer::React | Layer::Svelte => ("ChannelOptions", self.channel_core_module()),
+            Layer::React => ("ChannelOptions", self.channel_core_module()),
+            // `max` may be a ref or a getter.
+            Layer::Vue => ("VueChannelOptions", self.channels_module()),
+            Layer::Svelte => ("SvelteChannelOptions", self.channels_module()),
         }
     }
 

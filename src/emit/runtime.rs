@@ -14,6 +14,9 @@ pub const QUERY_SOURCE: &str = include_str!("../../runtime/query.ts");
 pub const REACT_SOURCE: &str = include_str!("../../runtime/react.tsx");
 pub const FORMS_SOURCE: &str = include_str!("../../runtime/forms.ts");
 pub const CHANNELS_SOURCE: &str = include_str!("../../runtime/channels.ts");
+/// The framework-free cores of forms and channels, which every framework's bindings render.
+pub const FORM_CORE_SOURCE: &str = include_str!("../../runtime/form-core.ts");
+pub const CHANNEL_CORE_SOURCE: &str = include_str!("../../runtime/channel-core.ts");
 /// The Vue binding and its forms and channels.
 pub const VUE_SOURCE: &str = include_str!("../../runtime/vue.ts");
 pub const VUE_FORMS_SOURCE: &str = include_str!("../../runtime/vue-forms.ts");
@@ -22,9 +25,6 @@ pub const VUE_CHANNELS_SOURCE: &str = include_str!("../../runtime/vue-channels.t
 pub const SVELTE_SOURCE: &str = include_str!("../../runtime/svelte.svelte.ts");
 pub const SVELTE_FORMS_SOURCE: &str = include_str!("../../runtime/forms.svelte.ts");
 pub const SVELTE_CHANNELS_SOURCE: &str = include_str!("../../runtime/channels.svelte.ts");
-/// The framework-free cores of forms and channels, which every framework's bindings render.
-pub const FORM_CORE_SOURCE: &str = include_str!("../../runtime/form-core.ts");
-pub const CHANNEL_CORE_SOURCE: &str = include_str!("../../runtime/channel-core.ts");
 
 /// `kernel.ts` as written into the output directory when the kernel is bundled.
 pub fn kernel_file() -> GeneratedFile {
