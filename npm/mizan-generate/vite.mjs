@@ -192,7 +192,7 @@ export default function mizan(options = {}) {
     const started = new Promise((ok, fail) => (first = { ok, fail }));
 
     const ended = async (done) => {
-      if (done) {
+      if (!done.failed) {
         outDir = path.resolve(root, done.outDir);
         const changed = done.written + done.removed > 0;
         logger.info(`[${PLUGIN}] ${done.line}`, { timestamp: true });
@@ -212,29 +212,38 @@ export default function mizan(options = {}) {
           hot.send({ type: "full-reload", path: "*" });
         }
       } else {
-        const text = stderr.join("\n");
+        const text = done.text;
         const err = await diagnose(base, root, text);
         logger.error(`[${PLUGIN}] ${text.trim()}`, { timestamp: true });
         shown = payload(err);
         hot.send({ type: "error", err: shown });
       }
-      stderr = [];
       first.ok();
     };
     const end = (done) => (queue = queue.then(() => ended(done)).catch((e) => logger.error(`[${PLUGIN}] ${e.stack ?? e}`)));
 
     createInterface({ input: child.stdout }).on("line", (line) => {
       const done = parseDone(line);
-      if (done) end({ ...done, line });
-      else if (line.trim()) logger.info(`[${PLUGIN}] ${line}`);
+      if (done) {
+        // What a good run printed on standard error is its warnings.
+        const warnings = stderr.join("\n").trim();
+        stderr = [];
+        if (warnings) logger.warn(`[${PLUGIN}] ${warnings}`, { timestamp: true });
+        end({ ...done, line });
+      } else if (line.trim()) logger.info(`[${PLUGIN}] ${line}`);
     });
     createInterface({ input: child.stderr }).on("line", (line) => {
-      if (FAILED.some((re) => re.test(line))) end(null);
-      else if (CHATTER.some((re) => re.test(line))) return;
+      if (FAILED.some((re) => re.test(line))) {
+        // The run's diagnostics, taken now: the next run may print while this one is reported.
+        const text = stderr.join("\n");
+        stderr = [];
+        end({ failed: true, text });
+      } else if (CHATTER.some((re) => re.test(line))) return;
       else stderr.push(line);
     });
     child.on("error", (e) => first.fail(new Error(`${PLUGIN}: cannot run the generator: ${e.message}`)));
-    child.on("exit", (code, signal) => {
+    // "close", not "exit": its standard error has been read to the end by then.
+    child.on("close", (code, signal) => {
       process.removeListener("exit", kill);
       if (stopping) return;
       // Before its first run ends, the watch cannot start (a bad config, a missing schema
