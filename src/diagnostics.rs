@@ -852,6 +852,40 @@ pub fn config_invalid(span: Span, message: &str) -> Diagnostic {
     .help("the settings and their types are listed in the README and in mizan.schema.json")
 }
 
+/// `[output] framework` names none of `accepted`.
+pub fn config_unknown_framework(span: Span, found: &str, accepted: &[&str]) -> Diagnostic {
+    let list = accepted
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Diagnostic::error(
+        "mizan::config::unknown-framework",
+        format!("unknown framework `{found}`"),
+    )
+    .at(span, "not a framework layer mizan-generate writes")
+    .help(match did_you_mean(found, accepted.iter().copied()) {
+        Some(c) => format!("did you mean `{c}`? `framework` is one of {list}"),
+        None => format!("`framework` is one of {list}"),
+    })
+}
+
+/// The deprecated `[output] react` says otherwise than `[output] framework`.
+pub fn config_framework_conflict(
+    react: Span,
+    framework: Span,
+    react_value: bool,
+    framework_value: &str,
+) -> Diagnostic {
+    Diagnostic::error(
+        "mizan::config::framework-conflict",
+        format!("`react = {react_value}` contradicts `framework = \"{framework_value}\"`"),
+    )
+    .at(react, "the old setting")
+    .also(framework, "the setting that replaces it")
+    .help("remove `react`: `framework` replaces it (`react = false` is `framework = \"none\"`, `react = true` is `framework = \"react\"`)")
+}
+
 pub fn config_sources(span: Span, found: &[&str]) -> Diagnostic {
     let message = if found.is_empty() {
         "`[source]` names no schema source".to_owned()

@@ -163,6 +163,14 @@ fn config_errors_are_located_and_exit_2() {
             "[source.file]\npath = \"schema.json\"\n\n[output]\nreact = \"yes\"\n",
         ),
         ("syntax", "[source.file\npath = \"schema.json\"\n"),
+        (
+            "unknown-framework",
+            "[source.file]\npath = \"schema.json\"\n\n[output]\nframework = \"veu\"\n",
+        ),
+        (
+            "framework-conflict",
+            "[source.file]\npath = \"schema.json\"\n\n[output]\nreact = false\nframework = \"vue\"\n",
+        ),
     ] {
         p.write("mizan.toml", text);
         let out = p.run(&[]);
@@ -840,4 +848,143 @@ fn a_local_description_follows_urls_only_when_the_config_allows_it() {
     );
     let types = std::fs::read_to_string(p.path("api/types.ts")).expect("types.ts");
     assert!(types.contains("export type Tag = string"), "{types}");
+}
+
+#[test]
+fn the_framework_comes_from_the_config_and_the_command_line() {
+    let p = Project::new("framework");
+    p.schema("schema.json");
+    let layer_files = |dir: &str| -> Vec<&'static str> {
+        [
+            "react.tsx",
+            "vue.ts",
+            "svelte.svelte.ts",
+            "forms.ts",
+            "forms.svelte.ts",
+            "channels.ts",
+            "channels.svelte.ts",
+            "runtime/query.ts",
+        ]
+        .into_iter()
+        .filter(|f| p.path(&format!("{dir}/{f}")).is_file())
+        .collect()
+    };
+    let index =
+        |dir: &str| std::fs::read_to_string(p.path(&format!("{dir}/index.ts"))).expect("index");
+    for (config, args, expected, last_export) in [
+        (
+            "framework = \"vue\"\n",
+            &[][..],
+            &["vue.ts", "forms.ts", "channels.ts", "runtime/query.ts"][..],
+            "\"./channels\"",
+        ),
+        (
+            "framework = \"svelte\"\n",
+            &[],
+            &[
+                "svelte.svelte.ts",
+                "forms.svelte.ts",
+                "channels.svelte.ts",
+                "runtime/query.ts",
+            ],
+            "\"./channels.svelte\"",
+        ),
+        ("framework = \"none\"\n", &[], &[], "\"./server\""),
+        // The earlier spelling of `none`, and the two keys when they agree.
+        ("react = false\n", &[], &[], "\"./server\""),
+        (
+            "react = true\nframework = \"react\"\n",
+            &[],
+            &["react.tsx", "forms.ts", "channels.ts", "runtime/query.ts"],
+            "\"./channels\"",
+        ),
+        // The command line overrides the config.
+        (
+            "framework = \"vue\"\n",
+            &["--framework", "svelte"],
+            &[
+                "svelte.svelte.ts",
+                "forms.svelte.ts",
+                "channels.svelte.ts",
+                "runtime/query.ts",
+            ],
+            "\"./channels.svelte\"",
+        ),
+        (
+            "framework = \"vue\"\n",
+            &["--no-react"],
+            &[],
+            "\"./server\"",
+        ),
+        (
+            "react = false\n",
+            &["--framework", "react"],
+            &["react.tsx", "forms.ts", "channels.ts", "runtime/query.ts"],
+            "\"./channels\"",
+        ),
+    ] {
+        p.write(
+            "mizan.toml",
+            &format!("[source.file]\npath = \"schema.json\"\n\n[output]\ndir = \"out\"\n{config}"),
+        );
+        let out = p.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{config} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(layer_files("out"), expected, "{config} {args:?}");
+        let index = index("out");
+        assert!(
+            index
+                .trim_end()
+                .ends_with(&format!("export * from {last_export};")),
+            "{config} {args:?}: {index}"
+        );
+    }
+    // Without a config file.
+    let out = p.run(&[
+        "--schema",
+        "schema.json",
+        "--out",
+        "plain",
+        "--framework",
+        "vue",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        layer_files("plain"),
+        ["vue.ts", "forms.ts", "channels.ts", "runtime/query.ts"]
+    );
+    // An unknown value, or both flags, is a usage error naming the accepted values.
+    let bad = p.run(&[
+        "--schema",
+        "schema.json",
+        "--out",
+        "plain",
+        "--framework",
+        "preact",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("react") && stderr.contains("svelte"),
+        "{stderr}"
+    );
+    let both = p.run(&[
+        "--schema",
+        "schema.json",
+        "--out",
+        "plain",
+        "--framework",
+        "vue",
+        "--no-react",
+    ]);
+    assert_eq!(both.status.code(), Some(2));
+    assert_eq!(
+        layer_files("plain"),
+        ["vue.ts", "forms.ts", "channels.ts", "runtime/query.ts"],
+        "left as it was"
+    );
 }

@@ -629,3 +629,121 @@ fn a_description_split_over_files_generates_what_the_single_document_does() {
         );
     });
 }
+
+/// A document of plain functions and context slots (`(name, context)`), every function without
+/// input and with a string output.
+fn doc_with(functions: &[(&str, Option<&str>)]) -> String {
+    let mut contexts = serde_json::Map::new();
+    let fns: Vec<Value> = functions
+        .iter()
+        .map(|(name, context)| {
+            let mut f = serde_json::json!({
+                "name": name, "input": null, "output": { "type": "string" },
+            });
+            if let Some(c) = context {
+                f["context"] = Value::from(*c);
+                contexts
+                    .entry(c.to_string())
+                    .or_insert_with(|| serde_json::json!({ "functions": [] }))["functions"]
+                    .as_array_mut()
+                    .expect("list")
+                    .push(Value::from(*name));
+            }
+            f
+        })
+        .collect();
+    serde_json::json!({
+        "openapi": "3.1.0",
+        "info": { "title": "t", "version": "1" },
+        "paths": {},
+        "x-mizan-version": 1,
+        "x-mizan-functions": fns,
+        "x-mizan-contexts": contexts,
+    })
+    .to_string()
+}
+
+/// The error codes of a document's analysis for `framework`.
+fn name_errors(doc: &str, framework: Framework) -> Vec<&'static str> {
+    let analysis = mizan_generate::analyze_for("t.json", doc.as_bytes(), framework);
+    analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect()
+}
+
+#[test]
+fn generated_names_collide_in_the_framework_generated() {
+    const COLLISION: &str = "mizan::names::collision";
+    const RESERVED: &str = "mizan::names::reserved";
+    let all = [
+        Framework::React,
+        Framework::Vue,
+        Framework::Svelte,
+        Framework::None,
+    ];
+    for (what, doc, refused) in [
+        // A slot `profile` (useSuspenseProfile) and a read `suspense_profile`
+        // (useSuspenseProfile): Svelte has no Suspense accessor.
+        (
+            "useSuspenseProfile",
+            doc_with(&[("profile", Some("site")), ("suspense_profile", None)]),
+            &[Framework::React, Framework::Vue, Framework::None][..],
+        ),
+        // A slot `profile` (useProfileQuery) and a read `profile_query` (useProfileQuery): in
+        // Svelte, getProfileQuery and createProfileQuery.
+        (
+            "useProfileQuery",
+            doc_with(&[("profile", Some("site")), ("profile_query", None)]),
+            &[Framework::React, Framework::Vue, Framework::None][..],
+        ),
+        // A context `site` and a slot `site_context` of another context: getSiteContext twice
+        // in Svelte, useSiteContext twice elsewhere.
+        (
+            "getSiteContext",
+            doc_with(&[("profile", Some("site")), ("site_context", Some("other"))]),
+            &all[..],
+        ),
+        // A read `name` (useNameQuery, createNameQuery) and a read `name_query` (its hook
+        // useNameQuery, createNameQuery).
+        (
+            "createNameQuery",
+            doc_with(&[("name", None), ("name_query", None)]),
+            &all[..],
+        ),
+    ] {
+        for framework in all {
+            let errors = name_errors(&doc, framework);
+            if refused.contains(&framework) {
+                assert!(
+                    !errors.is_empty() && errors.iter().all(|c| *c == COLLISION),
+                    "{what}: {}: {errors:?}",
+                    framework.name()
+                );
+            } else {
+                assert!(
+                    errors.is_empty(),
+                    "{what}: {}: {errors:?}",
+                    framework.name()
+                );
+            }
+        }
+    }
+    // A context `mizan`: `MizanContext` (React) and `setMizanContext` (Svelte) are the
+    // runtime's; Vue's `provideMizanContext` is free.
+    let mizan = doc_with(&[("profile", Some("mizan"))]);
+    for framework in all {
+        let errors = name_errors(&mizan, framework);
+        if framework == Framework::Vue {
+            assert!(errors.is_empty(), "vue: {errors:?}");
+        } else {
+            assert!(
+                !errors.is_empty() && errors.iter().all(|c| *c == RESERVED),
+                "{}: {errors:?}",
+                framework.name()
+            );
+        }
+    }
+}

@@ -14,7 +14,7 @@ mod keys;
 mod legacy;
 mod starter;
 
-use crate::emit::{KernelSource, Options};
+use crate::emit::{Framework, KernelSource, Options};
 use crate::span::Span;
 pub use starter::{starter, Interpreter, Starter};
 
@@ -162,9 +162,18 @@ pub struct OutputTable {
     /// The directory of the generated client, relative to this file. Default `src/api`.
     #[serde(default = "default_dir")]
     pub dir: String,
-    /// Generate the React layer (react.tsx). Default true.
-    #[serde(default = "yes")]
-    pub react: bool,
+    /// The framework layer: `react` (react.tsx, forms.ts, channels.ts on
+    /// @tanstack/react-query), `vue` (vue.ts, forms.ts, channels.ts on @tanstack/vue-query),
+    /// `svelte` (svelte.svelte.ts, forms.svelte.ts, channels.svelte.ts on
+    /// @tanstack/svelte-query) or `none` (no framework layer). Default `react`. `--framework`
+    /// overrides it.
+    #[serde(default)]
+    #[schemars(schema_with = "framework_schema", extend("default" = "react"))]
+    pub framework: Option<toml::Spanned<String>>,
+    /// Deprecated: use `framework`. `false` is `framework = "none"`, `true` is
+    /// `framework = "react"`.
+    #[schemars(with = "Option<bool>", extend("deprecated" = true))]
+    pub react: Option<toml::Spanned<bool>>,
     /// Generate form hooks (forms.ts). Default true.
     #[serde(default = "yes")]
     pub forms: bool,
@@ -180,11 +189,56 @@ impl Default for OutputTable {
     fn default() -> Self {
         OutputTable {
             dir: default_dir(),
-            react: true,
+            framework: None,
+            react: None,
             forms: true,
             channels: true,
             kernel: bundled(),
         }
+    }
+}
+
+/// `framework`'s schema: one of the framework names.
+fn framework_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let names: Vec<&str> = Framework::ALL.iter().map(|f| f.name()).collect();
+    schemars::json_schema!({
+        "type": "string",
+        "enum": names,
+    })
+}
+
+/// The framework `[output]` asks for: `framework`, else the deprecated `react` (`false` is
+/// `none`); both, when they disagree, are an error, and so is a name that is no framework's.
+fn framework_of(out: &OutputTable) -> Result<Framework, Diagnostic> {
+    let from_react = |react: bool| {
+        if react {
+            Framework::React
+        } else {
+            Framework::None
+        }
+    };
+    let framework = match &out.framework {
+        None => None,
+        Some(f) => {
+            let span = span_of(Some(f.span()));
+            let named = Framework::from_name(f.get_ref()).ok_or_else(|| {
+                let accepted: Vec<&str> = Framework::ALL.iter().map(|f| f.name()).collect();
+                diagnostics::config_unknown_framework(span, f.get_ref(), &accepted)
+            })?;
+            Some((named, span))
+        }
+    };
+    let react = out
+        .react
+        .as_ref()
+        .map(|r| (*r.get_ref(), span_of(Some(r.span()))));
+    match (framework, react) {
+        (Some((f, f_span)), Some((r, r_span))) if f != from_react(r) => Err(
+            diagnostics::config_framework_conflict(r_span, f_span, r, f.name()),
+        ),
+        (Some((f, _)), _) => Ok(f),
+        (None, Some((r, _))) => Ok(from_react(r)),
+        (None, None) => Ok(Framework::default()),
     }
 }
 
@@ -473,17 +527,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
     }
     let (_, source) = sources.remove(0);
     let out = file.output;
+    let framework = framework_of(&out)?;
     Ok(Settings {
         config_path: Some(path.to_path_buf()),
         source,
         out_dir: rel(&out.dir),
         options: Options {
             kernel: kernel_source(&out.kernel),
-            framework: if out.react {
-                crate::emit::Framework::React
-            } else {
-                crate::emit::Framework::None
-            },
+            framework,
             forms: out.forms,
             channels: out.channels,
         },
@@ -551,11 +602,7 @@ mod tests {
             Source::File(PathBuf::from("/project/web/../schema.json"))
         );
         assert_eq!(s.out_dir, PathBuf::from("/project/web/src/api"));
-        assert!(
-            s.options.framework == crate::emit::Framework::React
-                && s.options.forms
-                && s.options.channels
-        );
+        assert!(s.options.framework == Framework::React && s.options.forms && s.options.channels);
         assert_eq!(s.debounce, Duration::from_millis(75));
         assert_eq!(s.max_bytes, 256 << 20);
         let s = parse_ok("[source]\nmax_bytes = 1000\n[source.file]\npath = \"s.json\"\n");

@@ -125,7 +125,7 @@ pub fn starter(dir: &Path, virtual_env: Option<&Path>) -> Starter {
         "..",
     ];
     let header = "# mizan-generate configuration (see the README's Configuration section).\n\n";
-    let output = format!("\n[output]\ndir = \"{DEFAULT_OUT_DIR}\"      # the generated client\nreact = true          # react.tsx: providers and hooks\nforms = true          # forms.ts: form hooks with Zod\nchannels = true       # channels.ts: channel hooks\nkernel = \"{BUNDLED_KERNEL}\"    # or \"@mizan/base\" to import an installed runtime\n\n[diagnostics]\nmax_per_code = {DEFAULT_MAX_PER_CODE}      # shown in full per code, the rest counted; 0 or --verbose: all\n");
+    let output = format!("\n[output]\ndir = \"{DEFAULT_OUT_DIR}\"      # the generated client\nframework = \"react\"   # the hooks' framework: \"react\", \"vue\", \"svelte\", or \"none\" for the plain client\nforms = true          # forms.ts (forms.svelte.ts): form hooks with Zod\nchannels = true       # channels.ts (channels.svelte.ts): channel hooks\nkernel = \"{BUNDLED_KERNEL}\"    # or \"@mizan/base\" to import an installed runtime\n\n[diagnostics]\nmax_per_code = {DEFAULT_MAX_PER_CODE}      # shown in full per code, the rest counted; 0 or --verbose: all\n");
     let watch_table = |glob: &str| {
         format!("\n[watch]\npaths = [\"{glob}\"]   # --watch regenerates when these change\ndebounce_ms = {DEFAULT_DEBOUNCE_MS}\n")
     };

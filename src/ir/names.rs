@@ -988,30 +988,134 @@ mod tests {
             all,
             "KERNEL_EXPORTS vs kernel.ts + query.ts"
         );
-        for (list, source) in [
-            (REACT_REEXPORTS, include_str!("../../runtime/react.tsx")),
-            (FORMS_REEXPORTS, include_str!("../../runtime/forms.ts")),
+        // Every framework's re-export lists against the modules they re-export from, and the
+        // framework's own modules: what they export is re-exported or one of the files' own
+        // helpers. A module still a placeholder (its source not yet written) is skipped.
+        for framework in [Framework::React, Framework::Vue, Framework::Svelte] {
+            let helpers = listed(framework.file_helpers());
+            let r = framework.reexports();
+            let mut reexported_by_module: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+            for (module, list) in [r.binding, r.forms, r.channels].into_iter().flatten() {
+                reexported_by_module
+                    .entry(module)
+                    .or_default()
+                    .extend(listed(list));
+            }
+            for (module, reexported) in &reexported_by_module {
+                let Some(source) = runtime_source(module) else {
+                    continue;
+                };
+                let real = exports(source);
+                assert!(
+                    reexported.is_subset(&real),
+                    "{}: {reexported:?} not all in {module}'s {real:?}",
+                    framework.name()
+                );
+            }
+            let own = match framework {
+                Framework::Vue => [
+                    "./runtime/vue",
+                    "./runtime/vue-forms",
+                    "./runtime/vue-channels",
+                ],
+                Framework::Svelte => [
+                    "./runtime/svelte.svelte",
+                    "./runtime/forms.svelte",
+                    "./runtime/channels.svelte",
+                ],
+                _ => ["./runtime/react", "./runtime/forms", "./runtime/channels"],
+            };
+            for module in own {
+                let Some(source) = runtime_source(module) else {
+                    continue;
+                };
+                let empty = BTreeSet::new();
+                let reexported = reexported_by_module.get(module).unwrap_or(&empty);
+                let rest: Vec<String> = exports(source)
+                    .into_iter()
+                    .filter(|n| !reexported.contains(n) && !helpers.contains(n))
+                    .collect();
+                assert!(
+                    rest.is_empty(),
+                    "{}: {module} exports, neither re-exported nor a helper: {rest:?}",
+                    framework.name()
+                );
+            }
+        }
+    }
+
+    /// The source of a runtime module as the generated files name it; `None` while it is a
+    /// placeholder.
+    fn runtime_source(module: &str) -> Option<&'static str> {
+        let source = match module {
+            "./runtime/react" => include_str!("../../runtime/react.tsx"),
+            "./runtime/forms" => include_str!("../../runtime/forms.ts"),
+            "./runtime/channels" => include_str!("../../runtime/channels.ts"),
+            "./runtime/vue" => include_str!("../../runtime/vue.ts"),
+            "./runtime/vue-forms" => include_str!("../../runtime/vue-forms.ts"),
+            "./runtime/vue-channels" => include_str!("../../runtime/vue-channels.ts"),
+            "./runtime/svelte.svelte" => include_str!("../../runtime/svelte.svelte.ts"),
+            "./runtime/forms.svelte" => include_str!("../../runtime/forms.svelte.ts"),
+            "./runtime/channels.svelte" => include_str!("../../runtime/channels.svelte.ts"),
+            "./runtime/form-core" => include_str!("../../runtime/form-core.ts"),
+            "./runtime/channel-core" => include_str!("../../runtime/channel-core.ts"),
+            other => panic!("no runtime module {other}"),
+        };
+        (source.trim() != "// placeholder").then_some(source)
+    }
+
+    #[test]
+    fn each_framework_names_with_its_verbs() {
+        let c = |f| ContextNames::of("User", f);
+        assert_eq!(
             (
-                CHANNELS_REEXPORTS,
-                include_str!("../../runtime/channels.ts"),
+                c(Framework::React).provider,
+                c(Framework::React).use_context
             ),
-        ] {
-            let real = exports(source);
-            let reexported = listed(list);
-            assert!(
-                reexported.is_subset(&real),
-                "{reexported:?} not all in {real:?}"
-            );
-            // What a module exports is either re-exported or one of the files' own helpers.
-            let helpers = listed(FILE_HELPERS);
-            let rest: Vec<&String> = real
-                .iter()
-                .filter(|n| !reexported.contains(*n) && !helpers.contains(*n))
-                .collect();
-            assert!(
-                rest.is_empty(),
-                "exported but neither re-exported nor a helper: {rest:?}"
-            );
+            ("UserContext".to_owned(), "useUserContext".to_owned())
+        );
+        assert_eq!(c(Framework::Vue).provider, "provideUserContext");
+        assert_eq!(c(Framework::Vue).use_context, "useUserContext");
+        assert_eq!(c(Framework::Vue).provider_alias, None);
+        assert_eq!(c(Framework::Svelte).provider, "setUserContext");
+        assert_eq!(c(Framework::Svelte).use_context, "getUserContext");
+        assert_eq!(c(Framework::None), c(Framework::React));
+        let svelte = FunctionNames::of("OrderHistory", Framework::Svelte);
+        assert_eq!(
+            svelte.exported(FunctionRole::PagedRead),
+            [
+                "callOrderHistory",
+                "createOrderHistory",
+                "createOrderHistoryQuery",
+                "orderHistoryQuery",
+                "orderHistoryInfiniteQuery",
+                "createOrderHistoryInfiniteQuery"
+            ]
+        );
+        assert_eq!(
+            svelte.exported(FunctionRole::Slot),
+            ["getOrderHistory", "getOrderHistoryQuery"]
+        );
+        let vue = FunctionNames::of("_2fa", Framework::Vue);
+        assert_eq!(
+            vue.exported(FunctionRole::Slot),
+            ["use2fa", "use2faQuery", "useSuspense2fa"]
+        );
+        assert_eq!(vue.use_suspense_infinite, None);
+        assert_eq!(
+            FormNames::of("Contact", Framework::Svelte).hook,
+            "createContactForm"
+        );
+        assert_eq!(
+            ChannelNames::of("Chat", Framework::Svelte).hook,
+            "createChatChannel"
+        );
+        assert_eq!(
+            ChannelNames::of("Chat", Framework::Vue).hook,
+            "useChatChannel"
+        );
+        for f in Framework::ALL {
+            assert_eq!(Framework::from_name(f.name()), Some(f));
         }
     }
 
@@ -1027,13 +1131,9 @@ mod tests {
 
     #[test]
     fn schemas_named_like_runtime_exports_keep_their_names() {
-        let names: Vec<&str> = FORMS_REEXPORTS
-            .iter()
-            .chain(REACT_REEXPORTS)
-            .chain(CHANNELS_REEXPORTS)
-            .map(|e| export_name(e))
-            .chain(KERNEL_EXPORTS.iter().copied())
-            .chain(FILE_HELPERS.iter().copied())
+        let names: Vec<&str> = [Framework::React, Framework::Vue, Framework::Svelte]
+            .into_iter()
+            .flat_map(|f| reserved_api_names(f).collect::<Vec<_>>())
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
