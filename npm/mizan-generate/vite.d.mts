@@ -24,3 +24,10 @@ export function parseDone(line: string): {
   unchanged: number;
   removed: number;
 } | null;
+
+/** The lines around a diagnostic's label (`--format json`'s `labels[]`), laid out as Vite's
+ * code frames so that its error overlay shows them; `undefined` when the file cannot be read. */
+export function codeFrame(
+  file: string,
+  label: { line: number; column: number; end_line: number; end_column: number; text?: string },
+): string | undefined;

@@ -9,6 +9,7 @@
 //               generated modules and reloads the page once; a failed one shows the diagnostic in
 //               the error overlay and the last good output stays; the next good run clears it.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import path from "node:path";
 import resolve from "./lib/resolve.js";
@@ -50,8 +51,9 @@ function run(args, cwd) {
 
 /**
  * The error for a failed run: the first error of `--check --format json` (the same input read
- * again, so it names the file, line and column), with `text`, the failed run's human rendering,
- * as the code frame. Falls back to the text alone when the report has no located error.
+ * again, so it names the file, line and column; `codeFrame` shows its lines), with `text`, the
+ * failed run's human rendering of every diagnostic, as `frame`. Falls back to the text alone
+ * when the report has no located error.
  */
 async function diagnose(base, cwd, text) {
   let report = null;
@@ -72,24 +74,63 @@ async function diagnose(base, cwd, text) {
   const label = first.labels?.find((l) => l.primary) ?? first.labels?.[0];
   const file = label ? path.resolve(cwd, label.file) : first.file ? path.resolve(cwd, first.file) : undefined;
   const where = label ? `${label.file}:${label.line}:${label.column}: ` : first.file ? `${first.file}: ` : "";
-  const more = errors.length > 1 ? `\n(${errors.length - 1} more ${errors.length === 2 ? "error" : "errors"}; see the frame below or the terminal)` : "";
+  const more = errors.length > 1 ? `\n(and ${errors.length - 1} more ${errors.length === 2 ? "error" : "errors"}: see below)` : "";
   const err = new Error(`${where}${first.code}: ${first.message}${first.help ? `\n  help: ${first.help}` : ""}${more}`);
   err.plugin = PLUGIN;
   err.code = first.code;
   if (file) err.id = file;
   if (label) err.loc = { file, line: label.line, column: label.column };
   if (frame) err.frame = frame;
+  if (label && file) err.codeFrame = codeFrame(file, label);
   return err;
 }
 
-/** An Error as Vite's error overlay payload. */
+/** How much of a long line (a schema on one line) a code frame shows around the column. */
+const WINDOW = 100;
+
+/**
+ * The lines around a diagnostic's label in the layout of Vite's own code frames (`12 | ...` and
+ * a caret line), which its error overlay recognises and shows as a frame; undefined when
+ * the file cannot be read.
+ */
+export function codeFrame(file, label) {
+  let source;
+  try {
+    source = readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  const lines = source.split(/\r?\n/);
+  const first = Math.max(1, label.line - 2);
+  const last = Math.min(lines.length, label.line + 2);
+  const width = String(last).length;
+  // One window of columns for every line shown, so that the caret stays under its text.
+  const from = Math.max(0, label.column - 1 - WINDOW / 2);
+  const clip = (text) => (from > 0 ? "…" : "") + text.slice(from, from + WINDOW) + (text.length > from + WINDOW ? "…" : "");
+  const out = [];
+  for (let n = first; n <= last; n++) {
+    const text = lines[n - 1] ?? "";
+    // Numbers first, as Vite lays them out: the overlay trims the frame's leading spaces.
+    out.push(`${String(n).padEnd(width)} | ${clip(text)}`);
+    if (n === label.line) {
+      const start = label.column - 1 - from + (from > 0 ? 1 : 0);
+      const end = label.end_line === label.line ? label.end_column - 1 - from + (from > 0 ? 1 : 0) : start + 1;
+      const carets = "^".repeat(Math.max(1, Math.min(end, start + WINDOW) - start));
+      out.push(`${" ".repeat(width)} | ${" ".repeat(start)}${carets}${label.text ? ` ${label.text}` : ""}`);
+    }
+  }
+  return out.join("\n");
+}
+
+/** An Error as Vite's error overlay payload: the code frame as its frame (the overlay shows
+ * only frames laid out as Vite's), the binary's rendering of every diagnostic as its stack. */
 function payload(err) {
   return {
     message: err.message,
-    stack: "",
+    stack: err.frame ?? "",
     plugin: PLUGIN,
     ...(err.id ? { id: err.id } : {}),
-    ...(err.frame ? { frame: err.frame } : {}),
+    ...(err.codeFrame ? { frame: err.codeFrame } : {}),
     ...(err.loc ? { loc: err.loc } : {}),
   };
 }

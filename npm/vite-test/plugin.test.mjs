@@ -11,7 +11,7 @@ import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { build, createServer } from "vite";
 import WebSocket from "ws";
-import mizan, { parseDone } from "mizan-generate/vite";
+import mizan, { codeFrame, parseDone } from "mizan-generate/vite";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 process.env.MIZAN_GENERATE_BINARY ??= join(root, "target", "debug", "mizan-generate");
@@ -70,6 +70,24 @@ test("the summary line of a good run is read", () => {
   assert.deepEqual(parseDone("src/api: 14 files (2 written, 12 unchanged) in 9 ms"), { outDir: "src/api", files: 14, written: 2, unchanged: 12, removed: 0 });
   assert.deepEqual(parseDone("../a: b/api: 3 files (0 written, 2 unchanged, 1 removed) in 0 ms"), { outDir: "../a: b/api", files: 3, written: 0, unchanged: 2, removed: 1 });
   assert.equal(parseDone("watching schema.json (Ctrl-C to stop)"), null);
+});
+
+// What Vite's error overlay takes for a code frame (vite/dist/client/client.mjs); other
+// frames are not shown.
+const VITE_FRAME = /^(?:>?\s*\d+\s+\|.*|\s+\|\s*\^.*)\r?\n/gm;
+
+test("code frames are laid out as Vite's, long lines cut around the column", () => {
+  const file = join(work, "frame.json");
+  writeFileSync(file, `{\n  "a": 1,\n  "b": [2, 3],\n  "c": 4\n}\n`);
+  const frame = codeFrame(file, { line: 3, column: 8, end_line: 3, end_column: 14, text: "here" });
+  assert.equal(frame, ["1 | {", '2 |   "a": 1,', '3 |   "b": [2, 3],', "  |        ^^^^^^ here", '4 |   "c": 4', "5 | }"].join("\n"));
+  assert.equal(frame.match(VITE_FRAME)?.length, 5, "every line but the last (no newline) is a frame line");
+  writeFileSync(file, `{"x": "${"y".repeat(500)}", "bad": 1}`);
+  const long = codeFrame(file, { line: 1, column: 511, end_line: 1, end_column: 516 });
+  const [line, caret] = long.split("\n");
+  assert.ok(line.length < 120, line);
+  assert.equal(line.indexOf('"bad"'), caret.indexOf("^"), "the caret is under the text");
+  assert.equal(codeFrame(join(work, "nope.json"), { line: 1, column: 1, end_line: 1, end_column: 2 }), undefined);
 });
 
 test("vite build generates the client before bundling it", async () => {
@@ -197,7 +215,9 @@ test("vite dev regenerates on edits, reloads only on change, shows failures unti
     assert.match(err.message, /help: /);
     assert.equal(err.plugin, "mizan-generate");
     assert.deepEqual(err.loc && { file: err.loc.file, line: err.loc.line }, { file: join(dir, "schema.json"), line: bad.line });
-    assert.match(err.frame, /EchoOutptu/);
+    assert.match(err.frame, new RegExp(`^${bad.line} +\\|.*EchoOutptu`, "m"), "the frame shows the line");
+    assert.ok(VITE_FRAME.test(err.frame), "in the layout the overlay shows");
+    assert.match(err.stack, /mizan::schema::dangling-ref\n\n  × `\$ref` points at/, "every diagnostic as the binary renders it");
     assert.deepEqual(snapshot(join(dir, "src", "api")), good, "the last good output is kept");
     assert.ok(!hmr.messages.some((m, i) => m.type === "full-reload" && i > hmr.messages.indexOf(hmr.messages.find((x) => x.type === "error"))));
 
