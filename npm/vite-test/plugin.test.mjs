@@ -135,6 +135,20 @@ test("a missing config fails the build and says so", async () => {
   );
 });
 
+test("a binary that cannot be found fails the build with resolve.js's explanation", async () => {
+  const dir = project("build-no-binary");
+  const saved = process.env.MIZAN_GENERATE_BINARY;
+  process.env.MIZAN_GENERATE_BINARY = join(dir, "nope");
+  try {
+    await assert.rejects(
+      build({ root: dir, configFile: false, logLevel: "silent", plugins: [mizan()] }),
+      /MIZAN_GENERATE_BINARY points at .*nope, which does not exist/,
+    );
+  } finally {
+    process.env.MIZAN_GENERATE_BINARY = saved;
+  }
+});
+
 /** The dev server's HMR messages, as a browser's Vite client receives them. */
 async function client(port) {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/`, "vite-hmr");
