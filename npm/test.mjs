@@ -56,6 +56,11 @@ test("installed with scripts: the binary replaces the launcher and generates", (
   assert.equal(run(dir, ["--check"]).status, 0);
   const schema = JSON.parse(readFileSync(join(dir, "node_modules", "mizan-generate", "mizan.schema.json"), "utf8"));
   assert.equal(schema.title, "mizan.toml", "the package ships the config's JSON Schema");
+  // The Vite plugin is exported with its types (its behaviour: npm/vite-test).
+  const plugin = execFileSync(process.execPath, ["--input-type=module", "-e", 'const m = await import("mizan-generate/vite"); console.log(typeof m.default, m.default().name)'], { cwd: dir, encoding: "utf8" });
+  assert.equal(plugin.trim(), "function mizan-generate");
+  const exports = JSON.parse(readFileSync(join(dir, "node_modules", "mizan-generate", "package.json"), "utf8")).exports["./vite"];
+  assert.match(readFileSync(join(dir, "node_modules", "mizan-generate", exports.types), "utf8"), /export default function mizan\(options\?: MizanGenerateOptions\): Plugin;/);
 });
 
 test("installed with --ignore-scripts: the launcher finds and runs the binary", () => {

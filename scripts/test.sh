@@ -35,7 +35,7 @@ fi
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 installs=()
-for dir in e2e e2e/react18 e2e/svelte examples/next-app; do
+for dir in e2e e2e/react18 e2e/svelte examples/next-app examples/vue examples/svelte npm/vite-test; do
     log="$logs/$(echo "$dir" | tr / -).log"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >"$log" 2>&1 &
     installs+=("$!:$dir:$log")
@@ -64,6 +64,12 @@ step "e2e: tsc --strict over generated clients; kernel, backend, React and brows
 node e2e/run.mjs
 step "Next.js example: next build (App Router, server.ts in a server component)"
 bash examples/next-app/build.sh
+step "Vue example: vite build through the Vite plugin, vue-tsc"
+bash examples/vue/build.sh
+step "Svelte example: vite build through the Vite plugin, svelte-check"
+bash examples/svelte/build.sh
 step "npm package: packed, installed into a fresh project, run through npx"
 node --test --test-reporter=spec npm/test.mjs
+step "Vite plugin: vite build and the dev server's watch, overlay and reloads"
+(cd npm/vite-test && node --test --test-reporter=spec plugin.test.mjs)
 step "all passed"
