@@ -92,7 +92,7 @@ fn settings(cli: &Cli) -> Result<Settings, crate::config::ConfigError> {
     if let (Some(schema), Some(out)) = (&cli.schema, &cli.out) {
         let options = crate::emit::Options {
             kernel: crate::config::kernel_source(&cli.kernel),
-            react: !cli.no_react,
+            framework: cli.framework().unwrap_or_default(),
             forms: !cli.no_forms,
             channels: !cli.no_channels,
         };
@@ -106,7 +106,11 @@ fn settings(cli: &Cli) -> Result<Settings, crate::config::ConfigError> {
     let ceiling = std::env::var_os(crate::config::CONFIG_CEILING_VAR).map(PathBuf::from);
     let path = crate::config::find(&cwd, cli.config.as_deref(), ceiling.as_deref())
         .map_err(|d| Box::new((None, d)))?;
-    crate::config::load(&path)
+    let mut settings = crate::config::load(&path)?;
+    if let Some(framework) = cli.framework() {
+        settings.options.framework = framework;
+    }
+    Ok(settings)
 }
 
 /// The command that brings the output up to date, for messages.
@@ -172,6 +176,7 @@ pub fn produce(
         &fetched.bytes,
         &crate::source::location(&settings.source),
         &mut loader,
+        settings.options.framework,
     );
     match &analysis.ir {
         Some(ir) => Ok((crate::emit::generate(ir, &settings.options), analysis)),
@@ -596,6 +601,7 @@ fn validate(path: &Path, format: Format, color: ColorChoice, verbose: bool) -> E
                 &bytes,
                 &crate::source::location(&source),
                 &mut loader,
+                crate::Framework::React,
             )
         }
         Err(diag) => Analysis {

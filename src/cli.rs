@@ -51,8 +51,13 @@ pub struct Cli {
     #[arg(long, value_name = "bundled|PACKAGE", default_value = crate::config::BUNDLED_KERNEL)]
     pub kernel: String,
 
-    /// Leave out the React layer (react.tsx, and with it forms.ts and channels.ts).
-    #[arg(long)]
+    /// The framework layer to generate: react (react.tsx), vue (vue.ts), svelte
+    /// (svelte.svelte.ts), or none (Stage 1 only). Overrides `[output] framework`.
+    #[arg(long, value_enum, value_name = "react|vue|svelte|none")]
+    pub framework: Option<FrameworkArg>,
+
+    /// Leave out the framework layer: the same as `--framework none`.
+    #[arg(long, conflicts_with = "framework")]
     pub no_react: bool,
 
     /// Leave out forms.ts (form hooks with Zod).
@@ -96,6 +101,41 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+}
+
+/// `--framework`'s values (`emit::Framework`'s names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FrameworkArg {
+    /// react.tsx, forms.ts, channels.ts on @tanstack/react-query.
+    React,
+    /// vue.ts, forms.ts, channels.ts on @tanstack/vue-query.
+    Vue,
+    /// svelte.svelte.ts, forms.svelte.ts, channels.svelte.ts on @tanstack/svelte-query.
+    Svelte,
+    /// Stage 1 only: no framework layer.
+    None,
+}
+
+impl FrameworkArg {
+    pub fn framework(self) -> crate::emit::Framework {
+        match self {
+            FrameworkArg::React => crate::emit::Framework::React,
+            FrameworkArg::Vue => crate::emit::Framework::Vue,
+            FrameworkArg::Svelte => crate::emit::Framework::Svelte,
+            FrameworkArg::None => crate::emit::Framework::None,
+        }
+    }
+}
+
+impl Cli {
+    /// The framework the command line asks for, if it asks: `--framework`, or `--no-react`.
+    pub fn framework(&self) -> Option<crate::emit::Framework> {
+        if self.no_react {
+            Some(crate::emit::Framework::None)
+        } else {
+            self.framework.map(FrameworkArg::framework)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -15,6 +15,7 @@ pub mod text;
 pub mod watch;
 
 use diagnostics::{Diagnostic, SourceFile, SourceMap};
+pub use ir::names::Framework;
 pub use openapi::bundle::Location;
 
 /// Documents larger than this are refused before parsing (spans are 32-bit offsets).
@@ -81,23 +82,32 @@ impl Loader for SingleDocument {
 /// At most this many documents make up one description.
 pub const MAX_DOCUMENTS: usize = 4096;
 
-/// Reads a schema document that refers to no other (`name` is how diagnostics refer to it).
+/// Reads a schema document that refers to no other (`name` is how diagnostics refer to it),
+/// with React's names.
 pub fn analyze(name: &str, bytes: &[u8]) -> Analysis {
+    analyze_for(name, bytes, Framework::React)
+}
+
+/// [`analyze`], with the names of `framework`'s layer.
+pub fn analyze_for(name: &str, bytes: &[u8], framework: Framework) -> Analysis {
     analyze_description(
         name,
         bytes,
         &Location::file(std::path::Path::new(name)),
         &mut SingleDocument,
+        framework,
     )
 }
 
 /// Reads a description into the IR: the document at `location` (`name` is how diagnostics
-/// refer to it), and every document it refers to, read through `loader`.
+/// refer to it), and every document it refers to, read through `loader`. The names the client
+/// will export are `framework`'s (two items may collide in one framework only).
 pub fn analyze_description(
     name: &str,
     bytes: &[u8],
     location: &Location,
     loader: &mut dyn Loader,
+    framework: Framework,
 ) -> Analysis {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -134,7 +144,7 @@ pub fn analyze_description(
                 if read.failed() {
                     (None, Vec::new())
                 } else {
-                    ir::build(&doc)
+                    ir::build(&doc, framework)
                 }
             }
             Err(diag) => (None, vec![diag]),

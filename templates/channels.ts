@@ -1,4 +1,4 @@
-{#- The header, "use client", the imports and the runtime re-export. -#}
+{#- The header, "use client" (React), the imports and the runtime re-export. -#}
 {% include "partials/client-module-head.ts" %}
 {%- for c in channels %}
 

@@ -6,8 +6,11 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{analyze_case, check_each, check_each_case, files, snapshot_settings, Project, Rng};
-use mizan_generate::emit::{self, GeneratedFile, KernelSource, Options};
+use common::{
+    analyze_case, analyze_case_for, check_each, check_each_case, files, snapshot_settings, Project,
+    Rng,
+};
+use mizan_generate::emit::{self, Framework, GeneratedFile, KernelSource, Options};
 use serde_json::Value;
 
 fn generate_case(case: &str) -> Vec<GeneratedFile> {
@@ -31,6 +34,90 @@ fn every_generated_file_matches_its_snapshot() {
             check_generated_file(case, &files[*path]);
         });
     });
+}
+
+/// The Vue and Svelte outputs of every good fixture: each file that is not what React's output
+/// holds at the same path (the framework layer, `index.ts`) against its own snapshot,
+/// `gen-<case>-<framework>-<file>`; the Stage 1 files are React's, byte for byte.
+#[test]
+fn every_framework_file_matches_its_snapshot() {
+    check_each_case("good", |case| {
+        let react = as_files(generate_case(case));
+        for framework in [Framework::Vue, Framework::Svelte] {
+            let ir = analyze_case_for("good", case, framework)
+                .ir
+                .expect("valid fixture");
+            let files = as_files(emit::generate(
+                &ir,
+                &Options {
+                    framework,
+                    ..Options::default()
+                },
+            ));
+            for stage1 in ["types.ts", "server.ts", "kernel.ts"] {
+                assert_eq!(files[stage1], react[stage1], "{case}: {stage1}");
+            }
+            let own: Vec<&String> = files
+                .keys()
+                .filter(|p| react.get(*p) != files.get(*p))
+                .collect();
+            assert!(
+                own.iter().all(|p| !p.starts_with("contexts/")),
+                "{case}: context files differ: {own:?}"
+            );
+            check_each(&format!("{case} {} file", framework.name()), &own, |path| {
+                check_framework_file(case, framework, &files[*path]);
+            });
+        }
+    });
+}
+
+/// A Vue or Svelte file: header and line endings, runtime copies with their imports rewritten
+/// to the framework's adapter, no `"use client"`, and the snapshot.
+fn check_framework_file(case: &str, framework: Framework, f: &GeneratedFile) {
+    assert!(
+        f.contents.starts_with(emit::HEADER)
+            && f.contents.ends_with('\n')
+            && !f.contents.ends_with("\n\n")
+            && emit::is_plain(&f.contents),
+        "{case}/{}: header, one final newline, plain text",
+        f.path
+    );
+    let adapter = match framework {
+        Framework::Vue => "@tanstack/vue-query",
+        _ => "@tanstack/svelte-query",
+    };
+    if let Some(name) = f.path.strip_prefix("runtime/") {
+        let source = match name {
+            "query.ts" => emit::QUERY_SOURCE,
+            "vue.ts" => emit::VUE_SOURCE,
+            "vue-forms.ts" => emit::VUE_FORMS_SOURCE,
+            "vue-channels.ts" => emit::VUE_CHANNELS_SOURCE,
+            "svelte.svelte.ts" => emit::SVELTE_SOURCE,
+            "forms.svelte.ts" => emit::SVELTE_FORMS_SOURCE,
+            "channels.svelte.ts" => emit::SVELTE_CHANNELS_SOURCE,
+            "form-core.ts" | "channel-core.ts" => return,
+            other => panic!("{case}: unexpected runtime module {other}"),
+        };
+        assert_eq!(f, &emit::runtime_module(name, source, "../kernel", adapter));
+        assert!(
+            !f.contents.contains("\"./kernel\"") && !f.contents.contains("@tanstack/query-core"),
+            "{case}/{}: the kernel and TanStack imports are rewritten",
+            f.path
+        );
+        return;
+    }
+    assert!(
+        !f.contents.contains("\"use client\"") && !f.contents.contains("@tanstack/react-query"),
+        "{case}/{}: nothing of React",
+        f.path
+    );
+    let name = format!(
+        "gen-{case}-{}-{}",
+        framework.name(),
+        f.path.replace('/', "-")
+    );
+    snapshot_settings().bind(|| insta::assert_snapshot!(name, f.contents));
 }
 
 fn as_files(files: Vec<GeneratedFile>) -> BTreeMap<String, GeneratedFile> {
@@ -73,7 +160,10 @@ fn check_generated_file(case: &str, f: &GeneratedFile) {
             "channels.ts" => emit::CHANNELS_SOURCE,
             other => panic!("{case}: unexpected runtime module {other}"),
         };
-        assert_eq!(f, &emit::runtime_module(name, source, "../kernel"));
+        assert_eq!(
+            f,
+            &emit::runtime_module(name, source, "../kernel", "@tanstack/react-query")
+        );
         assert!(
             f.contents.starts_with(emit::HEADER)
                 && !f.contents.contains("\"./kernel\"")
@@ -120,7 +210,7 @@ fn stage_two_can_be_left_out() {
     let stage1 = emit::generate(
         &ir,
         &Options {
-            react: false,
+            framework: Framework::None,
             ..Options::default()
         },
     );

@@ -78,7 +78,13 @@ fn generated_files_are_what_prettier_makes_of_them() {
         let bytes = std::fs::read(root().join(&schema)).expect("schema");
         let mut loader = mizan_generate::source::DescriptionLoader::files_only(1 << 30);
         let at = mizan_generate::Location::file(&root().join(&schema));
-        let analysis = mizan_generate::analyze_description(&schema, &bytes, &at, &mut loader);
+        let analysis = mizan_generate::analyze_description(
+            &schema,
+            &bytes,
+            &at,
+            &mut loader,
+            mizan_generate::Framework::React,
+        );
         let ir = analysis
             .ir
             .unwrap_or_else(|| panic!("{schema}: not a valid document"));

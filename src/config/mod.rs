@@ -479,7 +479,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Diagnostic> {
         out_dir: rel(&out.dir),
         options: Options {
             kernel: kernel_source(&out.kernel),
-            react: out.react,
+            framework: if out.react {
+                crate::emit::Framework::React
+            } else {
+                crate::emit::Framework::None
+            },
             forms: out.forms,
             channels: out.channels,
         },
@@ -547,7 +551,11 @@ mod tests {
             Source::File(PathBuf::from("/project/web/../schema.json"))
         );
         assert_eq!(s.out_dir, PathBuf::from("/project/web/src/api"));
-        assert!(s.options.react && s.options.forms && s.options.channels);
+        assert!(
+            s.options.framework == crate::emit::Framework::React
+                && s.options.forms
+                && s.options.channels
+        );
         assert_eq!(s.debounce, Duration::from_millis(75));
         assert_eq!(s.max_bytes, 256 << 20);
         let s = parse_ok("[source]\nmax_bytes = 1000\n[source.file]\npath = \"s.json\"\n");

@@ -12,6 +12,7 @@
 //! - `typing`: IR types as TypeScript type expressions; `signature`: how a function's inputs
 //!   and result are typed wherever it is exposed;
 //! - `file`, `runtime`: generated files, the header, the embedded runtime modules;
+//! - `layer`: what differs between the framework layers (files, runtime modules, helpers);
 //! - `views`: one view model per generated file;
 //! - this module: which files a generation writes.
 //!
@@ -19,6 +20,7 @@
 
 mod doc;
 mod file;
+mod layer;
 mod lexical;
 mod order;
 mod prettier;
@@ -30,11 +32,15 @@ mod typing;
 mod views;
 
 pub use file::{is_plain, GeneratedFile, HEADER};
+pub use layer::Layer;
 pub use prettier::PRETTIER_VERSION;
 pub use runtime::{
     runtime_module, CHANNELS_SOURCE, FORMS_SOURCE, KERNEL_SOURCE, QUERY_SOURCE, REACT_SOURCE,
+    SVELTE_CHANNELS_SOURCE, SVELTE_FORMS_SOURCE, SVELTE_SOURCE, VUE_CHANNELS_SOURCE,
+    VUE_FORMS_SOURCE, VUE_SOURCE,
 };
 
+pub use crate::ir::names::Framework;
 use crate::ir::Ir;
 use file::render;
 use order::Order;
@@ -52,11 +58,12 @@ pub enum KernelSource {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub kernel: KernelSource,
-    /// Stage 2: `react.tsx`. Forms and channels are React hooks too, so they need it.
-    pub react: bool,
-    /// `forms.ts` (when the schema has forms).
+    /// Stage 2: the framework layer (`react.tsx`, `vue.ts` or `svelte.svelte.ts`), or none.
+    /// Forms and channels are bindings of the same framework, so they need one.
+    pub framework: Framework,
+    /// The forms file (when the schema has forms).
     pub forms: bool,
-    /// `channels.ts` (when the schema has channels).
+    /// The channels file (when the schema has channels).
     pub channels: bool,
 }
 
@@ -64,7 +71,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             kernel: KernelSource::Bundled,
-            react: true,
+            framework: Framework::React,
             forms: true,
             channels: true,
         }
@@ -79,9 +86,10 @@ pub fn generate(ir: &Ir, options: &Options) -> Vec<GeneratedFile> {
         KernelSource::Bundled => ("./kernel".to_owned(), "../kernel".to_owned()),
         KernelSource::Package(name) => (name.clone(), name.clone()),
     };
+    let framework = options.framework;
     // Query keys and option factories exist where a framework layer will use them; Stage 1
     // alone stays free of TanStack Query.
-    let with_queries = options.react;
+    let with_queries = framework.has_layer();
     let mut files = vec![render(
         "types.ts",
         &views::types::types_ts(ir, &order, &modes),
@@ -99,30 +107,36 @@ pub fn generate(ir: &Ir, options: &Options) -> Vec<GeneratedFile> {
         context_files.push(name);
     }
     let mut modules = vec!["./server".to_owned()];
-    if options.react {
-        files.push(runtime_module("query.ts", QUERY_SOURCE, &kernel_nested));
-        files.push(runtime_module("react.tsx", REACT_SOURCE, &kernel_nested));
-        files.push(render(
-            "react.tsx",
-            &views::react::react_tsx(ir, &order, &kernel_root),
-        ));
-        modules.push("./react".to_owned());
+    if let Some(layer) = Layer::of(framework) {
+        let copy = |name: &str, source: &str| {
+            runtime_module(name, source, &kernel_nested, layer.adapter())
+        };
+        files.push(copy("query.ts", QUERY_SOURCE));
+        let (name, source) = layer.binding_runtime();
+        files.push(copy(name, source));
+        let binding = layer.binding_file();
+        files.push(match layer {
+            Layer::React => render(binding, &views::react::react_tsx(ir, &order, &kernel_root)),
+            Layer::Vue => render(binding, &views::vue::vue_ts(ir, &order, &kernel_root)),
+            Layer::Svelte => render(binding, &views::svelte::svelte_ts(ir, &order, &kernel_root)),
+        });
+        modules.push(module_of(binding));
         if options.forms && !ir.forms.is_empty() {
-            files.push(runtime_module("forms.ts", FORMS_SOURCE, &kernel_nested));
-            files.push(render("forms.ts", &views::forms::forms_ts(ir, &order)));
-            modules.push("./forms".to_owned());
+            let (name, source) = layer.forms_runtime();
+            files.push(copy(name, source));
+            let file = layer.forms_file();
+            files.push(render(file, &views::forms::forms_ts(ir, &order, layer)));
+            modules.push(module_of(file));
         }
         if options.channels && !ir.channels.is_empty() {
-            files.push(runtime_module(
-                "channels.ts",
-                CHANNELS_SOURCE,
-                &kernel_nested,
-            ));
+            let (name, source) = layer.channels_runtime();
+            files.push(copy(name, source));
+            let file = layer.channels_file();
             files.push(render(
-                "channels.ts",
-                &views::channels::channels_ts(ir, &order),
+                file,
+                &views::channels::channels_ts(ir, &order, layer),
             ));
-            modules.push("./channels".to_owned());
+            modules.push(module_of(file));
         }
     }
     files.push(render(
@@ -140,4 +154,13 @@ pub fn generate(ir: &Ir, options: &Options) -> Vec<GeneratedFile> {
             .map(|f| &f.path)
     );
     files
+}
+
+/// How a file at the output's root is imported: `./svelte.svelte` for `svelte.svelte.ts`.
+fn module_of(file: &str) -> String {
+    let stem = file
+        .strip_suffix(".tsx")
+        .or_else(|| file.strip_suffix(".ts"))
+        .unwrap_or(file);
+    format!("./{stem}")
 }

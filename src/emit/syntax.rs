@@ -24,6 +24,8 @@ pub enum TypeExpr {
     Array(Box<TypeExpr>),
     Tuple(Vec<TupleMember>),
     Object(Vec<Member>),
+    /// `() => T`: a function without parameters (a getter the Svelte layer reads reactively).
+    Getter(Box<TypeExpr>),
 }
 
 #[derive(Debug, Clone)]
@@ -104,6 +106,11 @@ impl TypeExpr {
         }
     }
 
+    /// `() => T`.
+    pub fn getter(self) -> TypeExpr {
+        TypeExpr::Getter(Box::new(self))
+    }
+
     /// `T | null`.
     pub fn or_null(self) -> TypeExpr {
         TypeExpr::union(vec![self, TypeExpr::atom("null")])
@@ -120,6 +127,7 @@ impl TypeExpr {
             TypeExpr::Array(t) => t.mentions(prefix),
             TypeExpr::Tuple(m) => m.iter().any(|t| t.ty.mentions(prefix)),
             TypeExpr::Object(m) => m.iter().any(|t| t.ty.mentions(prefix)),
+            TypeExpr::Getter(t) => t.mentions(prefix),
         }
     }
 
@@ -136,7 +144,8 @@ impl TypeExpr {
             }
             (TypeExpr::Union(a), TypeExpr::Union(b))
             | (TypeExpr::Intersection(a), TypeExpr::Intersection(b)) => all(a, b),
-            (TypeExpr::Array(a), TypeExpr::Array(b)) => a.same_as(b),
+            (TypeExpr::Array(a), TypeExpr::Array(b))
+            | (TypeExpr::Getter(a), TypeExpr::Getter(b)) => a.same_as(b),
             (TypeExpr::Tuple(a), TypeExpr::Tuple(b)) => {
                 a.len() == b.len()
                     && a.iter()
@@ -329,6 +338,19 @@ impl Decl {
             names: names.iter().map(|n| n.as_ref().to_owned()).collect(),
             source: string_literal(source),
             type_only,
+        }
+    }
+
+    /// `import { names } from "source"`, or `import type { ... }` when every name is a type
+    /// (`type X`): an import of types alone says so once.
+    pub fn import_either<S: AsRef<str>>(names: &[S], source: &str) -> Decl {
+        let types: Option<Vec<&str>> = names
+            .iter()
+            .map(|n| n.as_ref().strip_prefix("type "))
+            .collect();
+        match types {
+            Some(types) => Decl::import(&types, source, true),
+            None => Decl::import(names, source, false),
         }
     }
 

@@ -104,7 +104,32 @@ pub const REACT_REEXPORTS: &[&str] = &[
     "type QueryHookOptions",
 ];
 
-/// What `forms.ts` re-exports from `runtime/forms.ts`.
+/// What `vue.ts` re-exports from the Vue runtime (`runtime/vue.ts`).
+pub const VUE_REEXPORTS: &[&str] = &[
+    "MizanPlugin",
+    "useMizan",
+    "type ContextBinding",
+    "type Merge",
+    "type MizanPluginOptions",
+    "type MutateOptions",
+    "type MutationState",
+    "type QueryHookOptions",
+];
+
+/// What `svelte.svelte.ts` re-exports from the Svelte runtime (`runtime/svelte.svelte.ts`).
+pub const SVELTE_REEXPORTS: &[&str] = &[
+    "getMizan",
+    "setMizanContext",
+    "type ContextBinding",
+    "type Merge",
+    "type MizanContextOptions",
+    "type MutateOptions",
+    "type MutationState",
+    "type QueryOptions",
+];
+
+/// What `forms.ts` re-exports from `runtime/forms.ts` (React), and Vue's `forms.ts` and
+/// Svelte's `forms.svelte.ts` from `runtime/form-core.ts`.
 pub const FORMS_REEXPORTS: &[&str] = &[
     "readFieldErrors",
     "type FieldsOf",
@@ -114,14 +139,18 @@ pub const FORMS_REEXPORTS: &[&str] = &[
     "type FormState",
 ];
 
-/// What `channels.ts` re-exports from `runtime/channels.ts`.
+/// What `channels.ts` re-exports from `runtime/channels.ts` (React), and Vue's `channels.ts`
+/// and Svelte's `channels.svelte.ts` from `runtime/channel-core.ts`.
 pub const CHANNELS_REEXPORTS: &[&str] = &[
     "type ChannelOptions",
     "type ChannelState",
     "type ChannelWithSend",
 ];
 
-/// The runtime names the generated files import for their own use without exporting them
+/// What Vue's `channels.ts` re-exports from `runtime/vue-channels.ts`, besides the core's.
+pub const VUE_CHANNELS_REEXPORTS: &[&str] = &["type VueChannelOptions"];
+
+/// The runtime names React's generated files import for their own use without exporting them
 /// (and `T`, the types namespace): no generated name may take them.
 pub const FILE_HELPERS: &[&str] = &[
     "InfiniteData",
@@ -141,6 +170,46 @@ pub const FILE_HELPERS: &[&str] = &[
     "useMizanMutation",
     "useMizanQuery",
     "useSuspenseMizanInfiniteQuery",
+];
+
+/// [`FILE_HELPERS`] of the Vue files.
+pub const VUE_FILE_HELPERS: &[&str] = &[
+    "ComputedRef",
+    "InfiniteData",
+    "MaybeRefOrGetter",
+    "T",
+    "UseInfiniteQueryReturnType",
+    "UseQueryReturnType",
+    "contextQuery",
+    "defineContext",
+    "formSchema",
+    "functionQuery",
+    "merge",
+    "useChannel",
+    "useChannelMessages",
+    "useForm",
+    "useMizanInfiniteQuery",
+    "useMizanMutation",
+    "useMizanQuery",
+];
+
+/// [`FILE_HELPERS`] of the Svelte files.
+pub const SVELTE_FILE_HELPERS: &[&str] = &[
+    "CreateInfiniteQueryResult",
+    "CreateQueryResult",
+    "InfiniteData",
+    "T",
+    "contextQuery",
+    "createChannel",
+    "createChannelMessages",
+    "createForm",
+    "createMizanInfiniteQuery",
+    "createMizanMutation",
+    "createMizanQuery",
+    "defineContext",
+    "formSchema",
+    "functionQuery",
+    "merge",
 ];
 
 /// Everything `server.ts` re-exports with `export *` from the kernel and `runtime/query.ts`;
@@ -201,16 +270,14 @@ pub fn export_name(entry: &str) -> &str {
     entry.strip_prefix("type ").unwrap_or(entry)
 }
 
-/// Every name the generated files declare or import for themselves: an item generating one of
-/// them is refused.
-pub fn reserved_api_names() -> impl Iterator<Item = &'static str> {
-    REACT_REEXPORTS
-        .iter()
-        .chain(FORMS_REEXPORTS)
-        .chain(CHANNELS_REEXPORTS)
-        .map(|e| export_name(e))
+/// Every name the framework's generated files declare or import for themselves: an item
+/// generating one of them is refused.
+pub fn reserved_api_names(framework: Framework) -> impl Iterator<Item = &'static str> {
+    framework
+        .reexports()
+        .names()
         .chain(KERNEL_EXPORTS.iter().copied())
-        .chain(FILE_HELPERS.iter().copied())
+        .chain(framework.file_helpers().iter().copied())
 }
 
 /// A stem after a prefix (`use`, `call`, `fetch`, `subscribe`): without the `_` that only keeps
@@ -223,79 +290,216 @@ fn prefixed(stem: &str) -> &str {
     }
 }
 
+/// The framework layer a generation writes (`[output] framework`, `--framework`): which
+/// binding files are emitted and so which names the client exports. `None` is Stage 1 only; its
+/// names are checked as React's, so that turning React on later renames nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, PartialOrd, Ord)]
+pub enum Framework {
+    #[default]
+    React,
+    Vue,
+    Svelte,
+    None,
+}
+
+impl Framework {
+    /// Every framework, in the order `--help` and diagnostics list them.
+    pub const ALL: [Framework; 4] = [
+        Framework::React,
+        Framework::Vue,
+        Framework::Svelte,
+        Framework::None,
+    ];
+
+    /// The value `[output] framework` and `--framework` take.
+    pub fn name(self) -> &'static str {
+        match self {
+            Framework::React => "react",
+            Framework::Vue => "vue",
+            Framework::Svelte => "svelte",
+            Framework::None => "none",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Framework> {
+        Framework::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Whether a framework layer (and with it the query factories) is written.
+    pub fn has_layer(self) -> bool {
+        self != Framework::None
+    }
+
+    /// The framework whose names the collision check claims: `None` checks React's.
+    fn naming(self) -> Framework {
+        if self == Framework::None {
+            Framework::React
+        } else {
+            self
+        }
+    }
+
+    /// The verb of hooks that create something: `use` (React, Vue), `create` (Svelte).
+    fn verb(self) -> &'static str {
+        if self == Framework::Svelte {
+            "create"
+        } else {
+            "use"
+        }
+    }
+
+    /// What the framework's binding, forms and channels files re-export, each as the
+    /// runtime modules it re-exports from with their lists.
+    pub fn reexports(self) -> Reexports {
+        match self.naming() {
+            Framework::Vue => Reexports {
+                binding: &[("./runtime/vue", VUE_REEXPORTS)],
+                forms: &[("./runtime/form-core", FORMS_REEXPORTS)],
+                channels: &[
+                    ("./runtime/channel-core", CHANNELS_REEXPORTS),
+                    ("./runtime/vue-channels", VUE_CHANNELS_REEXPORTS),
+                ],
+            },
+            Framework::Svelte => Reexports {
+                binding: &[("./runtime/svelte.svelte", SVELTE_REEXPORTS)],
+                forms: &[("./runtime/form-core", FORMS_REEXPORTS)],
+                channels: &[("./runtime/channel-core", CHANNELS_REEXPORTS)],
+            },
+            _ => Reexports {
+                binding: &[("./runtime/react", REACT_REEXPORTS)],
+                forms: &[("./runtime/forms", FORMS_REEXPORTS)],
+                channels: &[("./runtime/channels", CHANNELS_REEXPORTS)],
+            },
+        }
+    }
+
+    /// The runtime names the framework's generated files import for their own use.
+    pub fn file_helpers(self) -> &'static [&'static str] {
+        match self.naming() {
+            Framework::Vue => VUE_FILE_HELPERS,
+            Framework::Svelte => SVELTE_FILE_HELPERS,
+            _ => FILE_HELPERS,
+        }
+    }
+}
+
+/// A file's re-exports: each runtime module with the names re-exported from it.
+pub type ReexportList = &'static [(&'static str, &'static [&'static str])];
+
+/// What a framework's generated files re-export from the runtime.
+#[derive(Debug, Clone, Copy)]
+pub struct Reexports {
+    pub binding: ReexportList,
+    pub forms: ReexportList,
+    pub channels: ReexportList,
+}
+
+impl Reexports {
+    /// Every name re-exported, without `type ` markers.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> {
+        [self.binding, self.forms, self.channels]
+            .into_iter()
+            .flatten()
+            .flat_map(|(_, list)| list.iter())
+            .map(|e| export_name(e))
+    }
+}
+
 /// The exported names generated for one context.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContextNames {
-    /// `<UserContext user_id={5}>`.
+    /// What provides the bundle: `<UserContext user_id={5}>` (React),
+    /// `provideUserContext(params)` (Vue), `setUserContext(() => params)` (Svelte).
     pub provider: String,
-    /// `UserContextProvider`, an alias of the provider.
-    pub provider_alias: String,
-    pub props: String,
+    /// `UserContextProvider`, an alias of the provider (React).
+    pub provider_alias: Option<String>,
+    /// `UserContextProps`, the provider's props (React).
+    pub props: Option<String>,
     pub data: String,
     pub params: String,
-    /// `useUserContext()`: the bundle's query result.
+    /// `useUserContext()` (`getUserContext()` in Svelte): the bundle's query result.
     pub use_context: String,
     /// `fetchUserContext(params, options?)`.
     pub fetch: String,
     /// `userContextQuery(params, client?)`: the bundle's query options.
     pub query: String,
-    /// The module-level binding the React layer's hooks share (not exported).
+    /// The module-level binding the framework layer's hooks share (not exported).
     pub binding: String,
 }
 
 impl ContextNames {
+    /// React's names.
     pub fn new(stem: &str) -> Self {
+        Self::of(stem, Framework::React)
+    }
+
+    pub fn of(stem: &str, framework: Framework) -> Self {
         let camel = lower_first(stem);
         let bare = prefixed(stem);
+        let react = framework.naming() == Framework::React;
+        let (provider, use_context) = match framework.naming() {
+            Framework::Vue => (format!("provide{bare}Context"), format!("use{bare}Context")),
+            Framework::Svelte => (format!("set{bare}Context"), format!("get{bare}Context")),
+            _ => (format!("{stem}Context"), format!("use{bare}Context")),
+        };
         ContextNames {
-            provider: format!("{stem}Context"),
-            provider_alias: format!("{stem}ContextProvider"),
-            props: format!("{stem}ContextProps"),
+            provider,
+            provider_alias: react.then(|| format!("{stem}ContextProvider")),
+            props: react.then(|| format!("{stem}ContextProps")),
             data: format!("{stem}ContextData"),
             params: format!("{stem}ContextParams"),
-            use_context: format!("use{bare}Context"),
+            use_context,
             fetch: format!("fetch{bare}Context"),
             query: format!("{camel}ContextQuery"),
             binding: format!("{camel}Binding"),
         }
     }
 
-    pub fn all(&self) -> [&str; 9] {
-        [
-            &self.provider,
-            &self.provider_alias,
-            &self.props,
-            &self.data,
+    /// Every name generated for the context, the binding included.
+    pub fn all(&self) -> Vec<&str> {
+        let mut all = vec![self.provider.as_str()];
+        all.extend(self.provider_alias.as_deref());
+        all.extend(self.props.as_deref());
+        all.extend([
+            self.data.as_str(),
             &self.params,
             &self.use_context,
             &self.fetch,
             &self.query,
             &self.binding,
-        ]
+        ]);
+        all
     }
 }
 
 /// The exported names generated for one function; which of them exist depends on its kind
-/// (`FunctionNames::of_kind`).
+/// (`FunctionNames::exported`) and on the framework.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FunctionNames {
     /// `callEcho(args, options?)`.
     pub call: String,
-    /// `useEcho()`: a mutation hook, or a context slot's value.
+    /// `useEcho()`: a mutation hook (`createEcho()` in Svelte).
     pub hook: String,
-    /// `useEchoQuery(args)` for a plain read, `useUserProfileQuery()` for a slot.
+    /// `useUserProfile()`: a context slot's value (`getUserProfile()` in Svelte).
+    pub slot: String,
+    /// `useUserProfileQuery()`: a context slot's query result (`getUserProfileQuery()` in
+    /// Svelte).
+    pub slot_query: String,
+    /// `useEchoQuery(args)` for a plain read (`createEchoQuery(() => args)` in Svelte).
     pub use_query: String,
-    /// `useSuspenseUserProfile()` for a slot.
-    pub use_suspense: String,
+    /// `useSuspenseUserProfile()` for a slot (React and Vue).
+    pub use_suspense: Option<String>,
     /// `echoQuery(args, client?)`: query options of a plain read.
     pub query: String,
     /// `profilePageUrl(args)` for a view path.
     pub url: String,
     /// `orderHistoryInfiniteQuery(args, pages, client?)`: infinite query options of a paged read.
     pub infinite_query: String,
-    /// `useOrderHistoryInfiniteQuery(args, pages, options?)` and its Suspense twin.
+    /// `useOrderHistoryInfiniteQuery(args, pages, options?)`
+    /// (`createOrderHistoryInfiniteQuery` in Svelte).
     pub use_infinite: String,
-    pub use_suspense_infinite: String,
+    /// Its Suspense twin (React).
+    pub use_suspense_infinite: Option<String>,
 }
 
 /// Which generated names a function has.
@@ -313,26 +517,39 @@ pub enum FunctionRole {
 }
 
 impl FunctionNames {
+    /// React's names.
     pub fn new(stem: &str) -> Self {
+        Self::of(stem, Framework::React)
+    }
+
+    pub fn of(stem: &str, framework: Framework) -> Self {
         let camel = lower_first(stem);
         let bare = prefixed(stem);
+        let framework = framework.naming();
+        let (get, create) = match framework {
+            Framework::Svelte => ("get", "create"),
+            _ => ("use", "use"),
+        };
         FunctionNames {
             call: format!("call{bare}"),
-            hook: format!("use{bare}"),
-            use_query: format!("use{bare}Query"),
-            use_suspense: format!("useSuspense{bare}"),
+            hook: format!("{create}{bare}"),
+            slot: format!("{get}{bare}"),
+            slot_query: format!("{get}{bare}Query"),
+            use_query: format!("{create}{bare}Query"),
+            use_suspense: (framework != Framework::Svelte).then(|| format!("useSuspense{bare}")),
             query: format!("{camel}Query"),
             url: format!("{camel}Url"),
             infinite_query: format!("{camel}InfiniteQuery"),
-            use_infinite: format!("use{bare}InfiniteQuery"),
-            use_suspense_infinite: format!("useSuspense{bare}InfiniteQuery"),
+            use_infinite: format!("{create}{bare}InfiniteQuery"),
+            use_suspense_infinite: (framework == Framework::React)
+                .then(|| format!("useSuspense{bare}InfiniteQuery")),
         }
     }
 
     /// The names a function of this role exports.
     pub fn exported(&self, role: FunctionRole) -> Vec<&str> {
-        match role {
-            FunctionRole::Slot => vec![&self.hook, &self.use_query, &self.use_suspense],
+        let mut names: Vec<&str> = match role {
+            FunctionRole::Slot => vec![&self.slot, &self.slot_query],
             FunctionRole::PlainRead => vec![&self.call, &self.hook, &self.use_query, &self.query],
             FunctionRole::PagedRead => vec![
                 &self.call,
@@ -341,11 +558,16 @@ impl FunctionNames {
                 &self.query,
                 &self.infinite_query,
                 &self.use_infinite,
-                &self.use_suspense_infinite,
             ],
             FunctionRole::Call => vec![&self.call, &self.hook],
             FunctionRole::ViewPath => vec![&self.url],
+        };
+        match role {
+            FunctionRole::Slot => names.extend(self.use_suspense.as_deref()),
+            FunctionRole::PagedRead => names.extend(self.use_suspense_infinite.as_deref()),
+            _ => {}
         }
+        names
     }
 }
 
@@ -361,11 +583,17 @@ pub struct FormNames {
 }
 
 impl FormNames {
+    /// React's names.
     pub fn new(stem: &str) -> Self {
+        Self::of(stem, Framework::React)
+    }
+
+    /// `useContactForm()`, `createContactForm()` in Svelte.
+    pub fn of(stem: &str, framework: Framework) -> Self {
         let camel = lower_first(stem);
         let bare = prefixed(stem);
         FormNames {
-            hook: format!("use{bare}Form"),
+            hook: format!("{}{bare}Form", framework.naming().verb()),
             data: format!("{stem}FormData"),
             schema: format!("{camel}FormSchema"),
             fields: format!("{camel}FormFields"),
@@ -392,10 +620,16 @@ pub struct ChannelNames {
 }
 
 impl ChannelNames {
+    /// React's names.
     pub fn new(stem: &str) -> Self {
+        Self::of(stem, Framework::React)
+    }
+
+    /// `useChatChannel(params)`, `createChatChannel(() => params)` in Svelte.
+    pub fn of(stem: &str, framework: Framework) -> Self {
         let bare = prefixed(stem);
         ChannelNames {
-            hook: format!("use{bare}Channel"),
+            hook: format!("{}{bare}Channel", framework.naming().verb()),
             subscribe: format!("subscribe{bare}Channel"),
         }
     }

@@ -1,7 +1,9 @@
 {{ header }}
+{%- if use_client %}
 "use client";
 {%- if !imports.is_empty() %}
 {% endif %}
+{%- endif %}
 {%- for i in imports %}
 {{ i }}
 {%- endfor %}

@@ -66,15 +66,37 @@ pub fn analyze_case(kind: &str, case: &str) -> Analysis {
     analyze_at(&rel, &read_schema(kind, case), &fixture_path(&rel))
 }
 
+/// [`analyze_case`] with the names of another framework's layer.
+#[allow(dead_code)]
+pub fn analyze_case_for(kind: &str, case: &str, framework: mizan_generate::Framework) -> Analysis {
+    let rel = schema_rel(kind, case);
+    analyze_at_for(
+        &rel,
+        &read_schema(kind, case),
+        &fixture_path(&rel),
+        framework,
+    )
+}
+
 /// Analyses `bytes` as the document at `path` (named `name`), the files it refers to read
 /// from beside it.
 pub fn analyze_at(name: &str, bytes: &[u8], path: &Path) -> Analysis {
+    analyze_at_for(name, bytes, path, mizan_generate::Framework::React)
+}
+
+fn analyze_at_for(
+    name: &str,
+    bytes: &[u8],
+    path: &Path,
+    framework: mizan_generate::Framework,
+) -> Analysis {
     let mut loader = mizan_generate::source::DescriptionLoader::files_only(1 << 30);
     mizan_generate::analyze_description(
         name,
         bytes,
         &mizan_generate::Location::file(path),
         &mut loader,
+        framework,
     )
 }
 

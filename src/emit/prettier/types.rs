@@ -39,7 +39,7 @@ pub(super) fn has_object(t: &TypeExpr) -> bool {
         TypeExpr::Atom { .. } => false,
         TypeExpr::Generic { args, .. } => args.iter().any(has_object),
         TypeExpr::Union(m) | TypeExpr::Intersection(m) => m.iter().any(has_object),
-        TypeExpr::Array(t) => has_object(t),
+        TypeExpr::Array(t) | TypeExpr::Getter(t) => has_object(t),
         TypeExpr::Tuple(m) => m.iter().any(|t| has_object(&t.ty)),
     }
 }
@@ -112,6 +112,17 @@ fn doc_in(cx: &mut Layout, t: &TypeExpr, place: Place) -> Doc {
             }
         }
         TypeExpr::Union(members) => union(cx, members, place),
+        TypeExpr::Getter(returns) => {
+            let doc = concat(vec![text("() => "), doc_in(cx, returns, Place::Annotation)]);
+            if matches!(
+                place,
+                Place::ArrayElement | Place::IntersectionMember | Place::UnionMember
+            ) {
+                concat(vec![text("("), doc, text(")")])
+            } else {
+                doc
+            }
+        }
     }
 }
 

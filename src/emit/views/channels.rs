@@ -1,20 +1,25 @@
-//! `channels.ts`: one hook per channel, on the runtime's `useChannel`/`useChannelMessages`.
+//! The channels file of a framework layer (`channels.ts`, Svelte's `channels.svelte.ts`, both
+//! printed by `templates/channels.ts`): one hook per channel, on the runtime's
+//! `useChannel`/`useChannelMessages` (Svelte's `createChannel`/`createChannelMessages`).
 
 use askama::Template;
 
 use crate::emit::file::HEADER;
+use crate::emit::layer::Layer;
 use crate::emit::lexical::{doc_lines, string_literal};
 use crate::emit::order::{self, Order};
 use crate::emit::prettier;
 use crate::emit::syntax::{Decl, Expr, Function, Param, Stmt, TypeExpr};
 use crate::emit::typing::{Mode, Printer};
-use crate::ir::names::{ChannelNames, CHANNELS_REEXPORTS};
+use crate::ir::names::ChannelNames;
 use crate::ir::{Channel, Ir};
 
 #[derive(Template)]
 #[template(path = "channels.ts", escape = "none")]
 pub struct ChannelsTs {
     header: &'static str,
+    /// `"use client";` after the header (React).
+    use_client: bool,
     imports: Vec<String>,
     /// `export { ... } from "./runtime/channels";`, laid out.
     reexport: String,
@@ -22,47 +27,74 @@ pub struct ChannelsTs {
     channels: Vec<String>,
 }
 
-pub fn channels_ts(ir: &Ir, order: &Order<'_>) -> ChannelsTs {
+pub fn channels_ts(ir: &Ir, order: &Order<'_>, layer: Layer) -> ChannelsTs {
     let printer = Printer::new(ir, "T.");
     let mut uses_types = false;
     let channels: Vec<String> = order
         .channels
         .iter()
         .map(|ch| {
-            let (decl, mentions) = channel_hook(&printer, ch);
+            let (decl, mentions) = channel_hook(&printer, ch, layer);
             uses_types |= mentions;
             prettier::format(&decl)
         })
         .collect();
     let sends = ir.channels.iter().any(|c| c.client_message.is_some());
     let listens = ir.channels.iter().any(|c| c.client_message.is_none());
-    let runtime = order::import_names(
-        [
-            ("useChannel", sends),
-            ("type ChannelWithSend", sends),
-            ("useChannelMessages", listens),
-            ("type ChannelState", listens),
-            ("type ChannelOptions", true),
-        ]
-        .into_iter()
-        .filter_map(|(name, used)| used.then_some(name)),
-    );
-    let mut imports = vec![Decl::import(&runtime, "./runtime/channels", false)];
+    let (send_helper, listen_helper) = layer.channel_helpers();
+    let (options, options_module) = layer.channel_options();
+    let options = format!("type {options}");
+    // Each name with the module it comes from; a module's names are imported together, in
+    // the order the modules are first named.
+    let wanted = [
+        (send_helper, layer.channels_module(), sends),
+        ("type ChannelWithSend", layer.channel_core_module(), sends),
+        (listen_helper, layer.channels_module(), listens),
+        ("type ChannelState", layer.channel_core_module(), listens),
+        (options.as_str(), options_module, true),
+    ];
+    let mut modules: Vec<&str> = Vec::new();
+    for module in [
+        layer.channels_module(),
+        layer.channel_core_module(),
+        options_module,
+    ] {
+        if !modules.contains(&module) {
+            modules.push(module);
+        }
+    }
+    let mut imports: Vec<Decl> = modules
+        .iter()
+        .filter_map(|module| {
+            let names = order::import_names(
+                wanted
+                    .iter()
+                    .filter(|(_, m, used)| m == module && *used)
+                    .map(|(name, _, _)| *name),
+            );
+            (!names.is_empty()).then(|| Decl::import_either(&names, module))
+        })
+        .collect();
+    if layer == Layer::Vue {
+        imports.insert(0, Decl::import(&["MaybeRefOrGetter"], "vue", true));
+    }
     if uses_types {
         imports.push(Decl::import_types("./types"));
     }
     ChannelsTs {
         header: HEADER,
+        use_client: layer.use_client(),
         imports: imports.iter().map(prettier::format).collect(),
-        reexport: super::reexport(CHANNELS_REEXPORTS, "./runtime/channels", order),
+        reexport: super::reexport(layer.reexports().channels, order),
         channels,
     }
 }
 
 /// A channel's hook, and whether its types refer to `types.ts`.
-fn channel_hook(printer: &Printer<'_>, ch: &Channel) -> (Decl, bool) {
+fn channel_hook(printer: &Printer<'_>, ch: &Channel, layer: Layer) -> (Decl, bool) {
     let message = printer.expr(&ch.server_message, Mode::Output);
     let params = printer.expr(&ch.params, Mode::Input);
+    let (send_helper, listen_helper) = layer.channel_helpers();
     let mut mentions = message.mentions("T.") || params.mentions("T.");
     let (returns, helper) = match &ch.client_message {
         Some(m) => {
@@ -70,12 +102,12 @@ fn channel_hook(printer: &Printer<'_>, ch: &Channel) -> (Decl, bool) {
             mentions |= client.mentions("T.");
             (
                 TypeExpr::generic("ChannelWithSend", vec![message, client]),
-                "useChannel",
+                send_helper,
             )
         }
         None => (
             TypeExpr::generic("ChannelState", vec![message]),
-            "useChannelMessages",
+            listen_helper,
         ),
     };
     let decl = Decl::Function(Function {
@@ -87,10 +119,10 @@ fn channel_hook(printer: &Printer<'_>, ch: &Channel) -> (Decl, bool) {
             )),
             false,
         ),
-        name: ChannelNames::new(&ch.ident).hook,
+        name: ChannelNames::of(&ch.ident, layer.framework()).hook,
         params: vec![
-            Param::new("params", params),
-            Param::new("options?", TypeExpr::reference("ChannelOptions")),
+            Param::new("params", layer.reactive(params)),
+            Param::new("options?", TypeExpr::reference(layer.channel_options().0)),
         ],
         returns: Some(returns),
         body: vec![Stmt::Return(Expr::call(

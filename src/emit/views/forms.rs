@@ -1,8 +1,11 @@
-//! `forms.ts`: per form, its data type, field list, initial values, Zod schema and hook.
+//! The forms file of a framework layer (`forms.ts`, Svelte's `forms.svelte.ts`): per form, its
+//! data type, field list, initial values, Zod schema and hook (`useForm`, Svelte's
+//! `createForm`).
 
 use askama::Template;
 
 use crate::emit::file::HEADER;
+use crate::emit::layer::Layer;
 use crate::emit::lexical::{
     doc_lines, number_literal, object_key, property_name, string_literal, DocLines, Quoted,
 };
@@ -11,15 +14,18 @@ use crate::emit::prettier;
 use crate::emit::signature::output_expr;
 use crate::emit::syntax::{Const, Data, Decl, Expr, Function, Member, Stmt, TypeExpr};
 use crate::emit::typing::Printer;
-use crate::ir::names::{FormNames, FORMS_REEXPORTS};
+use crate::ir::names::FormNames;
 use crate::ir::{FieldType, Form, FormField, Ir};
 
+/// Printed by `templates/forms.ts` for every layer (Svelte's file is `forms.svelte.ts`).
 #[derive(Template)]
 #[template(path = "forms.ts", escape = "none")]
 pub struct FormsTs {
     header: &'static str,
+    /// `"use client";` after the header (React).
+    use_client: bool,
     imports: Vec<String>,
-    /// `export type { ... } from "./runtime/forms";`, laid out.
+    /// `export { ... } from "./runtime/forms";`, laid out.
     reexport: String,
     /// Per form: its data type, field list, initial values, Zod schema and hook, laid out.
     forms: Vec<Vec<String>>,
@@ -126,40 +132,49 @@ fn field_meta(f: &FormField) -> Data {
     ])
 }
 
-pub fn forms_ts(ir: &Ir, order: &Order<'_>) -> FormsTs {
+pub fn forms_ts(ir: &Ir, order: &Order<'_>, layer: Layer) -> FormsTs {
     let printer = Printer::new(ir, "T.");
     let mut uses_types = false;
     let forms = order
         .forms
         .iter()
         .map(|form| {
-            let (decls, mentions) = form_decls(ir, &printer, form);
+            let (decls, mentions) = form_decls(ir, &printer, form, layer);
             uses_types |= mentions;
             decls.iter().map(prettier::format).collect()
         })
         .collect();
-    let mut imports = vec![Decl::import(
-        &order::import_names(["formSchema", "useForm", "type FieldsOf", "type FormState"]),
-        "./runtime/forms",
-        false,
-    )];
+    let core = ["formSchema", "type FieldsOf", "type FormState"];
+    let mut imports = if layer.form_core_module() == layer.forms_module() {
+        vec![Decl::import(
+            &order::import_names(core.into_iter().chain([layer.form_helper()])),
+            layer.forms_module(),
+            false,
+        )]
+    } else {
+        vec![
+            Decl::import(&order::import_names(core), layer.form_core_module(), false),
+            Decl::import(&[layer.form_helper()], layer.forms_module(), false),
+        ]
+    };
     if uses_types {
         imports.push(Decl::import_types("./types"));
     }
     FormsTs {
         header: HEADER,
+        use_client: layer.use_client(),
         imports: imports.iter().map(prettier::format).collect(),
-        reexport: super::reexport(FORMS_REEXPORTS, "./runtime/forms", order),
+        reexport: super::reexport(layer.reexports().forms, order),
         forms,
     }
 }
 
 /// A form's data type, field list, initial values, Zod schema and hook; and whether they refer
 /// to `types.ts`.
-fn form_decls(ir: &Ir, printer: &Printer<'_>, form: &Form) -> (Vec<Decl>, bool) {
+fn form_decls(ir: &Ir, printer: &Printer<'_>, form: &Form, layer: Layer) -> (Vec<Decl>, bool) {
     let submit = form.submit_fn.map(|id| ir.function(id));
     let validate = form.validate_fn.map(|id| ir.function(id));
-    let names = FormNames::new(&form.ident);
+    let names = FormNames::of(&form.ident, layer.framework());
     let title = form.title.clone().unwrap_or_else(|| form.wire_name.clone());
     let data = names.data.clone();
     let by_name = order::form_fields(form);
@@ -239,7 +254,7 @@ fn form_decls(ir: &Ir, printer: &Printer<'_>, form: &Form) -> (Vec<Decl>, bool) 
                 vec![TypeExpr::reference(data), result],
             )),
             body: vec![Stmt::Return(Expr::call(
-                "useForm",
+                layer.form_helper(),
                 Vec::new(),
                 vec![
                     Expr::atom(names.schema),

@@ -7,15 +7,19 @@ use std::collections::BTreeSet;
 use indexmap::IndexMap;
 
 use crate::diagnostics::{self, Diagnostic};
+use crate::ir::names::Framework;
 use crate::ir::{names, Channel, Context, Form, Function};
 use crate::span::Span;
 
 /// Claims every exported name, reporting reserved and colliding ones, and returns the
 /// identifiers of the named types (`type_names` is `components.schemas`' keys, in order, and
 /// `type_spans` their spans). A type whose identifier had to be suffixed is reported with a
-/// warning naming what holds the name.
+/// warning naming what holds the name. The names are `framework`'s: two items may share a name
+/// in one framework and not in another.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn type_idents(
     diags: &mut Vec<Diagnostic>,
+    framework: Framework,
     type_names: &[&str],
     type_spans: &[Span],
     functions: &[Function],
@@ -27,7 +31,7 @@ pub(super) fn type_idents(
     let mut api: IndexMap<String, (String, Span)> = IndexMap::new();
     // The names the generated files use for themselves come first; an item generating one
     // of them is refused, since it would redeclare it.
-    let reserved: BTreeSet<&str> = names::reserved_api_names().collect();
+    let reserved: BTreeSet<&str> = names::reserved_api_names(framework).collect();
     // The module-level names that generated files declare without exporting them: items must
     // not share them, schemas (in `types.ts`) may.
     let mut private: BTreeSet<String> = BTreeSet::new();
@@ -52,7 +56,7 @@ pub(super) fn type_idents(
     };
     for c in contexts {
         let owner = format!("context `{}`", c.wire_name);
-        let n = names::ContextNames::new(&c.ident);
+        let n = names::ContextNames::of(&c.ident, framework);
         for ident in n.all() {
             claim(diags, ident.to_owned(), owner.clone(), c.span);
         }
@@ -60,20 +64,20 @@ pub(super) fn type_idents(
     }
     for f in functions.iter().filter(|f| !f.private) {
         let owner = format!("function `{}`", f.wire_name);
-        for ident in names::FunctionNames::new(&f.ident).exported(f.role()) {
+        for ident in names::FunctionNames::of(&f.ident, framework).exported(f.role()) {
             claim(diags, ident.to_owned(), owner.clone(), f.span);
         }
     }
     for form in forms {
         let owner = format!("form `{}`", form.wire_name);
-        let n = names::FormNames::new(&form.ident);
+        let n = names::FormNames::of(&form.ident, framework);
         for ident in n.all() {
             claim(diags, ident.to_owned(), owner.clone(), form.span);
         }
         private.extend([n.fields, n.initial]);
     }
     for ch in channels {
-        let n = names::ChannelNames::new(&ch.ident);
+        let n = names::ChannelNames::of(&ch.ident, framework);
         for ident in [n.hook, n.subscribe] {
             claim(diags, ident, format!("channel `{}`", ch.wire_name), ch.span);
         }

@@ -15,14 +15,16 @@ pub use routes::{parse_route, RouteError};
 
 use super::fields::ReadFields;
 use super::lower::Lowerer;
+use super::names::Framework;
 use super::{validate, Ir, Type, TypeDef};
 use crate::diagnostics::{self, Diagnostic};
 use crate::openapi::json::{Member, Node};
 use crate::openapi::Document;
 use crate::span::Span;
 
-/// Builds the IR. Returns it only when no error was found; warnings come back either way.
-pub fn build(doc: &Document) -> (Option<Ir>, Vec<Diagnostic>) {
+/// Builds the IR, with the exported names `framework`'s layer will have. Returns it only when
+/// no error was found; warnings come back either way.
+pub fn build(doc: &Document, framework: Framework) -> (Option<Ir>, Vec<Diagnostic>) {
     let root = &doc.root;
     let mut early = Vec::new();
     let components = component_schemas(root, &mut early);
@@ -71,6 +73,7 @@ pub fn build(doc: &Document) -> (Option<Ir>, Vec<Diagnostic>) {
     let type_spans: Vec<_> = components.iter().map(|m| m.key_span).collect();
     let idents = exports::type_idents(
         &mut b.diags,
+        framework,
         &type_names,
         &type_spans,
         &functions,
