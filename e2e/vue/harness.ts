@@ -5,7 +5,7 @@ import type { QueryClient } from "@tanstack/vue-query";
 import { createApp, defineComponent, h, type Component, type VNodeChild } from "vue";
 
 import * as api from "./.generated/reference-3.1/index.ts";
-import { recorder, type Recorder } from "../shared/recorder.ts";
+import type { Recorder } from "../shared/recorder.ts";
 
 export { bounded, isGet, isPost, recorder, type Recorder, type Sent } from "../shared/recorder.ts";
 export { api };

@@ -316,6 +316,130 @@ export const scenarios: Record<string, (env: Env) => Promise<void>> = {
     ok(errors[1]?.includes("app.use(MizanPlugin"), errors[1] ?? "");
   },
 
+  async "useContactForm: client validation first, then the server's field errors; a valid form is submitted once"({ url }) {
+    const r = recorder();
+    let form!: api.FormState<api.ContactFormData, api.StatusOutput>;
+    const errorsOf = (field: string) => [...document.querySelectorAll(`[data-testid="error-${field}"]`)].map((e) => e.textContent);
+    mount(
+      component(() => {
+        form = api.useContactForm();
+        return () =>
+          h("form", [
+            ...form.fields.map((field) =>
+              h("label", [
+                field.label,
+                h("input", {
+                  "aria-label": field.name,
+                  value: String(form.data[field.name] ?? ""),
+                  onInput: (e: Event) => form.set(field.name, (e.target as HTMLInputElement).value as never),
+                }),
+                ...(form.errors[field.name] ?? []).map((err) => show(`error-${field.name}`, `${err.source}: ${err.message}${err.code === undefined ? "" : ` (${err.code})`}`)),
+              ]),
+            ),
+            show("state", form.isSubmitting ? "sending" : form.result ? JSON.stringify(form.result) : "none"),
+          ]);
+      }),
+      { client: clientOf(r, url) },
+    );
+    const fill = (field: string, value: string) => {
+      const input = document.querySelector<HTMLInputElement>(`input[aria-label="${field}"]`);
+      ok(input, `no input ${field}`);
+      input.value = value;
+      // The document's own Event (under jsdom, Node's global Event is another class).
+      const view = input.ownerDocument.defaultView;
+      ok(view, "a window");
+      input.dispatchEvent(new view.Event("input"));
+    };
+    eq(form.data, { name: "", email: "", message: "", topic: "general" }, "the declared initial values");
+    eq(await form.submit(), null, "invalid on the client");
+    await until(() => eq([errorsOf("name"), errorsOf("email"), errorsOf("topic")], [["client: This field is required."], ["client: This field is required."], []]));
+    fill("name", "Ada");
+    fill("email", "not-an-email");
+    fill("message", "short");
+    await until(() => eq(errorsOf("name"), [], "set() clears the field's errors"));
+    eq(form.validate(), false);
+    await until(() => eq([errorsOf("email"), errorsOf("message")], [["client: Enter a valid email address."], ["client: Ensure this value has at least 10 characters."]]));
+    await settle(r);
+    eq(r.sent.length, 0, "invalid on the client: no request");
+
+    // Valid on the client; the server trims, and finds the name missing and the message short.
+    fill("name", "   ");
+    fill("email", "ada@example.com");
+    fill("message", "          x");
+    eq(form.validate(), true, "valid on the client");
+    eq(await form.submit(), null);
+    await until(() => eq(errorsOf("message"), ["server: Ensure this value has at least 10 characters. (min_length)"]));
+    eq(errorsOf("name"), ["server: This field is required. (required)"]);
+    eq(form.errors.name, [{ message: "This field is required.", code: "required", source: "server" }]);
+    eq(form.error, null, "field errors are not a form-level error");
+
+    // Corrected: submitted once (a double submit joins the first), the result shown.
+    fill("name", "Ada");
+    fill("message", "Hello from the Vue scenarios");
+    const post = r.hold(isPost("contact.submit"));
+    const twice = [form.submit(), form.submit()];
+    await post.seen;
+    await until(() => eq(text("state"), "sending"));
+    post.release();
+    eq(await Promise.all(twice), [{ ok: true }, { ok: true }]);
+    await until(() => eq(text("state"), '{"ok":true}'));
+    eq([errorsOf("name"), errorsOf("message")], [[], []]);
+    await settle(r);
+    eq(
+      r.made().map((s) => `${s.fn} ${s.status}`),
+      ["contact.submit 422", "contact.submit 200"],
+    );
+  },
+
+  async "useChatChannel: status tells the truth through a backend restart, and messages flow again"({ restartable }) {
+    ok(restartable, "this scenario needs a backend it can restart");
+    const room = `vue-restart-${Math.random().toString(36).slice(2)}`;
+    const statuses: string[] = [];
+    let chat!: api.ChannelWithSend<api.ChatMessage, api.ChatClientMessage>;
+    const max = ref(10);
+    mount(
+      component(() => {
+        chat = api.useChatChannel(() => ({ room }), { max });
+        return () => {
+          if (statuses[statuses.length - 1] !== chat.status) statuses.push(chat.status);
+          return [show("status", chat.status), ...chat.messages.map((m) => h("li", `${m.text}`))];
+        };
+      }),
+      { baseUrl: restartable.url + "/api/mizan" },
+    );
+    await until(() => eq(text("status"), "open"), 10_000);
+    await chat.send({ text: "before the restart" });
+    await until(() => eq(chat.messages.map((m) => m.text), ["before the restart"]));
+
+    await restartable.kill();
+    await until(() => eq(text("status"), "connecting"), 5000);
+    // The kernel retries with backoff (250 ms, 500 ms, ...): still connecting a second later.
+    await pause(1000);
+    eq(text("status"), "connecting");
+    const down = await outcome(chat.send({ text: "while down" }));
+    ok("error" in down && down.error instanceof api.MizanError && down.error.code === "NOT_SUBSCRIBED", `send while down: ${JSON.stringify(down)}`);
+
+    await restartable.start();
+    await until(() => eq(text("status"), "open"), 15_000);
+    eq(statuses, ["connecting", "open", "connecting", "open"]);
+    // Messages flow again, from another subscriber to the app and from the app.
+    const other = direct(restartable.url);
+    const sub = api.subscribeChatChannel({ room }, () => undefined, { client: other });
+    try {
+      await sub.ready;
+      await sub.send({ text: "from another client" });
+      await chat.send({ text: "after the restart" });
+      await until(() => eq(chat.messages.map((m) => m.text), ["before the restart", "from another client", "after the restart"]));
+      eq(chat.last?.text, "after the restart");
+      // A smaller max applies at once.
+      max.value = 1;
+      await until(() => eq(chat.messages.map((m) => m.text), ["after the restart"]));
+    } finally {
+      sub.close();
+      other.disconnect();
+    }
+  },
+
   async "unmounting the app stops applying its client's effects to the app's cache"({ url }) {
     await nameUser(url, 8118, "Pia");
     const r = recorder();
