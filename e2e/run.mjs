@@ -19,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { randomDocument } from "./random-schemas.mjs";
 import { fixtureSchema } from "./yaml-twins.mjs";
+import * as vue from "./vue/steps.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -38,6 +39,7 @@ rmSync(generated, { recursive: true, force: true });
 for (const c of readdirSync(join(root, "fixtures", "good")).sort()) {
   run(bin, ["--schema", fixtureSchema(root, c), "--out", join(generated, c)]);
 }
+vue.generate(run, bin, root, fixtureSchema);
 // A large real-world document: GitHub's API description (types only).
 run(bin, [
   "--schema", join(here, "node_modules", "@octokit", "openapi", "generated", "api.github.com.json"),
@@ -126,6 +128,7 @@ const checked = await inParallel([
         join(here, "node_modules", "prettier", "bin", "prettier.cjs"),
         "--check", "--log-level=warn", "--ignore-path", noIgnores,
         ...generatedFiles(generated),
+        ...generatedFiles(vue.generated),
       ]),
   },
   {
@@ -143,6 +146,7 @@ const checked = await inParallel([
   typecheck("tsc: generated React code against React 18's types", "tsconfig.react18.json"),
   typecheck("tsc: kernel tests", "tsconfig.kernel.json"),
   typecheck("tsc: the runtime modules and their unit tests", "tsconfig.runtime.json"),
+  vue.typecheck(collect),
   {
     // Whatever the generator accepts type-checks; whatever it refuses gets a located diagnostic
     // (mutations.mjs; the long run's numbers are in BENCHMARKS.md).
@@ -186,6 +190,7 @@ const bundleTests = (entryPoints, outdir) =>
     logLevel: "warning",
   });
 await bundleTests([...plain, ...react, ...browserTests, dom], out);
+await vue.bundle(build);
 
 // The React tests once more, built where Node resolves React 18 (react18/node_modules).
 const react18 = join(here, "react18", ".build");
@@ -298,6 +303,7 @@ const status = await inParallel(
     group("React 19 on jsdom", ["--import", pathToFileURL(built(dom)).href, ...react.map(built)]),
     group("React 18 on jsdom", ["--import", pathToFileURL(built18(dom)).href, ...react.map(built18)]),
     group("Chromium", browserTests.map(built)),
+    ...vue.groups(group),
   ],
   2,
 );

@@ -38,6 +38,8 @@ export function useForm<D, R>(
     reset: form.reset,
     fields: form.fields,
   });
-  onScopeDispose(form.subscribe(() => Object.assign(state, form.getSnapshot())));
+  onScopeDispose(
+    form.subscribe(() => Object.assign(state, form.getSnapshot())),
+  );
   return state;
 }

@@ -52,7 +52,11 @@ import {
 
 // TEMPORARY until query.ts has the shared mutation core.
 export type Merge = [context: string, slot: string, scope: string[]];
-export function merge(context: string, slot: string, ...scope: string[]): Merge {
+export function merge(
+  context: string,
+  slot: string,
+  ...scope: string[]
+): Merge {
   return [context, slot, scope];
 }
 export interface MutateOptions<R> {

@@ -35,7 +35,7 @@ fi
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 installs=()
-for dir in e2e e2e/react18 examples/next-app; do
+for dir in e2e e2e/react18 e2e/vue examples/next-app; do
     log="$logs/$(echo "$dir" | tr / -).log"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >"$log" 2>&1 &
     installs+=("$!:$dir:$log")

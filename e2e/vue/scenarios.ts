@@ -319,7 +319,7 @@ export const scenarios: Record<string, (env: Env) => Promise<void>> = {
   async "useContactForm: client validation first, then the server's field errors; a valid form is submitted once"({ url }) {
     const r = recorder();
     let form!: api.FormState<api.ContactFormData, api.StatusOutput>;
-    const errorsOf = (field: string) => [...document.querySelectorAll(`[data-testid="error-${field}"]`)].map((e) => e.textContent);
+    const errorsOf = (field: string) => Array.from(document.querySelectorAll(`[data-testid="error-${field}"]`), (e) => e.textContent);
     mount(
       component(() => {
         form = api.useContactForm();
