@@ -1,5 +1,6 @@
 // Sizes of the runtime code an app ships (esbuild --minify, ES2020, then gzip -9): the kernel,
-// and the React layer's own runtime without React, TanStack Query or the kernel, next to
+// the framework-free cores every binding shares, and the React layer's own runtime without React,
+// TanStack Query or the kernel (each React adapter alone, and with the core it renders), next to
 // TanStack Query's core (QueryClient + QueryObserver, what any React Query app pulls in).
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
@@ -16,8 +17,12 @@ const rows = [
   await size("React binding: runtime/react.tsx", { entryPoints: ["runtime/react.tsx"], external: [...external, "./query"] }),
   await size("cache glue, framework-free: runtime/query.ts", { entryPoints: ["runtime/query.ts"], external }),
   await size("React layer: runtime/react.tsx + runtime/query.ts", { entryPoints: ["runtime/react.tsx"], external }),
-  await size("forms: runtime/forms.ts (without Zod)", { entryPoints: ["runtime/forms.ts"], external: [...external, "./react"] }),
-  await size("channels: runtime/channels.ts", { entryPoints: ["runtime/channels.ts"], external: [...external, "./react"] }),
+  await size("forms core, framework-free: runtime/form-core.ts (without Zod)", { entryPoints: ["runtime/form-core.ts"], external }),
+  await size("forms, React adapter: runtime/forms.ts", { entryPoints: ["runtime/forms.ts"], external: [...external, "./react", "./form-core"] }),
+  await size("forms, React: runtime/forms.ts + runtime/form-core.ts", { entryPoints: ["runtime/forms.ts"], external: [...external, "./react"] }),
+  await size("channels core, framework-free: runtime/channel-core.ts", { entryPoints: ["runtime/channel-core.ts"], external }),
+  await size("channels, React adapter: runtime/channels.ts", { entryPoints: ["runtime/channels.ts"], external: [...external, "./react", "./channel-core"] }),
+  await size("channels, React: runtime/channels.ts + runtime/channel-core.ts", { entryPoints: ["runtime/channels.ts"], external: [...external, "./react"] }),
   await size("@tanstack/query-core (QueryClient, QueryObserver)", {
     stdin: { contents: 'export { QueryClient, QueryObserver } from "@tanstack/query-core";', resolveDir: "bench", loader: "js" },
   }),

@@ -1,56 +1,33 @@
 "use client";
-// Channel helpers for the generated `use<Name>Channel()` hooks: subscribe through the client of the
-// enclosing <MizanContext> while mounted, keep the last messages, and report the subscription's
-// status as the kernel sees it (connecting, open, connecting again while reconnecting, ...).
+// React binding of channels (the generated `use<Name>Channel()` hooks): one channel controller
+// (runtime/channel-core.ts) per mounted component, through the client of the enclosing
+// <MizanContext>, opened again when the channel or its params change.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
-  MizanError,
-  stableKey,
-  type ChannelStatus,
-  type ChannelSubscription,
-} from "./kernel";
+  DEFAULT_MAX,
+  initialState,
+  keepLast,
+  openChannel,
+  type ChannelController,
+  type ChannelOptions,
+  type ChannelState,
+  type ChannelWithSend,
+} from "./channel-core";
+import { MizanError, stableKey } from "./kernel";
 import { useMizan } from "./react";
 
+export {
+  type ChannelOptions,
+  type ChannelState,
+  type ChannelWithSend,
+} from "./channel-core";
 export type { ChannelStatus } from "./kernel";
-
-export interface ChannelState<M> {
-  /** The last `max` messages received while mounted, oldest first. */
-  messages: M[];
-  /** The newest message; undefined until one arrives. */
-  last: M | undefined;
-  /** The subscription's status; `connecting` again while the socket is down and reconnecting. */
-  status: ChannelStatus;
-}
-
-/** A channel's state, and `send()` for channels that take client messages. */
-export type ChannelWithSend<M, C> = ChannelState<M> & {
-  send(message: C): Promise<void>;
-};
-
-export interface ChannelOptions {
-  /** How many of the latest messages to keep (default 500). */
-  max?: number;
-}
-
-const DEFAULT_MAX = 500;
-
-/** Keeps the last `max` messages (none for `max` <= 0, all for a non-finite `max`). */
-function keepLast<M>(messages: M[], max: number): M[] {
-  const keep = Math.max(0, Math.floor(max));
-  return messages.length > keep
-    ? messages.slice(messages.length - keep)
-    : messages;
-}
 
 /** The state of the subscription `id` (channel and params), so that a render with new params
  * never shows the previous params' messages. */
 interface Held<M> {
   id: string;
   state: ChannelState<M>;
-}
-
-function initialState<M>(): ChannelState<M> {
-  return { messages: [], last: undefined, status: "connecting" };
 }
 
 function useSubscription<M, C>(
@@ -60,70 +37,46 @@ function useSubscription<M, C>(
 ): [ChannelState<M>, (message: C) => Promise<void>] {
   const { client } = useMizan();
   const max = options?.max ?? DEFAULT_MAX;
-  const key = stableKey(params);
-  const id = `${channel}\n${key}`;
+  const id = `${channel}\n${stableKey(params)}`;
   const [held, setHeld] = useState<Held<M>>(() => ({
     id,
     state: initialState(),
   }));
-  const subscription = useRef<ChannelSubscription<C> | null>(null);
-  // Bumped when the client closes the subscription under the hook (`disconnect()` on sign-in
-  // or sign-out): the hook then subscribes again, on a socket with the new credentials.
-  const [generation, setGeneration] = useState(0);
-  // Read by the listener, so that a new `max` does not resubscribe.
+  const controller = useRef<ChannelController<M, C> | null>(null);
+  // Read when subscribing, so that a new `max` does not resubscribe.
   const maxRef = useRef(max);
   useEffect(() => {
     maxRef.current = max;
+    controller.current?.setMax(max);
   }, [max]);
 
   useEffect(() => {
-    let active = true;
-    const update = (next: (s: ChannelState<M>) => ChannelState<M>): void => {
-      if (active)
-        setHeld((h) => {
-          if (h.id !== id) return h;
-          const state = next(h.state);
-          return state === h.state ? h : { id, state };
-        });
-    };
-    setHeld((h) => (h.id === id ? h : { id, state: initialState() }));
-    const sub = client.subscribe<M, C>(
+    const opened = openChannel<M, C>(
+      client,
       channel,
       params,
-      (message) =>
-        update((s) => ({
-          ...s,
-          messages: keepLast([...s.messages, message], maxRef.current),
-          last: message,
-        })),
-      {
-        onStatus: (status) => {
-          update((s) => (s.status === status ? s : { ...s, status }));
-          if (status === "closed" && active) setGeneration((g) => g + 1);
-        },
-      },
+      maxRef.current,
+      (state) => setHeld({ id, state }),
     );
-    subscription.current = sub;
-    const now = sub.status();
-    update((s) => (s.status === now ? s : { ...s, status: now }));
+    controller.current = opened;
+    setHeld({ id, state: opened.getState() });
     return () => {
-      active = false;
-      if (subscription.current === sub) subscription.current = null;
-      sub.close();
+      if (controller.current === opened) controller.current = null;
+      opened.close();
     };
     // `id` stands for `channel` and `params`.
-  }, [client, id, generation]);
+  }, [client, id]);
 
   const send = useCallback(async (message: C): Promise<void> => {
-    const sub = subscription.current;
-    if (sub === null)
+    const opened = controller.current;
+    if (opened === null)
       throw new MizanError("NOT_SUBSCRIBED", "the channel is not subscribed");
-    return sub.send(message);
+    return opened.send(message);
   }, []);
 
   const fresh = useMemo(() => initialState<M>(), [id]);
   const state = held.id === id ? held.state : fresh;
-  // A smaller `max` applies at once to the messages already kept.
+  // A smaller `max` applies at once, in this very render, to the messages already kept.
   const result = useMemo(() => {
     const messages = keepLast(state.messages, max);
     return messages === state.messages ? state : { ...state, messages };

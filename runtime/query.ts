@@ -419,6 +419,66 @@ export function spliceOptimistic(
   };
 }
 
+/** A merge target of a mutation: the context, the slot, and the args that scope it. */
+export type Merge = [context: string, slot: string, scope: string[]];
+
+export function merge(
+  context: string,
+  slot: string,
+  ...scope: string[]
+): Merge {
+  return [context, slot, scope];
+}
+
+export interface MutateOptions<R> {
+  optimistic?: R | ((current: R | undefined) => R);
+}
+
+/** The options every binding gives its adapter's mutation: `mutationFn` takes the args tuple
+ * `[input, { optimistic }?]` and calls `fn` through `client` (a failure as a `MizanError`);
+ * `onMutate` splices `optimistic`, when given, into every merge target (scoped by the input's
+ * args) and answers the guarded rollback, which `onError` runs. The call's own invalidations and
+ * merges reach the cache through the root's effect applier. */
+export function mutationOptions<A extends unknown[], R>(
+  client: MizanClient,
+  queryClient: EffectTarget,
+  fn: string,
+  call: { upload?: boolean; websocket?: boolean } | undefined,
+  merges: Merge[],
+): {
+  mutationFn: (args: A) => Promise<R>;
+  onMutate: (args: A) => (() => void) | undefined;
+  onError: (
+    error: unknown,
+    args: A,
+    rollback: (() => void) | undefined,
+  ) => void;
+} {
+  return {
+    mutationFn: (args) =>
+      client
+        .call<R>(fn, (args[0] ?? {}) as object, call)
+        .catch((e: unknown) => Promise.reject(asMizanError(e))),
+    onMutate: (args) => {
+      const options = args[1] as MutateOptions<R> | undefined;
+      if (!options || !("optimistic" in options)) return undefined;
+      const input = (args[0] ?? {}) as Params;
+      return spliceOptimistic(
+        queryClient,
+        merges.map(([context, slot, scope]) => ({
+          context,
+          slot,
+          ...(scope.length > 0 && {
+            params: Object.fromEntries(scope.map((k) => [k, input[k]])),
+          }),
+        })),
+        options.optimistic,
+      );
+    },
+    onError: (_error, _args, rollback) => rollback?.(),
+  };
+}
+
 /** Seeds server-rendered bundles (`{contexts: {<ctx>: {<stableKey(params)>: bundle}}}`) into the
  * QueryClient so that their first mount does not refetch; a bundle already cached is left as it
  * is. Answers the function that ends that first-mount exemption. */

@@ -37,10 +37,10 @@ import {
   type Params,
 } from "./kernel";
 import {
-  asMizanError,
   effectApplier,
   hydrate,
-  spliceOptimistic,
+  mutationOptions,
+  type Merge,
   type ContextKey,
   type ContextQueryOptions,
   type FunctionInfiniteQueryOptions,
@@ -317,20 +317,7 @@ export function useSuspenseMizanInfiniteQuery<A, R, P>(
   >(query(args, pages, client), queryClient);
 }
 
-/** A merge target of a mutation: the context, the slot, and the args that scope it. */
-export type Merge = [context: string, slot: string, scope: string[]];
-
-export function merge(
-  context: string,
-  slot: string,
-  ...scope: string[]
-): Merge {
-  return [context, slot, scope];
-}
-
-export interface MutateOptions<R> {
-  optimistic?: R | ((current: R | undefined) => R);
-}
+export { merge, type Merge, type MutateOptions } from "./query";
 
 export interface MutationState<A extends unknown[], R> {
   mutate: (...args: A) => Promise<R>;
@@ -355,29 +342,7 @@ export function useMizanMutation<A extends unknown[], R>(
 ): MutationState<A, R> {
   const { client, queryClient } = useMizan();
   const m = useMutation<R, MizanError, A, (() => void) | undefined>(
-    {
-      mutationFn: (args) =>
-        client
-          .call<R>(fn, (args[0] ?? {}) as object, call)
-          .catch((e: unknown) => Promise.reject(asMizanError(e))),
-      onMutate: (args) => {
-        const options = args[1] as MutateOptions<R> | undefined;
-        if (!options || !("optimistic" in options)) return undefined;
-        const input = (args[0] ?? {}) as Params;
-        return spliceOptimistic(
-          queryClient,
-          merges.map(([context, slot, scope]) => ({
-            context,
-            slot,
-            ...(scope.length > 0 && {
-              params: Object.fromEntries(scope.map((k) => [k, input[k]])),
-            }),
-          })),
-          options.optimistic,
-        );
-      },
-      onError: (_error, _args, rollback) => rollback?.(),
-    },
+    mutationOptions<A, R>(client, queryClient, fn, call, merges),
     queryClient,
   );
   const mutateAsync = m.mutateAsync;

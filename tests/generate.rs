@@ -158,6 +158,8 @@ fn check_generated_file(case: &str, f: &GeneratedFile) {
             "react.tsx" => emit::REACT_SOURCE,
             "forms.ts" => emit::FORMS_SOURCE,
             "channels.ts" => emit::CHANNELS_SOURCE,
+            "form-core.ts" => emit::FORM_CORE_SOURCE,
+            "channel-core.ts" => emit::CHANNEL_CORE_SOURCE,
             other => panic!("{case}: unexpected runtime module {other}"),
         };
         assert_eq!(
@@ -394,12 +396,12 @@ fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(String::from_utf8_lossy(&first.stdout).contains("14 files (14 written, 0 unchanged)"));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("16 files (16 written, 0 unchanged)"));
     let before = files(dir);
     assert_eq!(
         before.len(),
-        16,
-        "14 generated files, the manifest, and notes.md"
+        18,
+        "16 generated files, the manifest, and notes.md"
     );
     assert!(before.contains_key(Path::new(".mizan-generate.json")));
 
@@ -409,7 +411,7 @@ fn cli_writes_changed_files_only_and_keeps_the_output_on_bad_input() {
         "--out",
         &out,
     ]);
-    assert!(String::from_utf8_lossy(&second.stdout).contains("14 files (0 written, 14 unchanged)"));
+    assert!(String::from_utf8_lossy(&second.stdout).contains("16 files (0 written, 16 unchanged)"));
     assert_eq!(files(dir), before, "no file rewritten");
 
     for bad in [

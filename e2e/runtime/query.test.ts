@@ -5,11 +5,12 @@
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
 
-import { hashKey, InfiniteQueryObserver, QueryClient, QueryObserver, type QueryKey } from "@tanstack/query-core";
+import { hashKey, InfiniteQueryObserver, MutationObserver, QueryClient, QueryObserver, type QueryKey } from "@tanstack/query-core";
 
 import {
   configure,
   createMizanClient,
+  MizanError,
   type CallEnvelope,
   type CallOptions,
   type Effects,
@@ -27,8 +28,11 @@ import {
   functionQuery,
   hydrate,
   infiniteKey,
+  merge,
+  mutationOptions,
   spliceOptimistic,
   type EffectTarget,
+  type MutateOptions,
 } from "../../runtime/query.ts";
 
 const tick = (ms = 0): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -505,6 +509,92 @@ test("spliceOptimistic: no cached bundle, nothing to do; rollback is harmless", 
 });
 
 // ---- SSR seeding -------------------------------------------------------------------------------
+
+// ---- mutations ---------------------------------------------------------------------------------
+
+/** A TanStack mutation (query-core's own observer) of `fn` with mutationOptions(). */
+function mutation<A extends unknown[], R>(client: MizanClient, qc: QueryClient, fn: string, call?: { upload?: boolean }, ...merges: ReturnType<typeof merge>[]) {
+  return new MutationObserver<R, unknown, A, (() => void) | undefined>(qc, mutationOptions<A, R>(client, qc, fn, call, merges));
+}
+
+test("merge: a merge target's context, slot and scope", () => {
+  assert.deepEqual(merge("user", "user_profile", "user_id"), ["user", "user_profile", ["user_id"]]);
+  assert.deepEqual(merge("global", "site"), ["global", "site", []]);
+});
+
+test("mutationOptions: mutationFn calls fn with the input (none: {}) and the call's options; a failure becomes a MizanError", async () => {
+  let fail = false;
+  const { transport, calls } = fakeTransport(undefined, (fn) => {
+    if (fail) throw new TypeError("transport broke");
+    return { result: `${fn} done` };
+  });
+  const client = createMizanClient({ transport });
+  const qc = newQueryClient();
+  const rename = mutation<[{ user_id: number; name: string }, MutateOptions<unknown>?], string>(client, qc, "rename", { upload: true });
+  assert.equal(await rename.mutate([{ user_id: 1, name: "Ada" }]), "rename done");
+  assert.deepEqual(calls[0]?.args, { user_id: 1, name: "Ada" });
+  assert.equal(calls[0]?.options.upload, true);
+  const ping = mutation<[], string>(client, qc, "ping");
+  assert.equal(await ping.mutate([]), "ping done");
+  assert.deepEqual(calls[1]?.args, {});
+  fail = true;
+  await assert.rejects(ping.mutate([]), (e: unknown) => e instanceof MizanError && e.code === "CLIENT_ERROR" && e.message === "transport broke");
+});
+
+test("mutationOptions: optimistic splices into the merge targets scoped by the input, and rolls back when the call fails", async () => {
+  // Each call waits for the test to answer it.
+  const answers: ((envelope: () => CallEnvelope) => void)[] = [];
+  const { transport } = fakeTransport();
+  const gated: MizanTransport = {
+    ...transport,
+    call: (fn, args, options) => (transport.call(fn, args, options), new Promise<() => CallEnvelope>((r) => answers.push(r)).then((envelope) => envelope())),
+  };
+  const client = createMizanClient({ transport: gated });
+  const qc = newQueryClient();
+  const k1 = contextKey("user", { user_id: 1 });
+  const k2 = contextKey("user", { user_id: 2 });
+  qc.setQueryData(k1, userBundle(1));
+  qc.setQueryData(k2, userBundle(2));
+  const before1 = (qc.getQueryData(k1) as Params)["user_profile"];
+  const before2 = qc.getQueryData(k2);
+  type Input = { user_id: number; name: string };
+  type Profile = { user_id: number; name: string };
+  const rename = mutation<[Input, MutateOptions<Profile>?], unknown>(client, qc, "rename", undefined, merge("user", "user_profile", "user_id"));
+
+  const guess = { user_id: 1, name: "Guess" };
+  const failing = rename.mutate([{ user_id: 1, name: "Guess" }, { optimistic: guess }]).catch((e: unknown) => e);
+  await tick();
+  assert.deepEqual((qc.getQueryData(k1) as Params)["user_profile"], guess, "spliced while the call is in flight");
+  assert.equal(qc.getQueryData(k2), before2, "another scope untouched");
+  answers.shift()?.(() => {
+    throw new MizanError("FORBIDDEN", "no", 403);
+  });
+  const failed = await failing;
+  assert.ok(failed instanceof MizanError && failed.code === "FORBIDDEN");
+  assert.deepEqual((qc.getQueryData(k1) as Params)["user_profile"], before1, "rolled back");
+
+  // An updater runs on the current slot; success keeps the value.
+  const pending = rename.mutate([{ user_id: 2, name: "Two" }, { optimistic: (current) => ({ ...current!, name: "Two" }) }]);
+  await tick();
+  assert.deepEqual((qc.getQueryData(k2) as Params)["user_profile"], { user_id: 2, name: "Two" });
+  assert.deepEqual((qc.getQueryData(k1) as Params)["user_profile"], before1);
+  answers.shift()?.(() => ({ result: "ok" }));
+  assert.equal(await pending, "ok");
+  assert.deepEqual((qc.getQueryData(k2) as Params)["user_profile"], { user_id: 2, name: "Two" });
+
+  // Without `optimistic`, onMutate does nothing and answers no rollback.
+  const options = mutationOptions<[Input, MutateOptions<unknown>?], unknown>(client, qc, "rename", undefined, [merge("user", "user_profile")]);
+  const cached = qc.getQueryData(k1);
+  assert.equal(options.onMutate([{ user_id: 1, name: "x" }]), undefined);
+  assert.equal(options.onMutate([{ user_id: 1, name: "x" }, {}]), undefined);
+  assert.equal(qc.getQueryData(k1), cached);
+  // An unscoped merge target splices every bundle of the context; onError runs the rollback.
+  const rollback = options.onMutate([{ user_id: 1, name: "x" }, { optimistic: "all" }]);
+  assert.equal((qc.getQueryData(k1) as Params)["user_profile"], "all");
+  assert.equal((qc.getQueryData(k2) as Params)["user_profile"], "all");
+  options.onError(new Error("x"), [{ user_id: 1, name: "x" }], rollback);
+  assert.deepEqual((qc.getQueryData(k1) as Params)["user_profile"], before1);
+});
 
 test("hydrate: seeded bundles are cached and their first mount does not fetch", async () => {
   const { transport, count } = fakeTransport((context, params) => (context === "user" ? userBundle(Number(params["user_id"]), "Fetched") : { fetched: context }));

@@ -35,9 +35,9 @@ pub use file::{is_plain, GeneratedFile, HEADER};
 pub use layer::Layer;
 pub use prettier::PRETTIER_VERSION;
 pub use runtime::{
-    runtime_module, CHANNELS_SOURCE, FORMS_SOURCE, KERNEL_SOURCE, QUERY_SOURCE, REACT_SOURCE,
-    SVELTE_CHANNELS_SOURCE, SVELTE_FORMS_SOURCE, SVELTE_SOURCE, VUE_CHANNELS_SOURCE,
-    VUE_FORMS_SOURCE, VUE_SOURCE,
+    runtime_module, CHANNELS_SOURCE, CHANNEL_CORE_SOURCE, FORMS_SOURCE, FORM_CORE_SOURCE,
+    KERNEL_SOURCE, QUERY_SOURCE, REACT_SOURCE, SVELTE_CHANNELS_SOURCE, SVELTE_FORMS_SOURCE,
+    SVELTE_SOURCE, VUE_CHANNELS_SOURCE, VUE_FORMS_SOURCE, VUE_SOURCE,
 };
 
 pub use crate::ir::names::Framework;
@@ -122,6 +122,7 @@ pub fn generate(ir: &Ir, options: &Options) -> Vec<GeneratedFile> {
         });
         modules.push(module_of(binding));
         if options.forms && !ir.forms.is_empty() {
+            files.push(copy("form-core.ts", FORM_CORE_SOURCE));
             let (name, source) = layer.forms_runtime();
             files.push(copy(name, source));
             let file = layer.forms_file();
@@ -129,6 +130,7 @@ pub fn generate(ir: &Ir, options: &Options) -> Vec<GeneratedFile> {
             modules.push(module_of(file));
         }
         if options.channels && !ir.channels.is_empty() {
+            files.push(copy("channel-core.ts", CHANNEL_CORE_SOURCE));
             let (name, source) = layer.channels_runtime();
             files.push(copy(name, source));
             let file = layer.channels_file();

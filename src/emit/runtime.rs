@@ -22,6 +22,9 @@ pub const VUE_CHANNELS_SOURCE: &str = include_str!("../../runtime/vue-channels.t
 pub const SVELTE_SOURCE: &str = include_str!("../../runtime/svelte.svelte.ts");
 pub const SVELTE_FORMS_SOURCE: &str = include_str!("../../runtime/forms.svelte.ts");
 pub const SVELTE_CHANNELS_SOURCE: &str = include_str!("../../runtime/channels.svelte.ts");
+/// The framework-free cores of forms and channels, which every framework's bindings render.
+pub const FORM_CORE_SOURCE: &str = include_str!("../../runtime/form-core.ts");
+pub const CHANNEL_CORE_SOURCE: &str = include_str!("../../runtime/channel-core.ts");
 
 /// `kernel.ts` as written into the output directory when the kernel is bundled.
 pub fn kernel_file() -> GeneratedFile {

@@ -232,12 +232,14 @@ pub const KERNEL_EXPORTS: &[&str] = &[
     "InfiniteKey",
     "InfinitePages",
     "Invalidation",
+    "Merge",
     "MergeEntry",
     "MizanClient",
     "MizanConfig",
     "MizanError",
     "MizanQueryOptions",
     "MizanTransport",
+    "MutateOptions",
     "Params",
     "QueryFnContext",
     "RequestOptions",
@@ -257,8 +259,10 @@ pub const KERNEL_EXPORTS: &[&str] = &[
     "hydrate",
     "infiniteKey",
     "initSession",
+    "merge",
     "mizanCall",
     "mizanFetch",
+    "mutationOptions",
     "queryString",
     "spliceOptimistic",
     "stableKey",
@@ -954,10 +958,30 @@ mod tests {
     /// The names a runtime module exports, read from its (Prettier-formatted) source.
     fn exports(source: &str) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
-        for line in source.lines() {
+        let mut lines = source.lines();
+        while let Some(line) = lines.next() {
             let Some(rest) = line.strip_prefix("export ") else {
                 continue;
             };
+            // `export { a, type B } from "...";` (on one line or, as Prettier lays out a long
+            // one, over several): the names as exported.
+            if let Some(list) = rest.strip_prefix('{') {
+                let mut list = list.to_owned();
+                while !list.contains('}') {
+                    let Some(next) = lines.next() else { break };
+                    list.push_str(next);
+                }
+                let list = list.split('}').next().unwrap_or_default();
+                for item in list.split(',') {
+                    let item = item.trim();
+                    let item = item.strip_prefix("type ").unwrap_or(item);
+                    let name = item.rsplit(" as ").next().unwrap_or(item).trim();
+                    if !name.is_empty() {
+                        out.insert(name.to_owned());
+                    }
+                }
+                continue;
+            }
             let rest = rest.strip_prefix("async ").unwrap_or(rest);
             for kw in ["function ", "class ", "const ", "interface ", "type "] {
                 if let Some(decl) = rest.strip_prefix(kw) {
