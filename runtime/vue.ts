@@ -37,10 +37,9 @@ import {
   type Params,
 } from "./kernel";
 import {
-  asMizanError,
   effectApplier,
   hydrate,
-  spliceOptimistic,
+  mutationOptions,
   type ContextKey,
   type ContextQueryOptions,
   type FunctionInfiniteQueryOptions,
@@ -48,52 +47,10 @@ import {
   type FunctionQueryOptions,
   type InfiniteKey,
   type InfinitePages,
+  type Merge,
 } from "./query";
 
-// TEMPORARY until query.ts has the shared mutation core.
-export type Merge = [context: string, slot: string, scope: string[]];
-export function merge(
-  context: string,
-  slot: string,
-  ...scope: string[]
-): Merge {
-  return [context, slot, scope];
-}
-export interface MutateOptions<R> {
-  optimistic?: R | ((current: R | undefined) => R);
-}
-function mutationOptions<A extends unknown[], R>(
-  client: MizanClient,
-  queryClient: QueryClient,
-  fn: string,
-  call: { upload?: boolean; websocket?: boolean } | undefined,
-  merges: Merge[],
-) {
-  return {
-    mutationFn: (args: A) =>
-      client
-        .call<R>(fn, (args[0] ?? {}) as object, call)
-        .catch((e: unknown) => Promise.reject(asMizanError(e))),
-    onMutate: (args: A) => {
-      const options = args[1] as MutateOptions<R> | undefined;
-      if (!options || !("optimistic" in options)) return undefined;
-      const input = (args[0] ?? {}) as Params;
-      return spliceOptimistic(
-        queryClient,
-        merges.map(([context, slot, scope]) => ({
-          context,
-          slot,
-          ...(scope.length > 0 && {
-            params: Object.fromEntries(scope.map((k) => [k, input[k]])),
-          }),
-        })),
-        options.optimistic,
-      );
-    },
-    onError: (_e: unknown, _a: A, rollback: (() => void) | undefined) =>
-      rollback?.(),
-  };
-}
+export { merge, type Merge, type MutateOptions } from "./query";
 
 export interface MizanPluginOptions extends MizanConfig {
   client?: MizanClient;
