@@ -1,7 +1,8 @@
 // Sizes of the runtime code an app ships (esbuild --minify, ES2020, then gzip -9): the kernel,
 // the framework-free cores every binding shares, and the React layer's own runtime without React,
 // TanStack Query or the kernel (each React adapter alone, and with the core it renders), next to
-// TanStack Query's core (QueryClient + QueryObserver, what any React Query app pulls in).
+// TanStack Query's core (QueryClient + QueryObserver, what any React Query app pulls in); the Vue
+// layer's own runtime likewise, without Vue, TanStack, Zod, the kernel, query.ts and the cores.
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
@@ -23,6 +24,10 @@ const rows = [
   await size("channels core, framework-free: runtime/channel-core.ts", { entryPoints: ["runtime/channel-core.ts"], external }),
   await size("channels, React adapter: runtime/channels.ts", { entryPoints: ["runtime/channels.ts"], external: [...external, "./react", "./channel-core"] }),
   await size("channels, React: runtime/channels.ts + runtime/channel-core.ts", { entryPoints: ["runtime/channels.ts"], external: [...external, "./react"] }),
+  await size("Vue layer: runtime/vue.ts + vue-forms.ts + vue-channels.ts", {
+    stdin: { contents: 'export * from "./vue"; export * from "./vue-forms"; export * from "./vue-channels";', resolveDir: "runtime", loader: "ts" },
+    external: [...external, "vue", "./query", "./form-core", "./channel-core"],
+  }),
   await size("@tanstack/query-core (QueryClient, QueryObserver)", {
     stdin: { contents: 'export { QueryClient, QueryObserver } from "@tanstack/query-core";', resolveDir: "bench", loader: "js" },
   }),
