@@ -95,11 +95,15 @@ export const MizanPlugin: Plugin<[MizanPluginOptions?]> = {
       };
     }
     // Every call's effects reach this app's cache: its client's, and the default client's (a
-    // `call<Fn>()` made without `{ client }`).
-    const fallback = defaultClient();
-    const stop = [client.onEffects(effectApplier(queryClient))];
-    if (fallback !== client)
-      stop.push(fallback.onEffects(effectApplier(queryClient)));
+    // `call<Fn>()` made without `{ client }`). Only in a browser: a server-rendered app is never
+    // unmounted, and would stay registered on the process-wide default client.
+    const stop: (() => void)[] = [];
+    if (typeof window !== "undefined") {
+      const fallback = defaultClient();
+      stop.push(client.onEffects(effectApplier(queryClient)));
+      if (fallback !== client)
+        stop.push(fallback.onEffects(effectApplier(queryClient)));
+    }
     app.onUnmount(() => {
       clearTimeout(timer);
       stop.forEach((off) => off());
