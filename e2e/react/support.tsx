@@ -22,7 +22,7 @@ export function mount(url = MIZAN_URL): string {
   return url + "/api/mizan";
 }
 
-import { bounded, type Recorder } from "../shared/recorder.ts";
+import type { Recorder } from "../shared/recorder.ts";
 export { bounded, isGet, isPost, recorder, type Hold, type HoldOptions, type Recorder, type Sent } from "../shared/recorder.ts";
 
 /** A client of the real backend whose requests `r` records. */
