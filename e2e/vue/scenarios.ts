@@ -217,6 +217,29 @@ export const scenarios: Record<string, (env: Env) => Promise<void>> = {
     eq(r.posts("find_user").map((s) => s.args?.["user_id"]), [8113, 8114, 8113]);
   },
 
+  async "a paged read loads its next pages on demand, with the previous page's cursor"({ url }) {
+    await nameUser(url, 8119, "Quy");
+    const r = recorder();
+    let history!: ReturnType<typeof api.useOrderHistoryInfiniteQuery>;
+    mount(
+      component(() => {
+        history = api.useOrderHistoryInfiniteQuery({ user_id: 8119 }, { getNextPageParam: (page) => page.next_cursor });
+        return () => show("pages", history.data.value?.pages.map((p) => p.orders.length).join(",") ?? history.status.value);
+      }),
+      { client: clientOf(r, url) },
+    );
+    await until(() => eq(text("pages"), "3"));
+    await history.fetchNextPage();
+    await history.fetchNextPage();
+    await until(() => eq(text("pages"), "3,3,1"));
+    eq(history.hasNextPage.value, false, "the last page has no next cursor");
+    await settle(r);
+    eq(
+      r.posts("order_history").map((s) => s.args),
+      [{ user_id: 8119 }, { user_id: 8119, cursor: 3 }, { user_id: 8119, cursor: 6 }],
+    );
+  },
+
   async "optimistic rename: rolled back when the call fails, unless newer data arrived meanwhile"({ url }) {
     await nameUser(url, 8115, "Ned");
     const r = recorder();
