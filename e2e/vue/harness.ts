@@ -80,6 +80,9 @@ export function mount(root: Component, options: api.MizanPluginOptions = {}): Mo
 export function tidy(): void {
   for (const m of mounted) {
     m.unmount();
+    // clear() forgets mutations without stopping their gc timers (query-core 5.104), which
+    // would keep Node alive for gcTime (5 min): stop them first.
+    for (const mutation of m.queryClient.getMutationCache().getAll()) mutation.destroy();
     m.queryClient.clear();
   }
   mounted.clear();
