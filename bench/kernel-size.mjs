@@ -1,9 +1,10 @@
 // Sizes of the runtime code an app ships (esbuild --minify, ES2020, then gzip -9): the kernel,
 // the framework-free cores every binding shares, and the React layer's own runtime without React,
 // TanStack Query or the kernel (each React adapter alone, and with the core it renders), next to
-// TanStack Query's core (QueryClient + QueryObserver, what any React Query app pulls in). The
-// Svelte layer's runtime is compiled by the Svelte compiler first (e2e/svelte's plugin and
-// node_modules: run `npm ci` in e2e and e2e/svelte).
+// TanStack Query's core (QueryClient + QueryObserver, what any React Query app pulls in); the Vue
+// and Svelte layers' own runtimes likewise, without the framework, TanStack, Zod, the kernel,
+// query.ts and the cores. The Svelte layer's runtime is compiled by the Svelte compiler first
+// (e2e/svelte's plugin and node_modules: run `npm ci` in e2e and e2e/svelte).
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { sveltePlugin } from "../e2e/svelte/plugin.mjs";
@@ -26,6 +27,10 @@ const rows = [
   await size("channels core, framework-free: runtime/channel-core.ts", { entryPoints: ["runtime/channel-core.ts"], external }),
   await size("channels, React adapter: runtime/channels.ts", { entryPoints: ["runtime/channels.ts"], external: [...external, "./react", "./channel-core"] }),
   await size("channels, React: runtime/channels.ts + runtime/channel-core.ts", { entryPoints: ["runtime/channels.ts"], external: [...external, "./react"] }),
+  await size("Vue layer: runtime/vue.ts + vue-forms.ts + vue-channels.ts", {
+    stdin: { contents: 'export * from "./vue"; export * from "./vue-forms"; export * from "./vue-channels";', resolveDir: "runtime", loader: "ts" },
+    external: [...external, "vue", "./query", "./form-core", "./channel-core"],
+  }),
   await size("Svelte layer: runtime/svelte.svelte.ts + forms.svelte.ts + channels.svelte.ts (compiled)", {
     stdin: { contents: 'export * from "./svelte.svelte"; export * from "./forms.svelte"; export * from "./channels.svelte";', resolveDir: "runtime", loader: "ts" },
     external: ["svelte", "svelte/*", "@tanstack/*", "zod", "./kernel", "./query", "./form-core", "./channel-core"],

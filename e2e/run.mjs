@@ -10,6 +10,8 @@
 //   3. type-check and run the kernel unit tests in kernel/, and the client of the reference
 //      backend (backend/) against a freshly started mizan-reference-backend, with Node's test
 //      runner; the server is stopped at the end whatever happens.
+// The Vue layer's steps (generation with --framework vue, vue-tsc, its jsdom and Chromium groups)
+// are in vue/steps.mjs; the lines that run them are marked `vue.`.
 // Independent steps run side by side (see `inParallel`); each step's output is printed whole,
 // in a fixed order, once it ends, so the log reads the same whatever finished first.
 import { spawn, spawnSync } from "node:child_process";
@@ -21,6 +23,7 @@ import { build } from "esbuild";
 import { randomDocument } from "./random-schemas.mjs";
 import { fixtureSchema } from "./yaml-twins.mjs";
 import * as svelte from "./svelte/steps.mjs";
+import * as vue from "./vue/steps.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -159,6 +162,7 @@ const checked = await inParallel([
   typecheck("tsc: kernel tests", "tsconfig.kernel.json"),
   typecheck("tsc: the runtime modules and their unit tests", "tsconfig.runtime.json"),
   ...svelte.checks(collect),
+  vue.typecheck(collect),
   {
     // Whatever the generator accepts type-checks; whatever it refuses gets a located diagnostic
     // (mutations.mjs; the long run's numbers are in BENCHMARKS.md).
@@ -202,6 +206,7 @@ const bundleTests = (entryPoints, outdir) =>
     logLevel: "warning",
   });
 await bundleTests([...plain, ...react, ...browserTests, dom], out);
+await vue.bundle(build);
 
 // The React tests once more, built where Node resolves React 18 (react18/node_modules).
 const react18 = join(here, "react18", ".build");
@@ -318,6 +323,7 @@ const status = await inParallel(
     group("React 18 on jsdom", ["--import", pathToFileURL(built18(dom)).href, ...react.map(built18)]),
     group("Chromium", browserTests.map(built)),
     ...svelte.groups(group),
+    ...vue.groups(group),
   ],
   2,
 );

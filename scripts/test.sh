@@ -35,7 +35,7 @@ fi
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 installs=()
-for dir in e2e e2e/react18 e2e/svelte examples/next-app examples/vue examples/svelte npm/vite-test; do
+for dir in e2e e2e/react18 e2e/vue e2e/svelte examples/next-app examples/vue examples/svelte npm/vite-test; do
     log="$logs/$(echo "$dir" | tr / -).log"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >"$log" 2>&1 &
     installs+=("$!:$dir:$log")

@@ -14,9 +14,9 @@ import { act, cleanup, waitFor, within } from "@testing-library/react";
 import { Component, type ReactNode } from "react";
 
 import * as api from "../.generated/reference-3.1/index.ts";
-import type { Recorder } from "./recording.ts";
+import type { Recorder } from "../shared/recorder.ts";
 
-export { bounded, isGet, isPost, recorder, type Hold, type HoldOptions, type Recorder, type Sent } from "./recording.ts";
+export { bounded, isGet, isPost, recorder, type Hold, type HoldOptions, type Recorder, type Sent } from "../shared/recorder.ts";
 
 /** The reference backend started by run.mjs (or by hand), and the client's mount on it. */
 export const MIZAN_URL = process.env["MIZAN_URL"] ?? "";
@@ -78,7 +78,6 @@ export function tidy(): void {
 
 /** waitFor with a bound that suits a real backend. */
 export const until = <T,>(check: () => T | Promise<T>, timeout = 5000): Promise<T> => waitFor(check, { timeout });
-
 
 /** One macrotask (inside act, so that what it lets happen is flushed). */
 export const tick = (): Promise<void> => act(() => new Promise<void>((r) => setTimeout(r, 0)));

@@ -7,7 +7,7 @@ import { afterEach, test } from "node:test";
 import { flushSync, hydrate, unmount } from "svelte";
 
 import * as api from "./.generated/reference-3.1/index.ts";
-import { recorder } from "../react/recording.ts";
+import { recorder } from "../shared/recorder.ts";
 import { settle, text, until } from "./app/harness.ts";
 import { scenarios, tidy } from "./app/scenarios.ts";
 import Screen from "./app/Screen.svelte";

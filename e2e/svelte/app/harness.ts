@@ -3,7 +3,7 @@
 import { flushSync, mount, unmount, type Component } from "svelte";
 import type { QueryClient } from "@tanstack/svelte-query";
 
-import type { Recorder } from "../../react/recording.ts";
+import type { Recorder } from "../../shared/recorder.ts";
 
 /** The QueryClient of every mounted root (Root.svelte adds it). */
 export const roots = new Set<QueryClient>();

@@ -1,11 +1,11 @@
 // The behaviour of the generated Svelte layer (fixtures/good/reference-3.1) against a real
 // mizan-reference-backend, as scenarios that run the same in jsdom (../jsdom.test.ts) and in
 // Chromium (../chromium.test.ts, through the page this file is bundled into). Requests are counted
-// by the recording fetch (react/recording.ts), which can hold one back for precise timing.
+// by the recording fetch (shared/recorder.ts), which can hold one back for precise timing.
 //
 // Each scenario uses user ids of its own (7500-7599) and names them itself before reading them.
 import * as api from "../.generated/reference-3.1/index.ts";
-import { isGet, isPost, recorder, type Recorder } from "../../react/recording.ts";
+import { isGet, isPost, recorder, type Recorder } from "../../shared/recorder.ts";
 import Chat from "./Chat.svelte";
 import Contact from "./Contact.svelte";
 import Finder from "./Finder.svelte";

@@ -1,6 +1,5 @@
-// The recording fetch of the end-to-end tests against a real mizan-reference-backend: it records
-// (and can hold or fail) every request a client makes. Framework- and Node-free, so that the
-// React tests (support.tsx) and the Svelte tests, in jsdom and in Chromium, share it.
+// A fetch that records (and can hold or fail) every request a generated client makes, for the
+// framework tests (react/, vue/). Platform-neutral: it runs in Node and in a browser page.
 
 /** One request the client made, as the recording fetch saw it. */
 export interface Sent {
@@ -170,3 +169,4 @@ export function bounded<T>(promise: Promise<T>, what: string, ms = 5000): Promis
   const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)));
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
+
