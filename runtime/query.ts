@@ -69,6 +69,36 @@ export interface MizanQueryOptions<D, K extends QueryKey> {
 export type ContextQueryOptions<D> = MizanQueryOptions<D, ContextKey>;
 export type FunctionQueryOptions<D> = MizanQueryOptions<D, FunctionKey>;
 
+/** The query options a provider or query hook takes, in every framework binding. */
+export interface ObserverSettings {
+  staleTime?: number | undefined;
+  refetchInterval?: number | false | undefined;
+  enabled?: boolean | undefined;
+  /** Keep showing the previous params' data while the new params load. */
+  keepPrevious?: boolean | undefined;
+}
+
+/** TanStack's `keepPreviousData` (the previous data stands in as placeholder), without loading
+ * TanStack here. */
+const keepPreviousData = <T>(previous: T): T => previous;
+
+/** TanStack observer options from a hook's options (absent ones left out). */
+export function observerOptions(options: ObserverSettings | undefined): {
+  staleTime?: number;
+  refetchInterval?: number | false;
+  enabled?: boolean;
+  placeholderData?: typeof keepPreviousData;
+} {
+  return {
+    ...(options?.staleTime !== undefined && { staleTime: options.staleTime }),
+    ...(options?.refetchInterval !== undefined && {
+      refetchInterval: options.refetchInterval,
+    }),
+    ...(options?.enabled !== undefined && { enabled: options.enabled }),
+    ...(options?.keepPrevious && { placeholderData: keepPreviousData }),
+  };
+}
+
 /** A failure as a `MizanError`, as the hooks' types promise: a custom transport may throw
  * anything. An abort stays as it is (TanStack reverts a cancelled query itself). */
 export function asMizanError(e: unknown): unknown {

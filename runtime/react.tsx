@@ -2,7 +2,6 @@
 // React binding on TanStack Query v5: the <MizanContext> root, context providers and their slot
 // hooks, query hooks of plain read functions, and mutation hooks with optimistic merges.
 import {
-  keepPreviousData,
   QueryClient,
   QueryClientProvider,
   useMutation,
@@ -40,6 +39,7 @@ import {
   effectApplier,
   hydrate,
   mutationOptions,
+  observerOptions,
   type Merge,
   type ContextKey,
   type ContextQueryOptions,
@@ -141,23 +141,6 @@ export interface QueryHookOptions {
 
 export interface ProviderProps extends QueryHookOptions {
   children?: ReactNode;
-}
-
-/** TanStack observer options from a hook's options (absent ones left out). */
-function observerOptions(options: QueryHookOptions | undefined): {
-  staleTime?: number;
-  refetchInterval?: number | false;
-  enabled?: boolean;
-  placeholderData?: typeof keepPreviousData;
-} {
-  return {
-    ...(options?.staleTime !== undefined && { staleTime: options.staleTime }),
-    ...(options?.refetchInterval !== undefined && {
-      refetchInterval: options.refetchInterval,
-    }),
-    ...(options?.enabled !== undefined && { enabled: options.enabled }),
-    ...(options?.keepPrevious && { placeholderData: keepPreviousData }),
-  };
 }
 
 type BundleOptions<D> = ContextQueryOptions<D> &

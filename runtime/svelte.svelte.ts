@@ -5,7 +5,6 @@ import {
   createInfiniteQuery,
   createMutation,
   createQuery,
-  keepPreviousData,
   QueryClient,
   setQueryClientContext,
   type CreateInfiniteQueryResult,
@@ -24,6 +23,7 @@ import {
   effectApplier,
   hydrate,
   mutationOptions,
+  observerOptions,
   type ContextKey,
   type ContextQueryOptions,
   type FunctionInfiniteQueryOptions,
@@ -111,26 +111,11 @@ export interface QueryOptions {
 
 type OptionsArg = QueryOptions | (() => QueryOptions) | undefined;
 
-/** TanStack observer options from the given options (absent ones left out). */
-function observerOptions(given: OptionsArg): {
-  staleTime?: number;
-  refetchInterval?: number | false;
-  enabled?: boolean;
-  placeholderData?: typeof keepPreviousData;
-} {
-  const o = typeof given === "function" ? given() : given;
-  return {
-    ...(o?.staleTime !== undefined && { staleTime: o.staleTime }),
-    ...(o?.refetchInterval !== undefined && {
-      refetchInterval: o.refetchInterval,
-    }),
-    ...(o?.enabled !== undefined && { enabled: o.enabled }),
-    ...(o?.keepPrevious && { placeholderData: keepPreviousData }),
-  };
-}
+/** TanStack observer options from the given options, a function of state or an object. */
+const observe = (given: OptionsArg) =>
+  observerOptions(typeof given === "function" ? given() : given);
 
-type BundleOptions<D> = ContextQueryOptions<D> &
-  ReturnType<typeof observerOptions>;
+type BundleOptions<D> = ContextQueryOptions<D> & ReturnType<typeof observe>;
 
 export interface ContextBinding<D, P> {
   /** `set<X>Context(() => params)`: the bundle's query, shared by every getter below. */
@@ -186,7 +171,7 @@ export function defineContext<D, P>(
       const { client, queryClient } = getMizan();
       const current = $derived<BundleOptions<D>>({
         ...query(params(), client),
-        ...observerOptions(options),
+        ...observe(options),
       });
       const read = () => current;
       setContext(key, read);
@@ -221,7 +206,7 @@ export function createMizanQuery<A, D>(
 ): CreateQueryResult<D, MizanError> {
   const { client, queryClient } = getMizan();
   return createQuery<D, MizanError, D, FunctionKey>(
-    () => ({ ...query(args(), client), ...observerOptions(options) }),
+    () => ({ ...query(args(), client), ...observe(options) }),
     () => queryClient,
   );
 }
@@ -242,7 +227,7 @@ export function createMizanInfiniteQuery<A, R, P>(
 ): CreateInfiniteQueryResult<InfiniteData<R, P>, MizanError> {
   const { client, queryClient } = getMizan();
   return createInfiniteQuery<R, MizanError, InfiniteData<R, P>, InfiniteKey, P>(
-    () => ({ ...query(args(), pages, client), ...observerOptions(options) }),
+    () => ({ ...query(args(), pages, client), ...observe(options) }),
     () => queryClient,
   );
 }

@@ -4,7 +4,6 @@
 // Every piece of request state belongs to an app or a component: nothing is module-level, so
 // one app per server-rendered request sees only its own data.
 import {
-  keepPreviousData,
   QueryClient,
   useInfiniteQuery,
   useMutation,
@@ -40,6 +39,7 @@ import {
   effectApplier,
   hydrate,
   mutationOptions,
+  observerOptions,
   type ContextKey,
   type ContextQueryOptions,
   type FunctionInfiniteQueryOptions,
@@ -132,28 +132,12 @@ export interface QueryHookOptions {
   keepPrevious?: boolean;
 }
 
-/** TanStack observer options from a composable's options (absent ones left out); read inside a
- * computed, so a reactive `enabled` is followed. */
-function observerOptions(options: QueryHookOptions | undefined): {
-  staleTime?: number;
-  refetchInterval?: number | false;
-  enabled?: boolean;
-  placeholderData?: typeof keepPreviousData;
-} {
-  return {
-    ...(options?.staleTime !== undefined && { staleTime: options.staleTime }),
-    ...(options?.refetchInterval !== undefined && {
-      refetchInterval: options.refetchInterval,
-    }),
-    ...(options?.enabled !== undefined && {
-      enabled: toValue(options.enabled),
-    }),
-    ...(options?.keepPrevious && { placeholderData: keepPreviousData }),
-  };
-}
+/** TanStack observer options from a composable's options; read inside a computed, so a reactive
+ * `enabled` is followed. */
+const observe = (options: QueryHookOptions | undefined) =>
+  observerOptions(options && { ...options, enabled: toValue(options.enabled) });
 
-type BundleOptions<D> = ContextQueryOptions<D> &
-  ReturnType<typeof observerOptions>;
+type BundleOptions<D> = ContextQueryOptions<D> & ReturnType<typeof observe>;
 
 export interface ContextBinding<D, P> {
   /** In a parent's setup: the bundle's query for `params` (followed when they change), shared by
@@ -213,7 +197,7 @@ export function defineContext<D, P>(
           if (all[name] !== undefined) values[name] = all[name];
         return {
           ...query(values as P, client),
-          ...observerOptions(options),
+          ...observe(options),
         };
       });
       provideValue(Provided, bundle);
@@ -249,7 +233,7 @@ export function useMizanQuery<A, D>(
   return useQuery<D, MizanError, D, FunctionKey>(
     computed(() => ({
       ...query(toValue(args), client),
-      ...observerOptions(options),
+      ...observe(options),
     })),
     queryClient,
   );
@@ -276,7 +260,7 @@ export function useMizanInfiniteQuery<A, R, P>(
       () =>
         ({
           ...query(toValue(args), pages, client),
-          ...observerOptions(options),
+          ...observe(options),
         }) as UseInfiniteQueryOptions<
           R,
           MizanError,
