@@ -18,6 +18,7 @@ import {
   type MizanClient,
   type MizanConfig,
   type MizanError,
+  type Params,
 } from "./kernel";
 import {
   effectApplier,
@@ -167,10 +168,19 @@ export function defineContext<D, P>(
   }
 
   return {
-    set(params, options) {
+    set(given, options) {
       const { client, queryClient } = getMizan();
+      // Only the context's params make the key and the request (a wider object, such as a
+      // route's params, is allowed by the type), as React's provider and Vue's provide do.
+      const values = (): P => {
+        const all = (given() ?? {}) as Params;
+        const picked: Params = {};
+        for (const name of params)
+          if (all[name] !== undefined) picked[name] = all[name];
+        return picked as P;
+      };
       const current = $derived<BundleOptions<D>>({
-        ...query(params(), client),
+        ...query(values(), client),
         ...observe(options),
       });
       const read = () => current;

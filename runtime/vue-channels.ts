@@ -2,6 +2,8 @@
 // rendered as a shallow reactive `{ messages, last, status, send }`; new params subscribe anew,
 // and the subscription ends with the component's scope.
 import {
+  getCurrentInstance,
+  onMounted,
   onScopeDispose,
   shallowReactive,
   toValue,
@@ -25,7 +27,7 @@ export interface VueChannelOptions {
 }
 
 /** Subscribes to `channel` with `params` (a ref or getter: new params subscribe anew, with no
- * messages) while the component lives: `messages` (the last `max`), `last`, `status` and
+ * messages) while the component is mounted (never during server rendering): `messages` (the last `max`), `last`, `status` and
  * `send()` are reactive. */
 export function useChannel<M, C>(
   channel: string,
@@ -45,21 +47,22 @@ export function useChannel<M, C>(
           ),
   });
   const update = (next: ChannelState<M>) => Object.assign(state, next);
-  watch(
-    () => stableKey(toValue(params)),
-    () => {
-      controller?.close();
-      update(initialState<M>());
-      controller = openChannel<M, C>(
-        client,
-        channel,
-        toValue(params),
-        max(),
-        update,
-      );
-    },
-    { immediate: true },
-  );
+  const open = () => {
+    controller?.close();
+    update(initialState<M>());
+    controller = openChannel<M, C>(
+      client,
+      channel,
+      toValue(params),
+      max(),
+      update,
+    );
+  };
+  watch(() => stableKey(toValue(params)), open);
+  // In a component, the subscription starts once it is mounted, so never during server
+  // rendering (which runs setup() and never unmounts); in a bare effect scope, at once.
+  if (getCurrentInstance()) onMounted(open);
+  else open();
   watch(max, (limit) => controller?.setMax(limit));
   onScopeDispose(() => controller?.close());
   return state;

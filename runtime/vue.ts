@@ -104,11 +104,20 @@ export const MizanPlugin: Plugin<[MizanPluginOptions?]> = {
       if (fallback !== client)
         stop.push(fallback.onEffects(effectApplier(queryClient)));
     }
-    app.onUnmount(() => {
+    const cleanup = () => {
       clearTimeout(timer);
       stop.forEach((off) => off());
       if (!given) client.disconnect();
-    });
+    };
+    // app.onUnmount is Vue 3.5's; before it, unmount() itself is wrapped.
+    if (typeof app.onUnmount === "function") app.onUnmount(cleanup);
+    else {
+      const unmount = app.unmount;
+      app.unmount = () => {
+        unmount();
+        cleanup();
+      };
+    }
     app.provide(RootKey, { client, queryClient });
   },
 };

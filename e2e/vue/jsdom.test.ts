@@ -43,3 +43,26 @@ for (const [title, run] of Object.entries(scenarios))
     }
     await run(env);
   });
+
+// Server rendering (Node only): setup() runs on the server, and a channel composable must not
+// subscribe there; the server never unmounts the app, so nothing would ever close it.
+test("a channel composable rendered on the server does not subscribe", async () => {
+  const { createSSRApp, defineComponent, h } = await import("vue");
+  const { renderToString } = await import("vue/server-renderer");
+  const { api } = await import("./harness.ts");
+  const client = api.createMizanClient({ baseUrl: url + "/api/mizan" });
+  let subscribed = 0;
+  const subscribe = client.subscribe.bind(client);
+  client.subscribe = ((...args: Parameters<typeof subscribe>) => (subscribed++, subscribe(...args))) as typeof subscribe;
+  const Chat = defineComponent(() => {
+    const chat = api.useChatChannel(() => ({ room: "ssr" }));
+    return () => h("p", chat.status);
+  });
+  try {
+    const html = await renderToString(createSSRApp(Chat).use(api.MizanPlugin, { client }));
+    await new Promise((r) => setTimeout(r, 50));
+    if (subscribed !== 0) throw new Error(`subscribed ${subscribed} time(s) on the server: ${html}`);
+  } finally {
+    client.disconnect();
+  }
+});

@@ -479,4 +479,32 @@ export const scenarios: Record<string, (env: Env) => Promise<void>> = {
     ok(state, "still cached");
     eq(state.isInvalidated, false, "no longer listening");
   },
+
+  async "on Vue before 3.5 (no app.onUnmount) the plugin installs, and app.unmount() still stops its effects"({ url }) {
+    await nameUser(url, 8119, "Quin");
+    const r = recorder();
+    const client = clientOf(r, url);
+    const el = document.createElement("div");
+    document.body.append(el);
+    const app = createApp(component(() => () => h(user("v", () => 8119))));
+    Reflect.deleteProperty(app, "onUnmount");
+    app.use(api.MizanPlugin, { client });
+    const { queryClient } = app.runWithContext(() => api.useMizan());
+    app.mount(el);
+    try {
+      await until(() => eq(text("v-a"), "Quin"));
+      await settle(r);
+    } finally {
+      app.unmount();
+      el.remove();
+    }
+    const key = api.userContextQuery({ user_id: 8119 }).queryKey;
+    await api.callUpdateProfile({ user_id: 8119, name: "Quin Later" }, { client });
+    await nextTick();
+    await pause(10);
+    const state = queryClient.getQueryState(key);
+    queryClient.clear();
+    ok(state, "still cached");
+    eq(state.isInvalidated, false, "no longer listening");
+  },
 };

@@ -13,6 +13,7 @@ import Orphan from "./Orphan.svelte";
 import { reactive } from "./reactive.svelte.ts";
 import { eq, ok, outcome, render, roots, settle, text, tidy, type, until } from "./harness.ts";
 import Rename from "./Rename.svelte";
+import Route from "./Route.svelte";
 import Screen from "./Screen.svelte";
 import States from "./States.svelte";
 
@@ -47,6 +48,17 @@ export const scenarios: Record<string, Scenario> = {
       r.sent.every((s) => s.status === 200 && !s.signal?.aborted),
       "no request was aborted",
     );
+  },
+
+  "a setter given more than its params keys and fetches by its params only, as React's and Vue's do": async (env) => {
+    await nameUser(env, 7590, "Route");
+    const r = recorder();
+    render(Route, { options: { client: clientOf(env, r) }, route: { user_id: 7590, tab: "orders" } });
+    await until(() => eq(text("route"), "Route"));
+    await settle(r);
+    eq(r.sent.map((s) => `${s.method} ${s.path} ${JSON.stringify(s.query)}`), ['GET /ctx/user/ {"user_id":"7590"}'], "the request has the context's params only");
+    const root = [...roots].at(-1);
+    ok(root?.getQueryData(api.userContextQuery({ user_id: 7590 }).queryKey), "cached under the key of the context's params");
   },
 
   "a merge (rename_user) updates every getter of the bundle with no request but its POST": async (env) => {
