@@ -31,6 +31,20 @@ const defined = (params?: object): Params =>
     Object.entries(params ?? {}).filter(([, v]) => v !== undefined),
   );
 
+/** A context's own params out of `given` (a provider's props, or a wider object such as a
+ * route's params): only `names`, and only those that are not `undefined`. They alone make the
+ * bundle's key and request. */
+export function pickParams(
+  given: object | undefined,
+  names: readonly string[],
+): Params {
+  const all = (given ?? {}) as Params;
+  const picked: Params = {};
+  for (const name of names)
+    if (all[name] !== undefined) picked[name] = all[name];
+  return picked;
+}
+
 /** `["mizan", "ctx", context, params]`: the query key of a context bundle. */
 export function contextKey(context: string, params?: object): ContextKey {
   return ["mizan", "ctx", context, defined(params)];

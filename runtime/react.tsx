@@ -33,13 +33,13 @@ import {
   type MizanClient,
   type MizanConfig,
   type MizanError,
-  type Params,
 } from "./kernel";
 import {
   effectApplier,
   hydrate,
   mutationOptions,
   observerOptions,
+  pickParams,
   type Merge,
   type ContextKey,
   type ContextQueryOptions,
@@ -200,11 +200,7 @@ export function defineContext<D, P>(
   return {
     provide(props) {
       const { client, queryClient } = useMizan();
-      const values: Params = {};
-      for (const name of params) {
-        const value = (props as Params)[name];
-        if (value !== undefined) values[name] = value;
-      }
+      const values = pickParams(props, params);
       const key = stableKey(values);
       const { staleTime, refetchInterval, enabled, keepPrevious } = props;
       const options = useMemo(

@@ -18,13 +18,13 @@ import {
   type MizanClient,
   type MizanConfig,
   type MizanError,
-  type Params,
 } from "./kernel";
 import {
   effectApplier,
   hydrate,
   mutationOptions,
   observerOptions,
+  pickParams,
   type ContextKey,
   type ContextQueryOptions,
   type FunctionInfiniteQueryOptions,
@@ -172,13 +172,7 @@ export function defineContext<D, P>(
       const { client, queryClient } = getMizan();
       // Only the context's params make the key and the request (a wider object, such as a
       // route's params, is allowed by the type), as React's provider and Vue's provide do.
-      const values = (): P => {
-        const all = (given() ?? {}) as Params;
-        const picked: Params = {};
-        for (const name of params)
-          if (all[name] !== undefined) picked[name] = all[name];
-        return picked as P;
-      };
+      const values = (): P => pickParams(given(), params) as P;
       const current = $derived<BundleOptions<D>>({
         ...query(values(), client),
         ...observe(options),

@@ -33,13 +33,13 @@ import {
   type MizanClient,
   type MizanConfig,
   type MizanError,
-  type Params,
 } from "./kernel";
 import {
   effectApplier,
   hydrate,
   mutationOptions,
   observerOptions,
+  pickParams,
   type ContextKey,
   type ContextQueryOptions,
   type FunctionInfiniteQueryOptions,
@@ -200,12 +200,8 @@ export function defineContext<D, P>(
     provide(given, options) {
       const { client, queryClient } = useMizan();
       const bundle = computed((): BundleOptions<D> => {
-        const all = (toValue(given) ?? {}) as Params;
-        const values: Params = {};
-        for (const name of params)
-          if (all[name] !== undefined) values[name] = all[name];
         return {
-          ...query(values as P, client),
+          ...query(pickParams(toValue(given), params) as P, client),
           ...observe(options),
         };
       });

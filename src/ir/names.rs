@@ -269,6 +269,7 @@ pub const KERNEL_EXPORTS: &[&str] = &[
     "mizanFetch",
     "mutationOptions",
     "observerOptions",
+    "pickParams",
     "queryString",
     "spliceOptimistic",
     "stableKey",
