@@ -25,6 +25,11 @@ export type ChannelWithSend<M, C> = ChannelState<M> & {
   send(message: C): Promise<void>;
 };
 
+/** What `send()` rejects with while `channel` has no open subscription. */
+export function notSubscribed(channel: string): MizanError {
+  return new MizanError("NOT_SUBSCRIBED", channel + ": not subscribed");
+}
+
 export interface ChannelOptions {
   /** How many of the latest messages to keep (default 500). */
   max?: number;
@@ -116,8 +121,7 @@ export function openChannel<M, C>(
     getState: () => state,
     async send(message) {
       const sub = current?.sub;
-      if (!sub)
-        throw new MizanError("NOT_SUBSCRIBED", channel + ": not subscribed");
+      if (!sub) throw notSubscribed(channel);
       return sub.send(message);
     },
     setMax(next) {

@@ -2,10 +2,11 @@
 // (runtime/channel-core.ts) through the client of the enclosing setMizanContext() while the
 // component is mounted, opened again when the params change, closed at teardown.
 import { untrack } from "svelte";
-import { MizanError, stableKey } from "./kernel";
+import { stableKey } from "./kernel";
 import {
   DEFAULT_MAX,
   initialState,
+  notSubscribed,
   openChannel,
   type ChannelController,
   type ChannelState,
@@ -65,11 +66,7 @@ export function createChannel<M, C>(
       return state.status;
     },
     send: (message) =>
-      open
-        ? open.send(message)
-        : Promise.reject(
-            new MizanError("NOT_SUBSCRIBED", "the channel is not subscribed"),
-          ),
+      open ? open.send(message) : Promise.reject(notSubscribed(channel)),
   };
 }
 

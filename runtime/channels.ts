@@ -7,13 +7,14 @@ import {
   DEFAULT_MAX,
   initialState,
   keepLast,
+  notSubscribed,
   openChannel,
   type ChannelController,
   type ChannelOptions,
   type ChannelState,
   type ChannelWithSend,
 } from "./channel-core";
-import { MizanError, stableKey } from "./kernel";
+import { stableKey } from "./kernel";
 import { useMizan } from "./react";
 
 export {
@@ -67,12 +68,14 @@ function useSubscription<M, C>(
     // `id` stands for `channel` and `params`.
   }, [client, id]);
 
-  const send = useCallback(async (message: C): Promise<void> => {
-    const opened = controller.current;
-    if (opened === null)
-      throw new MizanError("NOT_SUBSCRIBED", "the channel is not subscribed");
-    return opened.send(message);
-  }, []);
+  const send = useCallback(
+    async (message: C): Promise<void> => {
+      const opened = controller.current;
+      if (opened === null) throw notSubscribed(channel);
+      return opened.send(message);
+    },
+    [channel],
+  );
 
   const fresh = useMemo(() => initialState<M>(), [id]);
   const state = held.id === id ? held.state : fresh;

@@ -13,12 +13,13 @@ import {
 import {
   DEFAULT_MAX,
   initialState,
+  notSubscribed,
   openChannel,
   type ChannelController,
   type ChannelState,
   type ChannelWithSend,
 } from "./channel-core";
-import { MizanError, stableKey } from "./kernel";
+import { stableKey } from "./kernel";
 import { useMizan } from "./vue";
 
 export interface VueChannelOptions {
@@ -42,9 +43,7 @@ export function useChannel<M, C>(
     send: (message: C) =>
       controller
         ? controller.send(message)
-        : Promise.reject(
-            new MizanError("NOT_SUBSCRIBED", channel + ": not subscribed"),
-          ),
+        : Promise.reject(notSubscribed(channel)),
   });
   const update = (next: ChannelState<M>) => Object.assign(state, next);
   const open = () => {
