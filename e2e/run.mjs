@@ -10,8 +10,8 @@
 //   3. type-check and run the kernel unit tests in kernel/, and the client of the reference
 //      backend (backend/) against a freshly started mizan-reference-backend, with Node's test
 //      runner; the server is stopped at the end whatever happens.
-// The Vue layer's steps (generation with --framework vue, vue-tsc, its jsdom and Chromium groups)
-// are in vue/steps.mjs; the lines that run them are marked `vue.`.
+// The Vue and Svelte layers' steps (vue-tsc, svelte-check, their jsdom and Chromium groups) are in
+// vue/steps.mjs and svelte/steps.mjs; the lines that run them are marked `vue.` and `svelte.`.
 // Independent steps run side by side (see `inParallel`); each step's output is printed whole,
 // in a fixed order, once it ends, so the log reads the same whatever finished first.
 import { spawn, spawnSync } from "node:child_process";

@@ -1,26 +1,18 @@
-// The Vue part of the TypeScript suite, run by ../run.mjs:
-//   generate(): every good fixture's client with `--framework vue` into vue/.generated/<fixture>
-//     (Node then resolves vue and @tanstack/vue-query from vue/node_modules);
+// The Vue part of the TypeScript suite, run by ../run.mjs, over every good fixture's client that
+// run.mjs generates with `--framework vue` into vue/.generated/<fixture> (Node then resolves vue
+// and @tanstack/vue-query from vue/node_modules):
 //   typecheck: vue-tsc over all of it, the Vue runtime modules and the type-level tests in
 //     types/, under ../tsconfig.base.json's strict options;
 //   bundle(): the tests for Node (into vue/.build, so packages resolve from vue/node_modules) and
 //     the scenario page for Chromium (vue/.build/site, served by the backend chromium.test.ts starts);
 //   groups: the scenarios on jsdom and in Chromium, each against its own reference backend.
-import { readdirSync, rmSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
+import { rmSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const e2e = join(here, "..");
-export const generated = join(here, ".generated");
 const out = join(here, ".build");
-
-/** Generates every good fixture's Vue client; `run(command, args)` exits on failure. */
-export function generate(run, bin, root, fixtureSchema) {
-  rmSync(generated, { recursive: true, force: true });
-  for (const c of readdirSync(join(root, "fixtures", "good")).sort())
-    run(bin, ["--schema", fixtureSchema(root, c), "--out", join(generated, c), "--framework", "vue"]);
-}
 
 /** The type-check step (`collect(command, args)` runs it and keeps its output). */
 export const typecheck = (collect) => ({
