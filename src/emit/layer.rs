@@ -103,46 +103,34 @@ impl Layer {
         }
     }
 
-    /// How the generated files import the binding's runtime module.
-    pub fn binding_module(self) -> &'static str {
-        match self {
-            Layer::React => "./runtime/react",
-            Layer::Vue => "./runtime/vue",
-            Layer::Svelte => "./runtime/svelte.svelte",
-        }
+    /// How the generated files import the binding's runtime module (`./runtime/vue`).
+    pub fn binding_module(self) -> String {
+        runtime_import(self.binding_runtime().0)
     }
 
-    pub fn forms_module(self) -> &'static str {
-        match self {
-            Layer::React => "./runtime/forms",
-            Layer::Vue => "./runtime/vue-forms",
-            Layer::Svelte => "./runtime/forms.svelte",
-        }
+    pub fn forms_module(self) -> String {
+        runtime_import(self.forms_runtime().0)
     }
 
-    pub fn channels_module(self) -> &'static str {
-        match self {
-            Layer::React => "./runtime/channels",
-            Layer::Vue => "./runtime/vue-channels",
-            Layer::Svelte => "./runtime/channels.svelte",
-        }
+    pub fn channels_module(self) -> String {
+        runtime_import(self.channels_runtime().0)
     }
 
     /// Where the framework-free form helpers and types (`formSchema`, `FieldsOf`, `FormState`)
     /// are imported from: React's forms module re-exports them, the others take them from the
     /// core.
-    pub fn form_core_module(self) -> &'static str {
+    pub fn form_core_module(self) -> String {
         match self {
-            Layer::React => "./runtime/forms",
-            Layer::Vue | Layer::Svelte => "./runtime/form-core",
+            Layer::React => self.forms_module(),
+            Layer::Vue | Layer::Svelte => runtime_import("form-core.ts"),
         }
     }
 
     /// Where the channel types (`ChannelState`, `ChannelWithSend`, `ChannelOptions`) come from.
-    pub fn channel_core_module(self) -> &'static str {
+    pub fn channel_core_module(self) -> String {
         match self {
-            Layer::React => "./runtime/channels",
-            Layer::Vue | Layer::Svelte => "./runtime/channel-core",
+            Layer::React => self.channels_module(),
+            Layer::Vue | Layer::Svelte => runtime_import("channel-core.ts"),
         }
     }
 
@@ -163,7 +151,7 @@ impl Layer {
     }
 
     /// The options type of a channel's hook, and the module it comes from.
-    pub fn channel_options(self) -> (&'static str, &'static str) {
+    pub fn channel_options(self) -> (&'static str, String) {
         match self {
             Layer::React => ("ChannelOptions", self.channel_core_module()),
             // `max` may be a ref or a getter.
@@ -189,6 +177,19 @@ impl Layer {
             Layer::Svelte => "() => ({})",
         }
     }
+}
+
+/// How generated files import a module of `runtime/` (`vue-forms.ts`): `./runtime/vue-forms`.
+fn runtime_import(name: &str) -> String {
+    format!("./runtime/{}", module_stem(name))
+}
+
+/// A TypeScript file's name without its extension, as imports name it (`svelte.svelte.ts`:
+/// `svelte.svelte`).
+pub fn module_stem(file: &str) -> &str {
+    file.strip_suffix(".tsx")
+        .or_else(|| file.strip_suffix(".ts"))
+        .unwrap_or(file)
 }
 
 /// The words of a layer's binding file: the helpers its declarations call, the types they

@@ -160,9 +160,5 @@ pub fn generate(ir: &Ir, options: &Options) -> Vec<GeneratedFile> {
 
 /// How a file at the output's root is imported: `./svelte.svelte` for `svelte.svelte.ts`.
 fn module_of(file: &str) -> String {
-    let stem = file
-        .strip_suffix(".tsx")
-        .or_else(|| file.strip_suffix(".ts"))
-        .unwrap_or(file);
-    format!("./{stem}")
+    format!("./{}", layer::module_stem(file))
 }

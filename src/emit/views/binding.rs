@@ -128,7 +128,7 @@ pub fn binding(ir: &Ir, order: &Order<'_>, kernel: &str, layer: Layer) -> Bindin
         .chain(options_used.then(|| format!("type {}", layer.options_type()))),
     );
     if !runtime.is_empty() {
-        imports.push(Decl::import(&runtime, layer.binding_module(), false));
+        imports.push(Decl::import(&runtime, &layer.binding_module(), false));
     }
     if uses.infinite {
         imports.push(Decl::import(&["InfinitePages"], "./runtime/query", true));

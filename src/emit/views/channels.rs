@@ -46,18 +46,19 @@ pub fn channels_ts(ir: &Ir, order: &Order<'_>, layer: Layer) -> ChannelsTs {
     let options = format!("type {options}");
     // Each name with the module it comes from; a module's names are imported together, in
     // the order the modules are first named.
+    let (binding_module, core_module) = (layer.channels_module(), layer.channel_core_module());
     let wanted = [
-        (send_helper, layer.channels_module(), sends),
-        ("type ChannelWithSend", layer.channel_core_module(), sends),
-        (listen_helper, layer.channels_module(), listens),
-        ("type ChannelState", layer.channel_core_module(), listens),
-        (options.as_str(), options_module, true),
+        (send_helper, binding_module.as_str(), sends),
+        ("type ChannelWithSend", core_module.as_str(), sends),
+        (listen_helper, binding_module.as_str(), listens),
+        ("type ChannelState", core_module.as_str(), listens),
+        (options.as_str(), options_module.as_str(), true),
     ];
     let mut modules: Vec<&str> = Vec::new();
     for module in [
-        layer.channels_module(),
-        layer.channel_core_module(),
-        options_module,
+        binding_module.as_str(),
+        core_module.as_str(),
+        options_module.as_str(),
     ] {
         if !modules.contains(&module) {
             modules.push(module);

@@ -145,16 +145,17 @@ pub fn forms_ts(ir: &Ir, order: &Order<'_>, layer: Layer) -> FormsTs {
         })
         .collect();
     let core = ["formSchema", "type FieldsOf", "type FormState"];
-    let mut imports = if layer.form_core_module() == layer.forms_module() {
+    let (forms_module, core_module) = (layer.forms_module(), layer.form_core_module());
+    let mut imports = if core_module == forms_module {
         vec![Decl::import(
             &order::import_names(core.into_iter().chain([layer.form_helper()])),
-            layer.forms_module(),
+            &forms_module,
             false,
         )]
     } else {
         vec![
-            Decl::import(&order::import_names(core), layer.form_core_module(), false),
-            Decl::import(&[layer.form_helper()], layer.forms_module(), false),
+            Decl::import(&order::import_names(core), &core_module, false),
+            Decl::import(&[layer.form_helper()], &forms_module, false),
         ]
     };
     if uses_types {
